@@ -17,6 +17,11 @@ public interface Service extends AutoCloseable {
     /** True once the service has caught up enough to do useful work (e.g. its stream threads run). */
     boolean isReady();
 
+    /** The error that stopped the service, or null while it is healthy. */
+    default Throwable failure() {
+        return null;
+    }
+
     @Override
     default void close() {
         stop();

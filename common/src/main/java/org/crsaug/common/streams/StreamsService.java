@@ -1,0 +1,80 @@
+package org.crsaug.common.streams;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.crsaug.common.deadletter.DeadLetterDeserializationHandler;
+import org.crsaug.common.platform.Platform;
+import org.crsaug.common.service.Service;
+import org.crsaug.common.topic.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a topology as a {@link Service}: exactly-once processing, undecodable input dead-lettered,
+ * ready once the stream threads are RUNNING. A fatal error is kept so callers can report it instead
+ * of waiting forever.
+ */
+public class StreamsService implements Service {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsService.class);
+
+    private final String name;
+    private final Topology topology;
+    private final Properties props;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private KafkaStreams streams;
+
+    public StreamsService(String name, Platform platform, String applicationId, Topology topology) {
+        this.name = name;
+        this.topology = topology;
+        this.props = platform.streamsProps(applicationId);
+        props.put(org.apache.kafka.streams.StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterDeserializationHandler.class.getName());
+        props.put(DeadLetterDeserializationHandler.SERIALIZER_CONFIG,
+                platform.valueSerde(Topics.DEAD_LETTERS).serializer());
+        props.put(DeadLetterDeserializationHandler.TOPIC_CONFIG, platform.config().topic(Topics.DEAD_LETTERS));
+        props.put(DeadLetterDeserializationHandler.STAGE_CONFIG, name);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (streams != null) {
+            return;
+        }
+        streams = new KafkaStreams(topology, props);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("{} stream thread failed", name, e);
+            failure.compareAndSet(null, e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.start();
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+            streams = null;
+        }
+    }
+
+    @Override
+    public boolean isReady() {
+        KafkaStreams s = streams;
+        return s != null && s.state() == KafkaStreams.State.RUNNING;
+    }
+
+    @Override
+    public Throwable failure() {
+        return failure.get();
+    }
+}

@@ -1,0 +1,153 @@
+package org.crsaug.evaluator;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.crsaug.common.deadletter.DeadLetters;
+import org.crsaug.common.platform.Platform;
+import org.crsaug.common.service.Service;
+import org.crsaug.common.store.PipelineState;
+import org.crsaug.common.topic.Topics;
+import org.crsaug.schema.Checkpoint;
+import org.crsaug.schema.DeadLetter;
+import org.crsaug.schema.Evaluation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Evaluates every published checkpoint once (its consumer group remembers which) and publishes the
+ * result. A checkpoint that cannot be evaluated becomes a dead letter with the reason.
+ */
+public final class EvaluatorService implements Service {
+
+    public static final String GROUP_ID = "crs-evaluator";
+    private static final Logger LOG = LoggerFactory.getLogger(EvaluatorService.class);
+
+    private final Platform platform;
+    private final Protocol protocol;
+    private final List<Consumer<Evaluation>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private volatile boolean ready;
+    private volatile Throwable failure;
+    private Thread worker;
+
+    public EvaluatorService(Platform platform) {
+        this.platform = platform;
+        this.protocol = Protocol.parse(platform.config().get("evaluator.protocol"));
+    }
+
+    @Override
+    public String name() {
+        return "evaluator";
+    }
+
+    /** Called with each evaluation after it has been published. */
+    public void onEvaluation(Consumer<Evaluation> listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public synchronized void start() {
+        if (!running.compareAndSet(false, true)) {
+            return;
+        }
+        worker = new Thread(this::run, "evaluator");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    private void run() {
+        Properties props = platform.consumerProps(GROUP_ID);
+        props.put("max.poll.records", 1);
+        // training a model takes longer than the default poll interval allows between polls
+        props.put("max.poll.interval.ms", 30 * 60 * 1000);
+        try (PipelineState state = new PipelineState(platform, GROUP_ID);
+                KafkaConsumer<String, Checkpoint> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                        platform.valueSerde(Topics.CHECKPOINTS).deserializer());
+                KafkaProducer<String, Evaluation> producer = platform.producer(Topics.EVALUATIONS, GROUP_ID);
+                KafkaProducer<String, DeadLetter> deadLetters = platform.producer(Topics.DEAD_LETTERS, GROUP_ID)) {
+            consumer.subscribe(List.of(platform.config().topic(Topics.CHECKPOINTS)));
+            ready = true;
+            while (running.get()) {
+                ConsumerRecords<String, Checkpoint> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(500));
+                } catch (RecordDeserializationException e) {
+                    DeadLetter letter = DeadLetters.fromRecord(e.topicPartition().topic(),
+                            e.topicPartition().partition(), e.offset(), name(), e, null, null);
+                    deadLetters.send(new ProducerRecord<>(platform.config().topic(Topics.DEAD_LETTERS),
+                            DeadLetters.key(letter), letter));
+                    consumer.seek(e.topicPartition(), e.offset() + 1);
+                    continue;
+                }
+                for (ConsumerRecord<String, Checkpoint> r : records) {
+                    if (r.value() != null) {
+                        handle(state, r, producer, deadLetters);
+                    }
+                }
+                if (!records.isEmpty()) {
+                    producer.flush();
+                    deadLetters.flush();
+                    consumer.commitSync();
+                }
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+            LOG.error("Evaluator stopped", e);
+        }
+    }
+
+    private void handle(PipelineState state, ConsumerRecord<String, Checkpoint> r,
+            KafkaProducer<String, Evaluation> producer, KafkaProducer<String, DeadLetter> deadLetters) {
+        Checkpoint cp = r.value();
+        try {
+            state.catchUp(Duration.ofMinutes(5));
+            Evaluation ev = CheckpointEvaluator.evaluate(state, cp, protocol);
+            producer.send(new ProducerRecord<>(platform.config().topic(Topics.EVALUATIONS),
+                    ev.getCheckpointId() + "|" + ev.getProtocol(), ev));
+            producer.flush();
+            LOG.info("Evaluated {} ({}, {} pairs): {}", cp.getCheckpointId(), ev.getProtocol(), ev.getPairs(),
+                    ev.getMetrics());
+            listeners.forEach(l -> l.accept(ev));
+        } catch (RuntimeException e) {
+            LOG.error("Cannot evaluate checkpoint {}", cp.getCheckpointId(), e);
+            DeadLetter letter = DeadLetters.fromRecord(r.topic(), r.partition(), r.offset(), name(), e,
+                    r.key() == null ? null : r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    cp.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            deadLetters.send(new ProducerRecord<>(platform.config().topic(Topics.DEAD_LETTERS),
+                    DeadLetters.key(letter), letter));
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running.compareAndSet(true, false)) {
+            return;
+        }
+        try {
+            worker.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isReady() {
+        return ready && running.get();
+    }
+
+    @Override
+    public Throwable failure() {
+        return failure;
+    }
+}

@@ -1,0 +1,45 @@
+package org.crsaug.launcher;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.crsaug.common.config.CrsConfig;
+import picocli.CommandLine.Option;
+
+/** Options every command shares; they feed the flag layer of {@link CrsConfig}. */
+final class ConfigOptions {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with settings (see README).")
+    Path configFile;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override any setting, e.g. --set retriever.top.k=20. Repeatable.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the embedded broker, registry, stream state and artifacts live (default .crs).")
+    String stateDir;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory holding redial/ and inspired/ (default ../shared/data when present).")
+    String dataDir;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOSTS", description = "Use an external Kafka cluster instead of the embedded broker.")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Use an external Confluent-compatible schema registry.")
+    String schemaRegistryUrl;
+
+    CrsConfig load(Map<String, String> commandDefaults) {
+        Map<String, String> flags = new LinkedHashMap<>(commandDefaults);
+        flags.putAll(overrides);
+        putIfSet(flags, "state.dir", stateDir);
+        putIfSet(flags, "data.dir", dataDir);
+        putIfSet(flags, "bootstrap.servers", bootstrapServers);
+        putIfSet(flags, "schema.registry.url", schemaRegistryUrl);
+        return CrsConfig.load(configFile, System.getenv(), flags);
+    }
+
+    private static void putIfSet(Map<String, String> m, String key, String value) {
+        if (value != null) {
+            m.put(key, value);
+        }
+    }
+}

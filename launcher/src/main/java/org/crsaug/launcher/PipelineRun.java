@@ -1,0 +1,149 @@
+package org.crsaug.launcher;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.crsaug.common.context.DialogueContext;
+import org.crsaug.common.dataset.DataDirectory;
+import org.crsaug.common.ingest.Ingestor;
+import org.crsaug.common.model.TrainingMode;
+import org.crsaug.common.platform.Platform;
+import org.crsaug.common.service.Service;
+import org.crsaug.common.store.PipelineState;
+import org.crsaug.evaluator.EvaluatorService;
+import org.crsaug.retriever.RetrieverService;
+import org.crsaug.scorer.ScorerService;
+import org.crsaug.schema.Checkpoint;
+import org.crsaug.schema.Evaluation;
+import org.crsaug.trainer.TrainerService;
+
+/**
+ * The end-to-end run: ingest a dataset, let the four services work through it, train the baseline
+ * and the method on the same snapshot, and collect both evaluations.
+ */
+final class PipelineRun {
+
+    /** One row of the result table. */
+    record Row(String mode, String checkpointId, Map<String, Double> metrics) {
+    }
+
+    private final Platform platform;
+    private final PrintStream out;
+
+    PipelineRun(Platform platform, PrintStream out) {
+        this.platform = platform;
+        this.out = out;
+    }
+
+    List<Row> run(String dataset, List<TrainingMode> modes, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Path datasetDir = DataDirectory.datasetDir(platform.config(), dataset);
+        out.printf("[1/5] ingesting %s from %s%n", dataset, datasetDir);
+        try (Ingestor ingestor = new Ingestor(platform)) {
+            Ingestor.Report r = ingestor.ingestDataset(dataset, datasetDir);
+            out.printf("      %d items (%d new or changed), %d dialogues (%d new or changed), %d bad lines -> dead-letters%n",
+                    r.itemsRead(), r.itemsPublished(), r.dialoguesRead(), r.dialoguesPublished(), r.failures());
+        }
+
+        Map<String, Evaluation> evaluations = new ConcurrentHashMap<>();
+        RetrieverService retriever = new RetrieverService(platform);
+        ScorerService scorer = ScorerService.create(platform);
+        TrainerService trainer = new TrainerService(platform);
+        EvaluatorService evaluator = new EvaluatorService(platform);
+        evaluator.onEvaluation(e -> evaluations.put(e.getCheckpointId(), e));
+        List<Service> services = List.of(retriever, scorer, trainer, evaluator);
+        try (PipelineState state = new PipelineState(platform, "crs-run-progress")) {
+            services.forEach(Service::start);
+            out.println("[2/5] retrieving candidates and judging them");
+            awaitRetrievalAndLabels(state, dataset, services, deadline);
+
+            out.printf("[3/5] training %s%n", modes);
+            List<Checkpoint> checkpoints = trainer.requestRound(dataset, modes)
+                    .get(remaining(deadline), TimeUnit.NANOSECONDS);
+
+            out.println("[4/5] evaluating on the test split");
+            List<Row> rows = new ArrayList<>();
+            for (Checkpoint cp : checkpoints) {
+                Evaluation ev = awaitEvaluation(evaluations, cp.getCheckpointId(), services, deadline);
+                rows.add(new Row(cp.getMode(), cp.getCheckpointId(), ev.getMetrics()));
+            }
+            return rows;
+        } finally {
+            for (int i = services.size() - 1; i >= 0; i--) {
+                services.get(i).stop();
+            }
+        }
+    }
+
+    private void awaitRetrievalAndLabels(PipelineState state, String dataset, List<Service> services, long deadline)
+            throws InterruptedException {
+        String last = "";
+        while (true) {
+            checkHealth(services);
+            state.catchUp(Duration.ofMinutes(2));
+            String encoder = state.encoderId();
+            int contexts = 0;
+            int embedded = 0;
+            int trainContexts = 0;
+            int labelled = 0;
+            for (String split : List.of("train", "valid", "test")) {
+                for (DialogueContext c : state.contexts(dataset, split)) {
+                    contexts++;
+                    if (encoder != null && state.contextVector(encoder, c.contextId()) != null) {
+                        embedded++;
+                    }
+                    if (split.equals("train")) {
+                        trainContexts++;
+                        if (state.labels(c.contextId()) != null) {
+                            labelled++;
+                        }
+                    }
+                }
+            }
+            String line = String.format("      contexts encoded %d/%d, train contexts labelled %d/%d", embedded,
+                    contexts, labelled, trainContexts);
+            if (!line.equals(last)) {
+                out.println(line);
+                last = line;
+            }
+            if (contexts > 0 && embedded == contexts && labelled == trainContexts) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Timed out waiting for retrieval and labels (" + line.strip()
+                        + "); see the log file and the dead-letters topic");
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private static Evaluation awaitEvaluation(Map<String, Evaluation> evaluations, String checkpointId,
+            List<Service> services, long deadline) throws InterruptedException {
+        while (!evaluations.containsKey(checkpointId)) {
+            checkHealth(services);
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Timed out waiting for the evaluation of " + checkpointId);
+            }
+            Thread.sleep(200);
+        }
+        return evaluations.get(checkpointId);
+    }
+
+    private static void checkHealth(List<Service> services) {
+        for (Service s : services) {
+            Throwable t = s.failure();
+            if (t != null) {
+                throw new IllegalStateException("The " + s.name() + " service failed: " + t.getMessage(), t);
+            }
+        }
+    }
+
+    private static long remaining(long deadline) {
+        return Math.max(1, deadline - System.nanoTime());
+    }
+}

@@ -1,0 +1,99 @@
+package org.crsaug.scorer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.crsaug.common.deadletter.DeadLetters;
+import org.crsaug.schema.AugmentedLabels;
+import org.crsaug.schema.Candidate;
+import org.crsaug.schema.Candidates;
+import org.crsaug.schema.Label;
+import org.crsaug.schema.ScoredPair;
+
+/**
+ * Judges one context's candidates and emits every score plus the context's augmented labels (scores
+ * strictly above the threshold). Both outputs leave in the same transaction as the input offset.
+ */
+final class JudgeProcessor implements Processor<String, Candidates, String, SpecificRecord> {
+
+    static final String TO_SCORED_PAIRS = "scored-pairs-sink";
+    static final String TO_LABELS = "augmented-labels-sink";
+    static final String TO_DEAD_LETTERS = "dead-letters-sink";
+    static final String STAGE = "scorer";
+
+    private final RelevanceJudge judge;
+    private final float threshold;
+    private ProcessorContext<String, SpecificRecord> context;
+
+    JudgeProcessor(RelevanceJudge judge, float threshold) {
+        this.judge = judge;
+        this.threshold = threshold;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, Candidates> record) {
+        Candidates candidates = record.value();
+        if (candidates == null) {
+            return;
+        }
+        List<ScoredPair> scores;
+        try {
+            scores = validated(candidates, judge.judge(candidates));
+        } catch (RuntimeException e) {
+            RecordMetadata meta = context.recordMetadata().orElse(null);
+            context.forward(record.withValue(DeadLetters.fromRecord(meta == null ? "candidates" : meta.topic(),
+                    meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(), STAGE, e,
+                    record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
+                    candidates.toString().getBytes(StandardCharsets.UTF_8))), TO_DEAD_LETTERS);
+            return;
+        }
+        List<Label> labels = new ArrayList<>();
+        for (ScoredPair pair : scores) {
+            context.forward(record.withKey(pair.getContextId() + "|" + pair.getItemId()).withValue(pair),
+                    TO_SCORED_PAIRS);
+            if (pair.getScore() > threshold) {
+                labels.add(Label.newBuilder().setItemId(pair.getItemId()).setScore(pair.getScore()).build());
+            }
+        }
+        context.forward(record.withKey(candidates.getContextId()).withValue(AugmentedLabels.newBuilder()
+                .setContextId(candidates.getContextId())
+                .setDialogueId(candidates.getDialogueId())
+                .setLabels(labels)
+                .setThreshold(threshold)
+                .setJudgeId(judge.id())
+                .setJudgeVersion(judge.version())
+                .setCandidateCount(candidates.getItems().size())
+                .build()), TO_LABELS);
+    }
+
+    /** A judge may only score the candidates it was shown, each once, within 0..4. */
+    private static List<ScoredPair> validated(Candidates candidates, List<ScoredPair> scores) {
+        Set<String> allowed = new HashSet<>();
+        for (Candidate c : candidates.getItems()) {
+            allowed.add(c.getItemId());
+        }
+        Set<String> seen = new HashSet<>();
+        for (ScoredPair p : scores) {
+            if (!allowed.contains(p.getItemId()) || !seen.add(p.getItemId())) {
+                throw new IllegalStateException("Judge returned a score for " + p.getItemId()
+                        + ", which is not a candidate of " + candidates.getContextId() + " or was scored twice");
+            }
+            if (!(p.getScore() >= 0f && p.getScore() <= 4f)) {
+                throw new IllegalStateException("Judge score out of range 0..4: " + p.getScore());
+            }
+        }
+        return scores;
+    }
+}
