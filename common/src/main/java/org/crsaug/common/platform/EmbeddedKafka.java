@@ -81,11 +81,15 @@ public final class EmbeddedKafka implements Service {
         if (fresh) {
             format(config, logDir);
         }
-        KafkaRaftServer s = new KafkaRaftServer(config, Time.SYSTEM);
+        KafkaRaftServer s = null;
         try {
+            // the constructor already reads the storage, so a locked or foreign directory fails here
+            s = new KafkaRaftServer(config, Time.SYSTEM);
             s.startup();
         } catch (RuntimeException e) {
-            quietShutdown(s);
+            if (s != null) {
+                quietShutdown(s);
+            }
             if (mentionsBind(e)) {
                 throw new IllegalStateException(portInUse(port), e);
             }

@@ -113,8 +113,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             }
             return flag.booleanValue();
         } catch (SchemaRegistryException e) {
-            // A subject with no versions yet accepts any schema.
-            if (e.status() == 404 && e.getMessage().contains("40401")) {
+            // A subject with no (live) versions yet accepts any schema: 40401 subject / 40402 version not found.
+            if (e.status() == 404 && (e.getMessage().contains("error_code 40401")
+                    || e.getMessage().contains("error_code 40402"))) {
                 return true;
             }
             throw e;

@@ -42,8 +42,28 @@ public final class AvroSerde<V extends SpecificRecord> implements Serde<V> {
     private final SpecificDatumWriter<V> writer;
     private final Map<String, Integer> idByTopic = new ConcurrentHashMap<>();
     private final Map<Integer, SpecificDatumReader<V>> readerByWriterId = new ConcurrentHashMap<>();
-    private final Serializer<V> serializer = (topic, value) -> serialize(topic, value);
-    private final Deserializer<V> deserializer = (topic, bytes) -> deserialize(topic, bytes);
+    private final Serializer<V> serializer = new Serializer<>() {
+        @Override
+        public byte[] serialize(String topic, V value) {
+            return AvroSerde.this.serialize(topic, value);
+        }
+
+        @Override
+        public String toString() {
+            return "AvroSerializer[" + type.getName() + "]";
+        }
+    };
+    private final Deserializer<V> deserializer = new Deserializer<>() {
+        @Override
+        public V deserialize(String topic, byte[] bytes) {
+            return AvroSerde.this.deserialize(topic, bytes);
+        }
+
+        @Override
+        public String toString() {
+            return "AvroDeserializer[" + type.getName() + "]";
+        }
+    };
 
     public AvroSerde(SchemaRegistryClient client, Class<V> type) {
         this(client, type, false);

@@ -193,14 +193,20 @@ class EmbeddedSchemaRegistryTest {
         int id = client.register("reload-value", Item.getClassSchema());
         EmbeddedSchemaRegistry second = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), 0, new Properties());
         second.start();
+        HttpSchemaRegistryClient other;
         try {
-            HttpSchemaRegistryClient other = new HttpSchemaRegistryClient(second.url());
+            other = new HttpSchemaRegistryClient(second.url());
             assertThat(other.getById(id)).isEqualTo(Item.getClassSchema());
             assertThat(other.latest("reload-value").id()).isEqualTo(id);
             assertThat(other.register("reload-other-value", Item.getClassSchema())).isEqualTo(id);
         } finally {
             second.stop();
         }
+        // with the server gone, only the client's caches can answer: the hot path needs no HTTP
+        assertThat(other.register("reload-other-value", Item.getClassSchema())).isEqualTo(id);
+        assertThat(other.getById(id)).isEqualTo(Item.getClassSchema());
+        assertThatThrownBy(() -> other.latest("reload-value")).isInstanceOf(SchemaRegistryException.class)
+                .hasMessageContaining("unreachable").hasMessageContaining("GET /subjects/reload-value/versions/latest");
     }
 
     @Test
