@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import org.crsaug.common.artifact.ArtifactStore;
 import org.crsaug.common.context.DialogueContext;
 import org.crsaug.common.eval.RecallMetrics;
+import org.crsaug.common.eval.RecallMetrics.Protocol;
 import org.crsaug.common.model.EvalContext;
 import org.crsaug.common.model.TrainedRecommender;
 import org.crsaug.common.store.PipelineState;
@@ -52,9 +53,11 @@ public final class CheckpointEvaluator {
         float[][] scores;
         try (TrainedRecommender model = TrainedRecommender.load(dir.resolve("model.bin"))) {
             scores = model.score(inputs);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot load the model of " + checkpoint.getCheckpointId(), e);
         }
         Map<String, Double> metrics = new TreeMap<>(
-                RecallMetrics.evaluate(scores, eval, KS, protocol == Protocol.STRICT));
+                RecallMetrics.compute(scores, eval, protocol, KS));
         metrics.put("test_contexts", (double) eval.size());
         metrics.put("skipped_contexts_without_vector", (double) skipped.contextsWithoutVector);
         metrics.put("skipped_gold_outside_catalogue", (double) skipped.labelsOutsideCatalogue);
@@ -63,7 +66,7 @@ public final class CheckpointEvaluator {
                 .setMode(checkpoint.getMode())
                 .setBackbone(checkpoint.getBackbone())
                 .setDataset(checkpoint.getDataset())
-                .setProtocol(protocol.configName())
+                .setProtocol(protocol.name().toLowerCase(java.util.Locale.ROOT))
                 .setSplit(TEST_SPLIT)
                 .setPairs(metrics.getOrDefault("pairs", 0d).intValue())
                 .setMetrics(metrics)

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.crsaug.common.deadletter.DeadLetters;
+import org.crsaug.common.eval.RecallMetrics.Protocol;
 import org.crsaug.common.platform.Platform;
 import org.crsaug.common.service.Service;
 import org.crsaug.common.store.PipelineState;

@@ -49,7 +49,7 @@ final class IngestCommand implements Callable<Integer> {
                 } else {
                     String json = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
                             : Files.readString(Path.of(file));
-                    TitleIndex titles = new TitleIndex(ingestor.knownItems().values().stream()
+                    TitleIndex titles = TitleIndex.of(ingestor.knownItems().values().stream()
                             .filter(i -> i.getDataset().equals(dataset)).toList());
                     Dialogue d = DialogueJson.parse(json, dataset, titles::lookup);
                     boolean sent = ingestor.publishDialogue(d);

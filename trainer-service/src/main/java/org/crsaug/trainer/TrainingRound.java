@@ -135,7 +135,7 @@ final class TrainingRound {
     }
 
     Checkpoint train(Snapshot snapshot, TrainingMode mode, int round, String parentId) {
-        TrainerSettings settings = TrainerSettings.fromConfig(config).withMode(mode);
+        TrainerSettings settings = TrainerSettings.fromConfig(config, mode);
         long started = System.currentTimeMillis();
         try (TrainedRecommender model = new RecommenderTrainer().train(snapshot.data(), settings)) {
             String id = checkpointId(snapshot, mode, settings, round);
