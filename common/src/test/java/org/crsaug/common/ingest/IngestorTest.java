@@ -1,0 +1,115 @@
+package org.crsaug.common.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.crsaug.common.platform.Platform;
+import org.crsaug.common.store.TopicFollower;
+import org.crsaug.common.testing.DataSlices;
+import org.crsaug.common.testing.TestKafka;
+import org.crsaug.common.topic.Topics;
+import org.crsaug.schema.DeadLetter;
+import org.crsaug.schema.Dialogue;
+import org.crsaug.schema.Item;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IngestorTest {
+
+    private static TestKafka kafka;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = new TestKafka();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    private static <V extends org.apache.avro.specific.SpecificRecord> long count(Platform p,
+            org.crsaug.common.topic.TopicSpec<V> spec) {
+        try (TopicFollower<V> f = new TopicFollower<>(p, spec, "count-" + spec.baseName())) {
+            return f.catchUp(r -> { }, Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void inspiredIsPublishedOnceAndReIngestingPublishesNothing() throws Exception {
+        Path inspired = DataSlices.mirror().resolve("inspired");
+        long dialogueLines = DataSlices.lineCount(inspired.resolve("train.jsonl"))
+                + DataSlices.lineCount(inspired.resolve("valid.jsonl"))
+                + DataSlices.lineCount(inspired.resolve("test.jsonl"));
+        Platform platform = kafka.platform();
+
+        Ingestor.Report first;
+        try (Ingestor ingestor = new Ingestor(platform)) {
+            first = ingestor.ingestDataset("inspired", inspired);
+        }
+
+        assertThat(first.dialoguesRead()).isEqualTo(dialogueLines);
+        assertThat(first.dialoguesPublished()).isEqualTo(dialogueLines);
+        assertThat(first.failures()).isZero();
+        assertThat(count(platform, Topics.DIALOGUES)).isEqualTo(dialogueLines);
+        // every movie with metadata, plus titles mentioned in dialogues that have none
+        int withMetadata = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(inspired.resolve("id2info.json").toFile()).size();
+        assertThat(first.itemsPublished()).isGreaterThanOrEqualTo(withMetadata);
+        assertThat(count(platform, Topics.ITEMS)).isEqualTo(first.itemsPublished());
+
+        Ingestor.Report second;
+        try (Ingestor ingestor = new Ingestor(platform)) {
+            second = ingestor.ingestDataset("inspired", inspired);
+        }
+        assertThat(second.dialoguesRead()).isEqualTo(dialogueLines);
+        assertThat(second.dialoguesPublished()).isZero();
+        assertThat(second.itemsPublished()).isZero();
+        assertThat(count(platform, Topics.DIALOGUES)).isEqualTo(dialogueLines);
+    }
+
+    @Test
+    void badLinesBecomeDeadLettersWithFileLineAndReasonWhileGoodLinesGoThrough(@TempDir Path tmp) throws Exception {
+        Path root = DataSlices.inspiredSlice(tmp, Map.of("train", 3, "valid", 1, "test", 1));
+        Path train = root.resolve("inspired/train.jsonl");
+        Files.writeString(train, "{this is not json\n[{\"role\": \"SEEKER\"}]\n", StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+        Platform platform = kafka.platform(Map.of("topic.prefix", "badlines-"));
+        platform.ensureTopics();
+
+        Ingestor.Report report;
+        try (Ingestor ingestor = new Ingestor(platform)) {
+            report = ingestor.ingestDataset("inspired", root.resolve("inspired"));
+        }
+
+        assertThat(report.failures()).isEqualTo(2);
+        assertThat(report.dialoguesPublished()).isEqualTo(5);
+        List<ConsumerRecord<String, DeadLetter>> letters = TestKafka.readAll(platform, Topics.DEAD_LETTERS, 2,
+                Duration.ofSeconds(30));
+        assertThat(letters).hasSize(2);
+        assertThat(letters).allSatisfy(r -> {
+            assertThat(r.value().getSourceTopic()).isEqualTo("file:" + train);
+            assertThat(r.value().getStage()).isEqualTo(Ingestor.STAGE);
+            assertThat(r.value().getError()).isNotBlank();
+            assertThat(r.value().getOriginalValue()).isNotNull();
+        });
+        assertThat(letters.stream().map(r -> r.value().getOffset()).collect(Collectors.toSet()))
+                .isEqualTo(Set.of(4L, 5L));
+        List<ConsumerRecord<String, Dialogue>> dialogues = TestKafka.readAll(platform, Topics.DIALOGUES, 5,
+                Duration.ofSeconds(30));
+        assertThat(dialogues).hasSize(5);
+        List<ConsumerRecord<String, Item>> items = TestKafka.readAll(platform, Topics.ITEMS, 1, Duration.ofSeconds(30));
+        assertThat(items).isNotEmpty();
+    }
+}
