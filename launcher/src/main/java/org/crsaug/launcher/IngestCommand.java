@@ -38,6 +38,9 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CrsConfig config = options.load(Map.of());
+        if (file == null) {
+            DataDirectory.datasetDir(config, dataset);
+        }
         Logging.toFile(config);
         try (Platform platform = Platform.start(config)) {
             platform.ensureTopics();

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.crsaug.common.config.CrsConfig;
+import org.crsaug.common.dataset.DataDirectory;
 import org.crsaug.common.model.TrainingMode;
 import org.crsaug.common.platform.Platform;
 import picocli.CommandLine.Command;
@@ -30,6 +31,8 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // the run drives training rounds itself; automatic rounds would train on half-labelled data
         CrsConfig config = options.load(Map.of("trainer.dataset", dataset, "trainer.round.min.new.labels", "0"));
+        // fail on a wrong dataset or data directory before starting anything
+        DataDirectory.datasetDir(config, dataset);
         Logging.toFile(config);
         long started = System.nanoTime();
         try (Platform platform = Platform.start(config)) {

@@ -1,0 +1,75 @@
+package org.crsaug.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a person sees at the command line: help with examples, and errors that name the fix. */
+class CrsCommandTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+    private PrintStream oldErr;
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void everyCommandHasHelpWithExamples() {
+        for (String cmd : new String[] {"run", "ingest", "service"}) {
+            out.reset();
+            assertThat(Crs.execute(cmd, "--help")).isZero();
+            assertThat(stdout()).contains("Usage: crs " + cmd).contains("Examples:");
+        }
+        out.reset();
+        assertThat(Crs.execute("--help")).isZero();
+        assertThat(stdout()).contains("run", "ingest", "service");
+    }
+
+    @Test
+    void unknownFlagsAndDatasetsAreRejectedClearly(@TempDir Path tmp) {
+        assertThat(Crs.execute("run", "--no-such-flag")).isNotZero();
+        assertThat(stderr()).contains("--no-such-flag");
+
+        err.reset();
+        int rc = Crs.execute("run", "--dataset", "movielens", "--state-dir", tmp.resolve("state").toString(),
+                "--data-dir", tmp.toString());
+        assertThat(rc).isNotZero();
+        assertThat(stderr()).contains("movielens").contains("redial").contains("inspired");
+    }
+
+    @Test
+    void aMissingDataDirectorySaysWhereToGetTheData(@TempDir Path tmp) {
+        int rc = Crs.execute("ingest", "--dataset", "inspired", "--state-dir", tmp.resolve("state").toString(),
+                "--data-dir", tmp.resolve("nowhere").toString());
+        assertThat(rc).isNotZero();
+        assertThat(stderr()).contains("data.dir").contains("github.com/sweetpeach/Inspired");
+    }
+}
