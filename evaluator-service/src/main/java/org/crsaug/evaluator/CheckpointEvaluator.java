@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Map;
 import java.util.TreeMap;
 import org.crsaug.common.artifact.ArtifactStore;
@@ -16,7 +20,9 @@ import org.crsaug.common.model.TrainedRecommender;
 import org.crsaug.common.store.PipelineState;
 import org.crsaug.common.training.Catalogue;
 import org.crsaug.common.training.ExampleSets;
+import org.crsaug.schema.AugmentedLabels;
 import org.crsaug.schema.Checkpoint;
+import org.crsaug.schema.Label;
 import org.crsaug.schema.Evaluation;
 
 /** Scores a checkpoint's model on the test contexts of its dataset. */
@@ -28,7 +34,12 @@ public final class CheckpointEvaluator {
     private CheckpointEvaluator() {
     }
 
-    public static Evaluation evaluate(PipelineState state, Checkpoint checkpoint, Protocol protocol) {
+    /**
+     * Scores the test contexts once and reports every requested protocol. Tail items are those
+     * mentioned at most {@code tailMaxMentions} times in the training dialogues.
+     */
+    public static List<Evaluation> evaluate(PipelineState state, Checkpoint checkpoint, List<Protocol> protocols,
+            int tailMaxMentions) {
         Path dir = ArtifactStore.open(checkpoint.getArtifactUri(), checkpoint.getSha256());
         Catalogue catalogue;
         String encoderId;
@@ -38,12 +49,13 @@ public final class CheckpointEvaluator {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read artifact " + dir, e);
         }
-        List<DialogueContext> contexts = state.contexts(checkpoint.getDataset(), TEST_SPLIT);
+        String dataset = checkpoint.getDataset();
+        List<DialogueContext> contexts = state.contexts(dataset, TEST_SPLIT);
         ExampleSets.Skipped skipped = new ExampleSets.Skipped();
         List<EvalContext> eval = ExampleSets.evalContexts(contexts, catalogue,
                 id -> state.contextVector(encoderId, id), skipped);
         if (eval.isEmpty()) {
-            throw new IllegalStateException("No test contexts with embeddings for dataset " + checkpoint.getDataset()
+            throw new IllegalStateException("No test contexts with embeddings for dataset " + dataset
                     + " (encoder " + encoderId + "); has the retriever processed the test dialogues?");
         }
         float[][] inputs = new float[eval.size()][];
@@ -56,21 +68,59 @@ public final class CheckpointEvaluator {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load the model of " + checkpoint.getCheckpointId(), e);
         }
-        Map<String, Double> metrics = new TreeMap<>(
-                RecallMetrics.compute(scores, eval, protocol, KS));
-        metrics.put("test_contexts", (double) eval.size());
-        metrics.put("skipped_contexts_without_vector", (double) skipped.contextsWithoutVector);
-        metrics.put("skipped_gold_outside_catalogue", (double) skipped.labelsOutsideCatalogue);
-        return Evaluation.newBuilder()
-                .setCheckpointId(checkpoint.getCheckpointId())
-                .setMode(checkpoint.getMode())
-                .setBackbone(checkpoint.getBackbone())
-                .setDataset(checkpoint.getDataset())
-                .setProtocol(protocol.name().toLowerCase(java.util.Locale.ROOT))
-                .setSplit(TEST_SPLIT)
-                .setPairs(metrics.getOrDefault("pairs", 0d).intValue())
-                .setMetrics(metrics)
-                .setEvaluatedAtMs(System.currentTimeMillis())
-                .build();
+        Set<String> tail = tailItems(state, dataset, catalogue, tailMaxMentions);
+        int[] tailPositions = tail.stream().mapToInt(id -> catalogue.position(id).getAsInt()).sorted().toArray();
+        double labelTailShare = augmentedLabelTailShare(state, dataset, tail);
+        List<Evaluation> out = new ArrayList<>();
+        for (Protocol protocol : protocols) {
+            Map<String, Double> metrics = new TreeMap<>(RecallMetrics.compute(scores, eval, protocol, tailPositions, KS));
+            metrics.put("test_contexts", (double) eval.size());
+            metrics.put("tail_items", (double) tail.size());
+            metrics.put("augmented_label_tail_share", labelTailShare);
+            metrics.put("skipped_contexts_without_vector", (double) skipped.contextsWithoutVector);
+            metrics.put("skipped_gold_outside_catalogue", (double) skipped.labelsOutsideCatalogue);
+            out.add(Evaluation.newBuilder()
+                    .setCheckpointId(checkpoint.getCheckpointId())
+                    .setMode(checkpoint.getMode())
+                    .setBackbone(checkpoint.getBackbone())
+                    .setDataset(dataset)
+                    .setProtocol(protocol.name().toLowerCase(Locale.ROOT))
+                    .setSplit(TEST_SPLIT)
+                    .setPairs(metrics.getOrDefault("pairs", 0d).intValue())
+                    .setMetrics(metrics)
+                    .setEvaluatedAtMs(System.currentTimeMillis())
+                    .build());
+        }
+        return out;
+    }
+
+    /** Catalogue items mentioned at most {@code maxMentions} times in the training dialogues. */
+    static Set<String> tailItems(PipelineState state, String dataset, Catalogue catalogue, int maxMentions) {
+        Map<String, Integer> counts = state.mentionCounts(dataset, "train");
+        Set<String> tail = new TreeSet<>();
+        for (String id : catalogue.itemIds()) {
+            if (counts.getOrDefault(id, 0) <= maxMentions) {
+                tail.add(id);
+            }
+        }
+        return tail;
+    }
+
+    /** Share of the dataset's augmented labels that point at tail items: how far augmentation reaches the tail. */
+    static double augmentedLabelTailShare(PipelineState state, String dataset, Set<String> tail) {
+        long all = 0;
+        long inTail = 0;
+        for (AugmentedLabels labels : state.allLabels().values()) {
+            if (!labels.getDialogueId().startsWith(dataset + ":")) {
+                continue;
+            }
+            for (Label l : labels.getLabels()) {
+                all++;
+                if (tail.contains(l.getItemId())) {
+                    inTail++;
+                }
+            }
+        }
+        return all == 0 ? 0.0 : (double) inTail / all;
     }
 }

@@ -35,7 +35,8 @@ public final class EvaluatorService implements Service {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluatorService.class);
 
     private final Platform platform;
-    private final Protocol protocol;
+    private final List<Protocol> protocols;
+    private final int tailMaxMentions;
     private final List<Consumer<Evaluation>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean ready;
@@ -44,7 +45,12 @@ public final class EvaluatorService implements Service {
 
     public EvaluatorService(Platform platform) {
         this.platform = platform;
-        this.protocol = Protocol.parse(platform.config().get("evaluator.protocol"));
+        this.protocols = java.util.Arrays.stream(platform.config().get("evaluator.protocols").split(","))
+                .map(String::trim).filter(p -> !p.isEmpty()).map(Protocol::parse).toList();
+        if (protocols.isEmpty()) {
+            throw new org.crsaug.common.config.ConfigException("evaluator.protocols must name at least one of strict, lenient");
+        }
+        this.tailMaxMentions = platform.config().getInt("evaluator.tail.max.mentions");
     }
 
     @Override
@@ -113,13 +119,17 @@ public final class EvaluatorService implements Service {
         Checkpoint cp = r.value();
         try {
             state.catchUp(Duration.ofMinutes(5));
-            Evaluation ev = CheckpointEvaluator.evaluate(state, cp, protocol);
-            producer.send(new ProducerRecord<>(platform.config().topic(Topics.EVALUATIONS),
-                    ev.getCheckpointId() + "|" + ev.getProtocol(), ev));
+            List<Evaluation> evaluations = CheckpointEvaluator.evaluate(state, cp, protocols, tailMaxMentions);
+            for (Evaluation ev : evaluations) {
+                producer.send(new ProducerRecord<>(platform.config().topic(Topics.EVALUATIONS),
+                        ev.getCheckpointId() + "|" + ev.getProtocol(), ev));
+            }
             producer.flush();
-            LOG.info("Evaluated {} ({}, {} pairs): {}", cp.getCheckpointId(), ev.getProtocol(), ev.getPairs(),
-                    ev.getMetrics());
-            listeners.forEach(l -> l.accept(ev));
+            for (Evaluation ev : evaluations) {
+                LOG.info("Evaluated {} ({}, {} pairs): {}", cp.getCheckpointId(), ev.getProtocol(), ev.getPairs(),
+                        ev.getMetrics());
+                listeners.forEach(l -> l.accept(ev));
+            }
         } catch (RuntimeException e) {
             LOG.error("Cannot evaluate checkpoint {}", cp.getCheckpointId(), e);
             DeadLetter letter = DeadLetters.fromRecord(r.topic(), r.partition(), r.offset(), name(), e,

@@ -55,7 +55,13 @@ final class PipelineRun {
         ScorerService scorer = ScorerService.create(platform);
         TrainerService trainer = new TrainerService(platform);
         EvaluatorService evaluator = new EvaluatorService(platform);
-        evaluator.onEvaluation(e -> evaluations.put(e.getCheckpointId(), e));
+        // the first configured protocol is the headline one
+        String headline = platform.config().get("evaluator.protocols").split(",")[0].trim();
+        evaluator.onEvaluation(e -> {
+            if (e.getProtocol().equalsIgnoreCase(headline)) {
+                evaluations.put(e.getCheckpointId(), e);
+            }
+        });
         List<Service> services = List.of(retriever, scorer, trainer, evaluator);
         try (PipelineState state = new PipelineState(platform, "crs-run-progress")) {
             services.forEach(Service::start);

@@ -59,7 +59,7 @@ final class TrainingRound {
         if (encoderId == null) {
             throw new IllegalStateException("No context embeddings yet: is the retriever running?");
         }
-        List<Item> items = state.items(dataset);
+        List<Item> items = state.items(dataset, catalogueMetadataOnly(config));
         if (items.isEmpty()) {
             throw new IllegalStateException("No items of dataset '" + dataset + "' in the items topic; ingest first");
         }
@@ -152,6 +152,7 @@ final class TrainingRound {
             recorded.put("scorer.judge", config.get("scorer.judge"));
             recorded.put("scorer.threshold", config.get("scorer.threshold"));
             recorded.put("retriever.top.k", config.get("retriever.top.k"));
+            recorded.put("catalogue", config.get("catalogue"));
             LOG.info("Checkpoint {} ({}): {}", id, mode, metrics);
             return Checkpoint.newBuilder()
                     .setCheckpointId(id)
@@ -171,6 +172,17 @@ final class TrainingRound {
                     .setCodeVersion(codeVersion())
                     .build();
         }
+    }
+
+    /** {@code catalogue=metadata} restricts models to items with descriptive metadata; {@code all} keeps every title. */
+    static boolean catalogueMetadataOnly(CrsConfig config) {
+        String scope = config.get("catalogue");
+        return switch (scope) {
+            case "metadata" -> true;
+            case "all" -> false;
+            default -> throw new org.crsaug.common.config.ConfigException(
+                    "catalogue must be 'all' or 'metadata', got '" + scope + "'");
+        };
     }
 
     static String modeName(TrainingMode mode) {

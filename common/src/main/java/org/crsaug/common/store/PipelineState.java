@@ -81,13 +81,37 @@ public final class PipelineState implements AutoCloseable {
 
     /** Items of one dataset, ordered by id: the order defines a model's output positions. */
     public synchronized List<Item> items(String dataset) {
+        return items(dataset, false);
+    }
+
+    /**
+     * Items of one dataset, ordered by id; with {@code metadataOnly}, only items that have descriptive
+     * metadata (the catalogue the method's paper reports on).
+     */
+    public synchronized List<Item> items(String dataset, boolean metadataOnly) {
         List<Item> out = new ArrayList<>();
         for (Item i : itemById.values()) {
-            if (i.getDataset().equals(dataset)) {
+            if (i.getDataset().equals(dataset) && (!metadataOnly || i.getHasMetadata())) {
                 out.add(i);
             }
         }
         return out;
+    }
+
+    /** How often each item is mentioned in the dialogues of one dataset and split (any turn, any role). */
+    public synchronized Map<String, Integer> mentionCounts(String dataset, String split) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (Dialogue d : dialogueById.values()) {
+            if (d.getDataset().equals(dataset) && d.getSplit().equals(split)) {
+                d.getTurns().forEach(t -> t.getMentionedItemIds().forEach(id -> counts.merge(id, 1, Integer::sum)));
+            }
+        }
+        return counts;
+    }
+
+    /** Augmented labels of every labelled context, by context id. */
+    public synchronized Map<String, AugmentedLabels> allLabels() {
+        return Collections.unmodifiableMap(new TreeMap<>(labelsByContext));
     }
 
     public synchronized Map<String, Item> itemsById() {
