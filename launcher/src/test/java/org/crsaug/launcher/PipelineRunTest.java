@@ -70,11 +70,16 @@ class PipelineRunTest {
             // the artifact is intact: opening it verifies its checksum
             assertThat(ArtifactStore.open(cp.getArtifactUri(), cp.getSha256())).isDirectory();
         }
-        List<ConsumerRecord<String, Evaluation>> evaluations = TestKafka.readAll(platform, Topics.EVALUATIONS, 2,
+        // each checkpoint is evaluated under both protocols, headline (strict) first in the configuration
+        List<ConsumerRecord<String, Evaluation>> evaluations = TestKafka.readAll(platform, Topics.EVALUATIONS, 4,
                 Duration.ofSeconds(30));
-        assertThat(evaluations).extracting(r -> r.value().getProtocol()).containsOnly("strict");
-        assertThat(evaluations).extracting(r -> r.value().getCheckpointId())
+        assertThat(evaluations).hasSize(4);
+        assertThat(evaluations).filteredOn(r -> r.value().getProtocol().equals("strict"))
+                .extracting(r -> r.value().getCheckpointId())
                 .containsExactlyInAnyOrderElementsOf(checkpoints.stream().map(ConsumerRecord::key).toList());
+        assertThat(evaluations).filteredOn(r -> r.value().getProtocol().equals("lenient")).hasSize(2);
+        assertThat(evaluations).allSatisfy(r -> assertThat(r.value().getMetrics())
+                .containsKeys("tail_recall@10", "tail_recall@50", "coverage@50", "augmented_label_tail_share"));
         assertThat(progress.toString(StandardCharsets.UTF_8)).contains("[1/5]", "[4/5]");
         assertThat(ResultTable.render(rows)).contains("baseline", "two-stage", "lift");
     }
