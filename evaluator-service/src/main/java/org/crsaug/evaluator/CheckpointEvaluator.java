@@ -38,8 +38,13 @@ public final class CheckpointEvaluator {
      * Scores the test contexts once and reports every requested protocol. Tail items are those
      * mentioned at most {@code tailMaxMentions} times in the training dialogues.
      */
-    public static List<Evaluation> evaluate(PipelineState state, Checkpoint checkpoint, List<Protocol> protocols,
-            int tailMaxMentions) {
+    /** A checkpoint's scores on the test contexts, with what could not be used. */
+    public record Scored(Catalogue catalogue, List<EvalContext> contexts, float[][] scores,
+            ExampleSets.Skipped skipped) {
+    }
+
+    /** Loads the checkpoint's model (checksum verified) and scores every usable test context. */
+    public static Scored score(PipelineState state, Checkpoint checkpoint) {
         Path dir = ArtifactStore.open(checkpoint.getArtifactUri(), checkpoint.getSha256());
         Catalogue catalogue;
         String encoderId;
@@ -62,12 +67,25 @@ public final class CheckpointEvaluator {
         for (int i = 0; i < inputs.length; i++) {
             inputs[i] = eval.get(i).context();
         }
-        float[][] scores;
         try (TrainedRecommender model = TrainedRecommender.load(dir.resolve("model.bin"))) {
-            scores = model.score(inputs);
+            return new Scored(catalogue, eval, model.score(inputs), skipped);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load the model of " + checkpoint.getCheckpointId(), e);
         }
+    }
+
+    /**
+     * Scores the test contexts once and reports every requested protocol. Tail items are those
+     * mentioned at most {@code tailMaxMentions} times in the training dialogues.
+     */
+    public static List<Evaluation> evaluate(PipelineState state, Checkpoint checkpoint, List<Protocol> protocols,
+            int tailMaxMentions) {
+        Scored scored = score(state, checkpoint);
+        Catalogue catalogue = scored.catalogue();
+        List<EvalContext> eval = scored.contexts();
+        float[][] scores = scored.scores();
+        ExampleSets.Skipped skipped = scored.skipped();
+        String dataset = checkpoint.getDataset();
         Set<String> tail = tailItems(state, dataset, catalogue, tailMaxMentions);
         int[] tailPositions = tail.stream().mapToInt(id -> catalogue.position(id).getAsInt()).sorted().toArray();
         double labelTailShare = augmentedLabelTailShare(state, dataset, tail);
@@ -95,7 +113,7 @@ public final class CheckpointEvaluator {
     }
 
     /** Catalogue items mentioned at most {@code maxMentions} times in the training dialogues. */
-    static Set<String> tailItems(PipelineState state, String dataset, Catalogue catalogue, int maxMentions) {
+    public static Set<String> tailItems(PipelineState state, String dataset, Catalogue catalogue, int maxMentions) {
         Map<String, Integer> counts = state.mentionCounts(dataset, "train");
         Set<String> tail = new TreeSet<>();
         for (String id : catalogue.itemIds()) {

@@ -7,10 +7,12 @@ import picocli.CommandLine.Command;
 /** The {@code crs} command: the whole pipeline, or any one part of it. */
 @Command(name = "crs", mixinStandardHelpOptions = true, version = "crs 0.1.0",
         description = "Augments conversational-recommendation training data with LLM-judged labels and trains better recommenders.",
-        subcommands = {RunCommand.class, IngestCommand.class, ServiceCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, IngestCommand.class, ExperimentCommand.class, ServiceCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  crs run --dataset inspired            whole pipeline on the embedded platform",
                 "  crs ingest --dataset redial           publish a dataset to the dialogues/items topics",
+                "  crs experiment --dataset inspired     compare modes, alpha, data size over seeds; writes a report",
                 "  crs ingest --file new-dialogue.json   stream in one new dialogue",
                 "  crs service scorer --bootstrap-servers kafka:9092 --schema-registry-url http://registry:8081"})
 public final class Crs implements Runnable {

@@ -26,7 +26,7 @@ import org.crsaug.trainer.TrainerService;
  * The end-to-end run: ingest a dataset, let the four services work through it, train the baseline
  * and the method on the same snapshot, and collect both evaluations.
  */
-final class PipelineRun {
+public final class PipelineRun {
 
     /** One row of the result table. */
     record Row(String mode, String checkpointId, Map<String, Double> metrics) {
@@ -35,20 +35,14 @@ final class PipelineRun {
     private final Platform platform;
     private final PrintStream out;
 
-    PipelineRun(Platform platform, PrintStream out) {
+    public PipelineRun(Platform platform, PrintStream out) {
         this.platform = platform;
         this.out = out;
     }
 
     List<Row> run(String dataset, List<TrainingMode> modes, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Path datasetDir = DataDirectory.datasetDir(platform.config(), dataset);
-        out.printf("[1/5] ingesting %s from %s%n", dataset, datasetDir);
-        try (Ingestor ingestor = new Ingestor(platform)) {
-            Ingestor.Report r = ingestor.ingestDataset(dataset, datasetDir);
-            out.printf("      %d items (%d new or changed), %d dialogues (%d new or changed), %d bad lines -> dead-letters%n",
-                    r.itemsRead(), r.itemsPublished(), r.dialoguesRead(), r.dialoguesPublished(), r.failures());
-        }
+        ingest(dataset);
 
         Map<String, Evaluation> evaluations = new ConcurrentHashMap<>();
         RetrieverService retriever = new RetrieverService(platform);
@@ -80,9 +74,40 @@ final class PipelineRun {
             }
             return rows;
         } finally {
-            for (int i = services.size() - 1; i >= 0; i--) {
-                services.get(i).stop();
-            }
+            stopAll(services);
+        }
+    }
+
+    /** Publishes the dataset (unchanged records are skipped). */
+    public void ingest(String dataset) {
+        Path datasetDir = DataDirectory.datasetDir(platform.config(), dataset);
+        out.printf("[1/5] ingesting %s from %s%n", dataset, datasetDir);
+        try (Ingestor ingestor = new Ingestor(platform)) {
+            Ingestor.Report r = ingestor.ingestDataset(dataset, datasetDir);
+            out.printf("      %d items (%d new or changed), %d dialogues (%d new or changed), %d bad lines -> dead-letters%n",
+                    r.itemsRead(), r.itemsPublished(), r.dialoguesRead(), r.dialoguesPublished(), r.failures());
+        }
+    }
+
+    /**
+     * Runs retrieval and judging until every context of the dataset has a vector and every training
+     * context has labels, then stops those services. Used where training happens outside the trainer
+     * service (experiments).
+     */
+    public void labelAll(PipelineState state, String dataset, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Service> services = List.of(new RetrieverService(platform), ScorerService.create(platform));
+        try {
+            services.forEach(Service::start);
+            awaitRetrievalAndLabels(state, dataset, services, deadline);
+        } finally {
+            stopAll(services);
+        }
+    }
+
+    private static void stopAll(List<Service> services) {
+        for (int i = services.size() - 1; i >= 0; i--) {
+            services.get(i).stop();
         }
     }
 

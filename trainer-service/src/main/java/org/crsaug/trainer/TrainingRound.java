@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * trains a model on exactly that data, and each model is published as an artifact plus a checkpoint
  * record that says what it was made from.
  */
-final class TrainingRound {
+public final class TrainingRound {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRound.class);
     static final String VALIDATION_SPLIT = "valid";
@@ -44,17 +44,17 @@ final class TrainingRound {
     private final CrsConfig config;
     private final ArtifactStore artifacts;
 
-    TrainingRound(CrsConfig config, ArtifactStore artifacts) {
+    public TrainingRound(CrsConfig config, ArtifactStore artifacts) {
         this.config = config;
         this.artifacts = artifacts;
     }
 
     /** The training inputs of one dataset at one moment. */
-    record Snapshot(String dataset, String encoderId, Catalogue catalogue, TrainingData data,
+    public record Snapshot(String dataset, String encoderId, Catalogue catalogue, TrainingData data,
             List<OffsetRange> ranges, Map<String, Double> dataStats) {
     }
 
-    Snapshot snapshot(PipelineState state, String dataset, long seed) {
+    public Snapshot snapshot(PipelineState state, String dataset, long seed) {
         String encoderId = state.encoderId();
         if (encoderId == null) {
             throw new IllegalStateException("No context embeddings yet: is the retriever running?");
@@ -134,8 +134,13 @@ final class TrainingRound {
         return out;
     }
 
-    Checkpoint train(Snapshot snapshot, TrainingMode mode, int round, String parentId) {
-        TrainerSettings settings = TrainerSettings.fromConfig(config, mode);
+    public Checkpoint train(Snapshot snapshot, TrainingMode mode, int round, String parentId) {
+        return train(snapshot, TrainerSettings.fromConfig(config, mode), round, parentId);
+    }
+
+    /** Trains with explicit settings (experiments vary alpha, seed, backbone) and publishes the artifact. */
+    public Checkpoint train(Snapshot snapshot, TrainerSettings settings, int round, String parentId) {
+        TrainingMode mode = settings.mode();
         long started = System.currentTimeMillis();
         try (TrainedRecommender model = new RecommenderTrainer().train(snapshot.data(), settings)) {
             String id = checkpointId(snapshot, mode, settings, round);
@@ -192,8 +197,9 @@ final class TrainingRound {
     private static String checkpointId(Snapshot s, TrainingMode mode, TrainerSettings settings, int round) {
         Set<String> parts = new HashSet<>();
         s.ranges().forEach(r -> parts.add(r.toString()));
+        // the data itself is part of the fingerprint: experiments train on subsets of one snapshot
         String fingerprint = org.crsaug.common.item.ItemText.contentHash(String.join(",", new java.util.TreeSet<>(parts))
-                + settings.asMap()).substring(0, 8);
+                + settings.asMap() + s.dataStats()).substring(0, 8);
         return s.dataset() + "-r" + round + "-" + modeName(mode) + "-" + settings.backbone() + "-" + fingerprint;
     }
 

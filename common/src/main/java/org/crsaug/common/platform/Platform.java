@@ -196,6 +196,14 @@ public final class Platform implements AutoCloseable {
         }
     }
 
+    /**
+     * Group, application and transactional ids carry the topic prefix too, so a namespace of topics
+     * (a replay, an experiment variant) never shares offsets or state with another.
+     */
+    public String namespaced(String id) {
+        return config.get("topic.prefix", "") + id;
+    }
+
     public Properties adminProps() {
         return withPassThrough(new HashMap<>(), Map.of());
     }
@@ -209,7 +217,7 @@ public final class Platform implements AutoCloseable {
 
     public Properties transactionalProducerProps(String transactionalId) {
         Properties p = producerProps(transactionalId);
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, namespaced(transactionalId));
         return p;
     }
 
@@ -218,8 +226,8 @@ public final class Platform implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        return withPassThrough(p, Map.of(ConsumerConfig.GROUP_ID_CONFIG, groupId,
-                ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + Long.toHexString(System.nanoTime())));
+        return withPassThrough(p, Map.of(ConsumerConfig.GROUP_ID_CONFIG, namespaced(groupId),
+                ConsumerConfig.CLIENT_ID_CONFIG, namespaced(groupId) + "-" + Long.toHexString(System.nanoTime())));
     }
 
     public Properties streamsProps(String applicationId) {
@@ -229,7 +237,7 @@ public final class Platform implements AutoCloseable {
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get("topic.replication.factor"));
-        return withPassThrough(p, Map.of(StreamsConfig.APPLICATION_ID_CONFIG, applicationId));
+        return withPassThrough(p, Map.of(StreamsConfig.APPLICATION_ID_CONFIG, namespaced(applicationId)));
     }
 
     /** An idempotent producer of the topic's values with string keys; the caller closes it. */

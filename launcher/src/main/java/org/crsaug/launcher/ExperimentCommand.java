@@ -1,0 +1,126 @@
+package org.crsaug.launcher;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.crsaug.common.config.ConfigException;
+import org.crsaug.common.config.CrsConfig;
+import org.crsaug.common.dataset.DataDirectory;
+import org.crsaug.common.model.TrainingMode;
+import org.crsaug.common.platform.Platform;
+import org.crsaug.launcher.experiment.ExperimentPlan;
+import org.crsaug.launcher.experiment.ExperimentReport;
+import org.crsaug.launcher.experiment.ExperimentRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "experiment", mixinStandardHelpOptions = true,
+        description = "Compare training modes, backbones, label variants, alpha and data size over several seeds,"
+                + " with paired significance tests; writes a Markdown and HTML report with plots.",
+        footer = {"", "Examples:", "  crs experiment --dataset inspired --seeds 5",
+                "  crs experiment --dataset inspired --seeds 2 --alphas 0,0.2 --sizes 0.5,1",
+                "  crs experiment --dataset redial --label-variant no-scorer=scorer.judge=retrieval-only"})
+final class ExperimentCommand implements Callable<Integer> {
+
+    @Option(names = "--dataset", defaultValue = "inspired", description = "redial or inspired (default ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--seeds", defaultValue = "5", description = "Seeds per setting (default ${DEFAULT-VALUE}).")
+    int seeds;
+
+    @Option(names = "--backbones", split = ",", description = "Recommender backbones (default: trainer.backbone).")
+    List<String> backbones;
+
+    @Option(names = "--modes", split = ",", defaultValue = "baseline,two-stage,aug-only,mix",
+            description = "Training modes (default ${DEFAULT-VALUE}).")
+    List<String> modes;
+
+    @Option(names = "--alphas", split = ",", defaultValue = "0,0.1,0.2,0.4,0.8",
+            description = "KL weights swept with two-stage training; 'none' to skip (default ${DEFAULT-VALUE}).")
+    List<String> alphas;
+
+    @Option(names = "--sizes", split = ",", defaultValue = "0.25,0.5,0.75,1",
+            description = "Shares of augmented labels swept with two-stage training; 'none' to skip (default ${DEFAULT-VALUE}).")
+    List<String> sizes;
+
+    @Option(names = "--label-variant", paramLabel = "NAME=KEY=VALUE[;KEY=VALUE]",
+            description = "An extra way of making labels, run in its own topic namespace. Repeatable. By default the"
+                    + " configured judge is compared with the retrieval-only judge (the 'without scorer' ablation).")
+    List<String> labelVariants = new ArrayList<>();
+
+    @Option(names = "--bootstrap", defaultValue = "2000", description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
+    int bootstrap;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Report directory (default reports/<dataset>-<time>).")
+    Path out;
+
+    @Option(names = "--timeout-minutes", defaultValue = "120", description = "Give up labelling after this long (default ${DEFAULT-VALUE}).")
+    int timeoutMinutes;
+
+    @Mixin
+    ConfigOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        CrsConfig config = options.load(Map.of("trainer.dataset", dataset, "trainer.round.min.new.labels", "0"));
+        DataDirectory.datasetDir(config, dataset);
+        ExperimentPlan plan = new ExperimentPlan(dataset, seeds,
+                backbones == null ? List.of(config.get("trainer.backbone")) : backbones,
+                modes.stream().map(TrainingMode::parse).toList(), numbers(alphas), numbers(sizes),
+                variants(config), bootstrap);
+        Path dir = out != null ? out : Path.of(config.get("report.dir", "reports"),
+                dataset + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Logging.toFile(config);
+        try (Platform platform = Platform.start(config)) {
+            platform.ensureTopics();
+            ExperimentRunner.Outcome outcome = new ExperimentRunner(platform, System.out)
+                    .run(plan, Duration.ofMinutes(timeoutMinutes));
+            Path html = new ExperimentReport(outcome).write(dir);
+            System.out.println("report: " + html.toAbsolutePath());
+            System.out.println("        " + dir.resolve("report.md").toAbsolutePath());
+        }
+        return 0;
+    }
+
+    private static List<Double> numbers(List<String> values) {
+        if (values.size() == 1 && values.get(0).equalsIgnoreCase("none")) {
+            return List.of();
+        }
+        try {
+            return values.stream().map(String::trim).map(Double::parseDouble).toList();
+        } catch (NumberFormatException e) {
+            throw new ConfigException("Expected comma-separated numbers, got " + values);
+        }
+    }
+
+    private List<ExperimentPlan.LabelVariant> variants(CrsConfig config) {
+        List<ExperimentPlan.LabelVariant> out = new ArrayList<>();
+        out.add(new ExperimentPlan.LabelVariant(config.get("scorer.judge"), Map.of()));
+        if (labelVariants.isEmpty() && !config.get("scorer.judge").equals("retrieval-only")) {
+            out.add(new ExperimentPlan.LabelVariant("no-scorer", Map.of("scorer.judge", "retrieval-only")));
+        }
+        for (String v : labelVariants) {
+            int eq = v.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException("--label-variant expects NAME=KEY=VALUE[;KEY=VALUE], got '" + v + "'");
+            }
+            Map<String, String> overrides = new LinkedHashMap<>();
+            for (String kv : v.substring(eq + 1).split(";")) {
+                int e = kv.indexOf('=');
+                if (e <= 0) {
+                    throw new ConfigException("--label-variant setting '" + kv + "' is not KEY=VALUE");
+                }
+                overrides.put(kv.substring(0, e).trim(), kv.substring(e + 1).trim());
+            }
+            out.add(new ExperimentPlan.LabelVariant(v.substring(0, eq).trim(), overrides));
+        }
+        return out;
+    }
+}

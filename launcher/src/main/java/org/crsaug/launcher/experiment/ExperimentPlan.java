@@ -1,0 +1,37 @@
+package org.crsaug.launcher.experiment;
+
+import java.util.List;
+import java.util.Map;
+import org.crsaug.common.model.TrainingMode;
+
+/**
+ * What one experiment compares. Label variants each get their own namespace of topics (their own
+ * retrieval and judging); every training variant then trains on the same snapshot of those labels.
+ *
+ * @param alphas    fine-tuning KL weights swept with two-stage training (first backbone)
+ * @param sizes     shares of the augmented labels kept, swept with two-stage training (first backbone)
+ */
+public record ExperimentPlan(String dataset, int seeds, List<String> backbones, List<TrainingMode> modes,
+        List<Double> alphas, List<Double> sizes, List<LabelVariant> labelVariants, int bootstrapResamples) {
+
+    /** A way of making augmented labels: a name and the settings that differ from the base configuration. */
+    public record LabelVariant(String name, Map<String, String> overrides) {
+    }
+
+    public ExperimentPlan {
+        if (seeds < 1) {
+            throw new IllegalArgumentException("--seeds must be at least 1");
+        }
+        if (backbones.isEmpty() || modes.isEmpty() || labelVariants.isEmpty()) {
+            throw new IllegalArgumentException("An experiment needs at least one backbone, mode and label variant");
+        }
+        if (!modes.contains(TrainingMode.BASELINE)) {
+            throw new IllegalArgumentException("The modes must include baseline: every result is compared with it");
+        }
+        for (double s : sizes) {
+            if (s <= 0 || s > 1) {
+                throw new IllegalArgumentException("Data sizes are shares in (0, 1], got " + s);
+            }
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package org.crsaug.launcher.experiment;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.crsaug.common.eval.Significance;
+
+/**
+ * Turns an experiment's runs into tables (mean and standard deviation over seeds, difference to the
+ * baseline with a paired bootstrap p-value) and writes them as Markdown and HTML with PNG plots.
+ */
+public final class ExperimentReport {
+
+    private static final String[] METRICS = {"recall@1", "recall@10", "recall@50", "tail_recall@10",
+            "tail_recall@50", "coverage@50"};
+    private static final String[] HEADERS = {"R@1", "R@10", "R@50", "tail R@10", "tail R@50", "cov@50"};
+
+    /** Runs that differ only by seed, summarised. */
+    public record Row(String variant, String backbone, String group, String setting, int seeds,
+            Map<String, double[]> meanStd, Significance.Result vsBaseline10, Significance.Result vsBaseline50,
+            List<String> checkpoints) {
+    }
+
+    private final ExperimentRunner.Outcome outcome;
+    private final List<Row> rows;
+
+    public ExperimentReport(ExperimentRunner.Outcome outcome) {
+        this.outcome = outcome;
+        this.rows = summarise(outcome);
+    }
+
+    public List<Row> rows() {
+        return rows;
+    }
+
+    static List<Row> summarise(ExperimentRunner.Outcome outcome) {
+        Map<String, List<RunResult>> groups = new LinkedHashMap<>();
+        for (RunResult r : outcome.runs()) {
+            groups.computeIfAbsent(String.join("\u0000", r.variant(), r.backbone(), r.group(), r.setting()),
+                    k -> new ArrayList<>()).add(r);
+        }
+        List<Row> out = new ArrayList<>();
+        for (List<RunResult> runs : groups.values()) {
+            runs.sort(Comparator.comparingLong(RunResult::seed));
+            RunResult first = runs.get(0);
+            Map<String, double[]> stats = new LinkedHashMap<>();
+            for (String m : METRICS) {
+                double[] v = runs.stream().mapToDouble(r -> r.metrics().getOrDefault(m, Double.NaN)).toArray();
+                stats.put(m, meanStd(v));
+            }
+            List<RunResult> baseline = baselineRuns(outcome.runs(), first.variant(), first.backbone());
+            Significance.Result s10 = null;
+            Significance.Result s50 = null;
+            boolean isBaseline = first.group().equals(ExperimentRunner.GROUP_MODES) && first.setting().equals("baseline");
+            if (!isBaseline && baseline.size() == runs.size()) {
+                int[] mine = concat(runs);
+                int[] theirs = concat(baseline);
+                if (mine.length == theirs.length && mine.length > 0) {
+                    int resamples = outcome.plan().bootstrapResamples();
+                    s10 = Significance.pairedBootstrap(Significance.hits(mine, 10), Significance.hits(theirs, 10),
+                            resamples, 11);
+                    s50 = Significance.pairedBootstrap(Significance.hits(mine, 50), Significance.hits(theirs, 50),
+                            resamples, 51);
+                }
+            }
+            out.add(new Row(first.variant(), first.backbone(), first.group(), first.setting(), runs.size(), stats,
+                    s10, s50, runs.stream().map(RunResult::checkpointId).toList()));
+        }
+        return out;
+    }
+
+    private static List<RunResult> baselineRuns(List<RunResult> all, String variant, String backbone) {
+        return all.stream().filter(r -> r.variant().equals(variant) && r.backbone().equals(backbone)
+                        && r.group().equals(ExperimentRunner.GROUP_MODES) && r.setting().equals("baseline"))
+                .sorted(Comparator.comparingLong(RunResult::seed)).toList();
+    }
+
+    /** Pairs of all seeds, seed after seed: the bootstrap then resamples over pairs and seeds together. */
+    private static int[] concat(List<RunResult> runs) {
+        return runs.stream().flatMapToInt(r -> IntStream.of(r.ranks())).toArray();
+    }
+
+    static double[] meanStd(double[] v) {
+        double mean = 0;
+        for (double x : v) {
+            mean += x;
+        }
+        mean /= v.length;
+        double var = 0;
+        for (double x : v) {
+            var += (x - mean) * (x - mean);
+        }
+        double std = v.length > 1 ? Math.sqrt(var / (v.length - 1)) : 0;
+        return new double[] {mean, std};
+    }
+
+    /** Writes report.md, report.html and the plots into the directory; returns the HTML path. */
+    public Path write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        List<String> plots = new ArrayList<>();
+        if (!outcome.plan().alphas().isEmpty()) {
+            LineChart.write(dir.resolve("recall-vs-alpha.png"), "Recall vs alpha (two-stage)", "alpha",
+                    "recall (%)", series(ExperimentRunner.GROUP_ALPHA));
+            plots.add("recall-vs-alpha.png");
+        }
+        if (!outcome.plan().sizes().isEmpty()) {
+            LineChart.write(dir.resolve("recall-vs-data-size.png"), "Recall vs share of augmented labels",
+                    "share of augmented labels", "recall (%)", series(ExperimentRunner.GROUP_SIZE));
+            plots.add("recall-vs-data-size.png");
+        }
+        Files.writeString(dir.resolve("report.md"), markdown(plots));
+        Path html = dir.resolve("report.html");
+        Files.writeString(html, html(plots));
+        return html;
+    }
+
+    private Map<String, List<double[]>> series(String group) {
+        Map<String, List<double[]>> out = new LinkedHashMap<>();
+        for (Row r : rows) {
+            if (!r.group().equals(group)) {
+                continue;
+            }
+            for (String m : new String[] {"recall@10", "recall@50"}) {
+                out.computeIfAbsent(r.variant() + " " + m.replace("recall", "R"), k -> new ArrayList<>())
+                        .add(new double[] {Double.parseDouble(r.setting()), 100 * r.meanStd().get(m)[0]});
+            }
+        }
+        out.values().forEach(l -> l.sort(Comparator.comparingDouble(p -> p[0])));
+        return out;
+    }
+
+    /** The tables as (title, header, rows) triples, shared by both output formats. */
+    private List<Table> tables() {
+        List<Table> t = new ArrayList<>();
+        t.add(table("Baseline vs two-stage (the method), per label variant and backbone", r ->
+                r.group().equals(ExperimentRunner.GROUP_MODES)
+                        && (r.setting().equals("baseline") || r.setting().equals("two-stage"))));
+        t.add(table("Training schemes: baseline, two-stage, without fine-tuning (aug-only), one-stage mix", r ->
+                r.group().equals(ExperimentRunner.GROUP_MODES)));
+        t.add(table("KL weight alpha in fine-tuning (two-stage)", r -> r.group().equals(ExperimentRunner.GROUP_ALPHA)));
+        t.add(table("Share of augmented labels used (two-stage)", r -> r.group().equals(ExperimentRunner.GROUP_SIZE)));
+        List<String[]> lq = new ArrayList<>();
+        outcome.labelQuality().forEach((variant, q) -> lq.add(new String[] {variant,
+                String.valueOf(q.labelledContexts()), f2(q.labelsPerContext()), pct(q.goldHitRate()),
+                pct(q.top20Share()), pct(q.coverage())}));
+        t.add(new Table("Augmented-label quality before training (training contexts)",
+                new String[] {"label variant", "labelled contexts", "labels/context", "held-out gold in labels",
+                        "share on top-20 items", "catalogue coverage"}, lq));
+        return t;
+    }
+
+    private record Table(String title, String[] header, List<String[]> rows) {
+    }
+
+    private Table table(String title, java.util.function.Predicate<Row> filter) {
+        List<String> header = new ArrayList<>(List.of("label variant", "backbone", "setting", "seeds"));
+        header.addAll(List.of(HEADERS));
+        header.addAll(List.of("Δ R@10 (p)", "Δ R@50 (p)", "checkpoints"));
+        List<String[]> body = new ArrayList<>();
+        for (Row r : rows) {
+            if (!filter.test(r)) {
+                continue;
+            }
+            List<String> cells = new ArrayList<>(List.of(r.variant(), r.backbone(), r.setting(),
+                    String.valueOf(r.seeds())));
+            for (String m : METRICS) {
+                double[] ms = r.meanStd().get(m);
+                cells.add(String.format(Locale.ROOT, "%.2f ± %.2f", 100 * ms[0], 100 * ms[1]));
+            }
+            cells.add(delta(r.vsBaseline10()));
+            cells.add(delta(r.vsBaseline50()));
+            cells.add(String.join(" ", r.checkpoints()));
+            body.add(cells.toArray(String[]::new));
+        }
+        return new Table(title, header.toArray(String[]::new), body);
+    }
+
+    private static String delta(Significance.Result s) {
+        return s == null ? "—" : String.format(Locale.ROOT, "%+.2f (p=%.3f)", 100 * s.difference(), s.pValue());
+    }
+
+    private static String f2(double d) {
+        return String.format(Locale.ROOT, "%.2f", d);
+    }
+
+    private static String pct(double d) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * d);
+    }
+
+    private String intro() {
+        ExperimentPlan p = outcome.plan();
+        return String.format(Locale.ROOT, "Dataset %s, test split, strict protocol (items mentioned earlier removed from"
+                + " gold and predictions). Recall in %%, mean ± standard deviation over %d seed(s). Δ is the difference"
+                + " to the baseline of the same label variant and backbone; p is a two-sided paired bootstrap over"
+                + " test pairs of all seeds (%d resamples). Tail items are mentioned at most a few times in training.",
+                p.dataset(), p.seeds(), p.bootstrapResamples());
+    }
+
+    String markdown(List<String> plots) {
+        StringBuilder sb = new StringBuilder("# Experiment report\n\n").append(intro()).append("\n\n");
+        for (Table t : tables()) {
+            if (t.rows().isEmpty()) {
+                continue;
+            }
+            sb.append("## ").append(t.title()).append("\n\n| ").append(String.join(" | ", t.header())).append(" |\n|");
+            sb.append(" --- |".repeat(t.header().length)).append('\n');
+            for (String[] r : t.rows()) {
+                sb.append("| ").append(String.join(" | ", r)).append(" |\n");
+            }
+            sb.append('\n');
+        }
+        for (String p : plots) {
+            sb.append("![").append(p).append("](").append(p).append(")\n\n");
+        }
+        return sb.toString();
+    }
+
+    String html(List<String> plots) {
+        StringBuilder sb = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>Experiment report</title>"
+                + "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}"
+                + "td,th{border:1px solid #ccc;padding:4px 8px;font-size:13px}th{background:#f3f3f3}"
+                + "td:last-child{font-size:11px;color:#666}</style></head><body><h1>Experiment report</h1><p>")
+                .append(escape(intro())).append("</p>");
+        for (Table t : tables()) {
+            if (t.rows().isEmpty()) {
+                continue;
+            }
+            sb.append("<h2>").append(escape(t.title())).append("</h2><table><tr>");
+            for (String h : t.header()) {
+                sb.append("<th>").append(escape(h)).append("</th>");
+            }
+            sb.append("</tr>");
+            for (String[] r : t.rows()) {
+                sb.append("<tr>");
+                for (String c : r) {
+                    sb.append("<td>").append(escape(c)).append("</td>");
+                }
+                sb.append("</tr>");
+            }
+            sb.append("</table>");
+        }
+        for (String p : plots) {
+            sb.append("<p><img src=\"").append(p).append("\" alt=\"").append(p).append("\"></p>");
+        }
+        return sb.append("</body></html>\n").toString();
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,181 @@
+package org.crsaug.launcher.experiment;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.crsaug.common.artifact.ArtifactStore;
+import org.crsaug.common.config.CrsConfig;
+import org.crsaug.common.eval.PairRanks;
+import org.crsaug.common.eval.RecallMetrics;
+import org.crsaug.common.model.Example;
+import org.crsaug.common.model.TrainerSettings;
+import org.crsaug.common.model.TrainingData;
+import org.crsaug.common.model.TrainingMode;
+import org.crsaug.common.platform.Platform;
+import org.crsaug.common.store.PipelineState;
+import org.crsaug.common.topic.Topics;
+import org.crsaug.evaluator.CheckpointEvaluator;
+import org.crsaug.launcher.PipelineRun;
+import org.crsaug.schema.Checkpoint;
+import org.crsaug.trainer.TrainingRound;
+
+/**
+ * Runs an {@link ExperimentPlan}: makes each label variant in its own topic namespace, then trains
+ * every compared model on one snapshot per seed and evaluates it on the test split in process.
+ * Every model is also published as a checkpoint, so each number in the report traces to one.
+ */
+public final class ExperimentRunner {
+
+    public static final String GROUP_MODES = "modes";
+    public static final String GROUP_ALPHA = "alpha";
+    public static final String GROUP_SIZE = "size";
+    private static final int[] KS = {1, 10, 50};
+
+    private final Platform platform;
+    private final PrintStream out;
+
+    public ExperimentRunner(Platform platform, PrintStream out) {
+        this.platform = platform;
+        this.out = out;
+    }
+
+    /** Everything measured, for the report. */
+    public record Outcome(ExperimentPlan plan, List<RunResult> runs, Map<String, LabelQuality> labelQuality) {
+    }
+
+    public Outcome run(ExperimentPlan plan, Duration labellingTimeout) throws InterruptedException {
+        List<RunResult> runs = new ArrayList<>();
+        Map<String, LabelQuality> quality = new LinkedHashMap<>();
+        for (ExperimentPlan.LabelVariant variant : plan.labelVariants()) {
+            try (Platform vp = variantPlatform(variant)) {
+                vp.ensureTopics();
+                out.printf("== label variant '%s' %s%n", variant.name(), variant.overrides());
+                PipelineRun pipeline = new PipelineRun(vp, out);
+                pipeline.ingest(plan.dataset());
+                try (PipelineState state = new PipelineState(vp, "crs-experiment")) {
+                    pipeline.labelAll(state, plan.dataset(), labellingTimeout);
+                    state.catchUp(Duration.ofMinutes(5));
+                    runs.addAll(trainAll(plan, variant, vp, state, quality));
+                }
+            }
+        }
+        return new Outcome(plan, runs, quality);
+    }
+
+    /** The base platform for a variant without overrides; otherwise the same cluster in a fresh namespace. */
+    private Platform variantPlatform(ExperimentPlan.LabelVariant variant) {
+        CrsConfig base = platform.config();
+        if (variant.overrides().isEmpty()) {
+            return Platform.connect(base.with("bootstrap.servers", platform.bootstrapServers())
+                    .with("schema.registry.url", platform.registryUrl()));
+        }
+        CrsConfig c = base.withAll(variant.overrides())
+                .with("bootstrap.servers", platform.bootstrapServers())
+                .with("schema.registry.url", platform.registryUrl())
+                .with("topic.prefix", base.get("topic.prefix", "") + "exp-" + variant.name() + "-");
+        return Platform.connect(c);
+    }
+
+    private List<RunResult> trainAll(ExperimentPlan plan, ExperimentPlan.LabelVariant variant, Platform vp,
+            PipelineState state, Map<String, LabelQuality> quality) {
+        CrsConfig config = vp.config();
+        Path artifactRoot = config.has("artifact.dir") ? config.getPath("artifact.dir")
+                : config.getPath("state.dir").resolve("artifacts");
+        TrainingRound round = new TrainingRound(config, new ArtifactStore(artifactRoot));
+        int tailMax = config.getInt("evaluator.tail.max.mentions");
+        List<RunResult> runs = new ArrayList<>();
+        try (KafkaProducer<String, Checkpoint> producer = vp.producer(Topics.CHECKPOINTS, "crs-experiment")) {
+            for (int s = 0; s < plan.seeds(); s++) {
+                long seed = config.getLong("trainer.seed") + s;
+                TrainingRound.Snapshot snapshot = round.snapshot(state, plan.dataset(), seed);
+                quality.putIfAbsent(variant.name(), LabelQuality.of(state, plan.dataset(), snapshot.catalogue().size()));
+                Set<String> tail = CheckpointEvaluator.tailItems(state, plan.dataset(), snapshot.catalogue(), tailMax);
+                int[] tailPositions = tail.stream().mapToInt(id -> snapshot.catalogue().position(id).getAsInt())
+                        .sorted().toArray();
+                Trainer trainer = (group, setting, backbone, settings, snap) -> {
+                    long started = System.nanoTime();
+                    Checkpoint cp = round.train(snap, settings, 0, null);
+                    producer.send(new ProducerRecord<>(config.topic(Topics.CHECKPOINTS), cp.getCheckpointId(), cp));
+                    CheckpointEvaluator.Scored scored = CheckpointEvaluator.score(state, cp);
+                    Map<String, Double> metrics = new TreeMap<>(RecallMetrics.compute(scored.scores(),
+                            scored.contexts(), RecallMetrics.Protocol.STRICT, tailPositions, KS));
+                    int[] ranks = PairRanks.compute(scored.scores(), scored.contexts(), RecallMetrics.Protocol.STRICT);
+                    out.printf(Locale.ROOT, "   seed %d %-8s %-6s %-10s R@1 %5.2f R@10 %5.2f R@50 %5.2f (%.0f s)%n",
+                            seed, backbone, group, setting, 100 * metrics.get("recall@1"),
+                            100 * metrics.get("recall@10"), 100 * metrics.get("recall@50"),
+                            (System.nanoTime() - started) / 1e9);
+                    runs.add(new RunResult(variant.name(), backbone, group, setting, seed, cp.getCheckpointId(),
+                            metrics, ranks));
+                };
+                for (String backbone : plan.backbones()) {
+                    CrsConfig withBackbone = config.with("trainer.backbone", backbone);
+                    for (TrainingMode mode : plan.modes()) {
+                        trainer.train(GROUP_MODES, mode.label(), backbone,
+                                TrainerSettings.fromConfig(withBackbone, mode).withSeed(seed), snapshot);
+                    }
+                }
+                String first = plan.backbones().get(0);
+                CrsConfig firstBackbone = config.with("trainer.backbone", first);
+                TrainerSettings twoStage = TrainerSettings.fromConfig(firstBackbone, TrainingMode.TWO_STAGE)
+                        .withSeed(seed);
+                for (double alpha : plan.alphas()) {
+                    trainer.train(GROUP_ALPHA, fmt(alpha), first, twoStage.withAlpha(alpha), snapshot);
+                }
+                for (double size : plan.sizes()) {
+                    trainer.train(GROUP_SIZE, fmt(size), first, twoStage, subsample(snapshot, size, seed));
+                }
+            }
+            producer.flush();
+        }
+        return runs;
+    }
+
+    @FunctionalInterface
+    private interface Trainer {
+        void train(String group, String setting, String backbone, TrainerSettings settings,
+                TrainingRound.Snapshot snapshot);
+    }
+
+    static String fmt(double d) {
+        return String.format(Locale.ROOT, "%.2f", d);
+    }
+
+    /** Keeps the augmented labels of a seeded share of the labelled contexts (all labels of a context or none). */
+    static TrainingRound.Snapshot subsample(TrainingRound.Snapshot s, double share, long seed) {
+        if (share >= 1.0) {
+            return s;
+        }
+        Map<float[], List<Example>> byContext = new IdentityHashMap<>();
+        List<float[]> order = new ArrayList<>();
+        for (Example e : s.data().augmented()) {
+            byContext.computeIfAbsent(e.context(), k -> {
+                order.add(k);
+                return new ArrayList<>();
+            }).add(e);
+        }
+        Collections.shuffle(order, new Random(seed));
+        int keep = (int) Math.round(order.size() * share);
+        List<Example> kept = new ArrayList<>();
+        for (float[] c : order.subList(0, keep)) {
+            kept.addAll(byContext.get(c));
+        }
+        TrainingData d = s.data();
+        Map<String, Double> stats = new LinkedHashMap<>(s.dataStats());
+        stats.put("augmented_pairs", (double) kept.size());
+        stats.put("augmented_share", share);
+        return new TrainingRound.Snapshot(s.dataset(), s.encoderId(), s.catalogue(),
+                new TrainingData(d.numItems(), d.itemVectors(), d.real(), kept, d.validation()), s.ranges(), stats);
+    }
+}

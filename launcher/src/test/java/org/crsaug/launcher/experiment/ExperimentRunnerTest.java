@@ -1,0 +1,92 @@
+package org.crsaug.launcher.experiment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.crsaug.common.model.TrainingMode;
+import org.crsaug.common.platform.Platform;
+import org.crsaug.common.testing.DataSlices;
+import org.crsaug.common.testing.TestKafka;
+import org.crsaug.common.topic.Topics;
+import org.crsaug.schema.Checkpoint;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A tiny experiment end to end: two seeds, two label variants, sweeps, report files. */
+class ExperimentRunnerTest {
+
+    private static TestKafka kafka;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = new TestKafka();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    @Test
+    void everyComparedModelIsTrainedPerSeedEvaluatedAndTraceableToACheckpoint(@TempDir Path tmp) throws Exception {
+        Path data = DataSlices.inspiredSlice(tmp.resolve("data"), Map.of("train", 30, "valid", 6, "test", 8));
+        Platform platform = kafka.platform(Map.of(
+                "data.dir", data.toString(),
+                "state.dir", tmp.resolve("state").toString(),
+                "catalogue", "all",
+                "trainer.pretrain.epochs", "1",
+                "trainer.finetune.epochs", "2",
+                "retriever.top.k", "10"));
+        ExperimentPlan plan = new ExperimentPlan("inspired", 2, List.of("semantic"),
+                List.of(TrainingMode.BASELINE, TrainingMode.TWO_STAGE), List.of(0.0), List.of(0.5),
+                List.of(new ExperimentPlan.LabelVariant("top5", Map.of()),
+                        new ExperimentPlan.LabelVariant("top2", Map.of("scorer.retrieval.top.n", "2"))),
+                200);
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
+        ExperimentRunner.Outcome outcome = new ExperimentRunner(platform,
+                new PrintStream(progress, true, StandardCharsets.UTF_8)).run(plan, Duration.ofMinutes(5));
+
+        // 2 variants x 2 seeds x (2 modes + 1 alpha + 1 size)
+        assertThat(outcome.runs()).hasSize(16);
+        assertThat(outcome.labelQuality()).containsOnlyKeys("top5", "top2");
+        assertThat(outcome.labelQuality().get("top5").labelsPerContext())
+                .isGreaterThan(outcome.labelQuality().get("top2").labelsPerContext());
+        // all runs of one seed face the same test pairs, so their ranks line up for paired tests
+        assertThat(outcome.runs().stream().map(r -> r.ranks().length).collect(Collectors.toSet())).hasSize(1);
+
+        ExperimentReport report = new ExperimentReport(outcome);
+        assertThat(report.rows()).hasSize(8);
+        assertThat(report.rows()).filteredOn(r -> r.setting().equals("two-stage"))
+                .allSatisfy(r -> assertThat(r.vsBaseline50()).isNotNull());
+        Path html = report.write(tmp.resolve("report"));
+        assertThat(Files.readString(html)).contains("Baseline vs two-stage", "top2", "<img");
+        assertThat(tmp.resolve("report/recall-vs-alpha.png")).isNotEmptyFile();
+        assertThat(tmp.resolve("report/recall-vs-data-size.png")).isNotEmptyFile();
+        assertThat(tmp.resolve("report/report.md")).content().contains("| top5 | semantic | baseline | 2 |");
+
+        // every checkpoint named in the report was published, each variant in its own namespace
+        List<ConsumerRecord<String, Checkpoint>> base = TestKafka.readAll(platform, Topics.CHECKPOINTS, 8,
+                Duration.ofSeconds(30));
+        Platform top2 = Platform.connect(platform.config().with("topic.prefix", "exp-top2-"));
+        List<ConsumerRecord<String, Checkpoint>> variant = TestKafka.readAll(top2, Topics.CHECKPOINTS, 8,
+                Duration.ofSeconds(30));
+        top2.close();
+        Set<String> published = new java.util.HashSet<>();
+        base.forEach(r -> published.add(r.key()));
+        variant.forEach(r -> published.add(r.key()));
+        assertThat(published).containsAll(outcome.runs().stream().map(RunResult::checkpointId).toList());
+    }
+}
