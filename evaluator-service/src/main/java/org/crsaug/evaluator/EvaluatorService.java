@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -16,7 +15,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.crsaug.common.deadletter.DeadLetters;
 import org.crsaug.common.eval.RecallMetrics.Protocol;
 import org.crsaug.common.platform.Platform;
-import org.crsaug.common.service.Service;
+import org.crsaug.common.service.WorkerService;
 import org.crsaug.common.store.PipelineState;
 import org.crsaug.common.topic.Topics;
 import org.crsaug.schema.Checkpoint;
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * Evaluates every published checkpoint once (its consumer group remembers which) and publishes the
  * result. A checkpoint that cannot be evaluated becomes a dead letter with the reason.
  */
-public final class EvaluatorService implements Service {
+public final class EvaluatorService extends WorkerService {
 
     public static final String GROUP_ID = "crs-evaluator";
     private static final Logger LOG = LoggerFactory.getLogger(EvaluatorService.class);
@@ -38,12 +37,9 @@ public final class EvaluatorService implements Service {
     private final List<Protocol> protocols;
     private final int tailMaxMentions;
     private final List<Consumer<Evaluation>> listeners = new CopyOnWriteArrayList<>();
-    private final AtomicBoolean running = new AtomicBoolean();
-    private volatile boolean ready;
-    private volatile Throwable failure;
-    private Thread worker;
 
     public EvaluatorService(Platform platform) {
+        super("evaluator");
         this.platform = platform;
         this.protocols = java.util.Arrays.stream(platform.config().get("evaluator.protocols").split(","))
                 .map(String::trim).filter(p -> !p.isEmpty()).map(Protocol::parse).toList();
@@ -53,27 +49,13 @@ public final class EvaluatorService implements Service {
         this.tailMaxMentions = platform.config().getInt("evaluator.tail.max.mentions");
     }
 
-    @Override
-    public String name() {
-        return "evaluator";
-    }
-
     /** Called with each evaluation after it has been published. */
     public void onEvaluation(Consumer<Evaluation> listener) {
         listeners.add(listener);
     }
 
     @Override
-    public synchronized void start() {
-        if (!running.compareAndSet(false, true)) {
-            return;
-        }
-        worker = new Thread(this::run, "evaluator");
-        worker.setDaemon(true);
-        worker.start();
-    }
-
-    private void run() {
+    protected void work() {
         Properties props = platform.consumerProps(GROUP_ID);
         props.put("max.poll.records", 1);
         // training a model takes longer than the default poll interval allows between polls
@@ -84,8 +66,8 @@ public final class EvaluatorService implements Service {
                 KafkaProducer<String, Evaluation> producer = platform.producer(Topics.EVALUATIONS, GROUP_ID);
                 KafkaProducer<String, DeadLetter> deadLetters = platform.producer(Topics.DEAD_LETTERS, GROUP_ID)) {
             consumer.subscribe(List.of(platform.config().topic(Topics.CHECKPOINTS)));
-            ready = true;
-            while (running.get()) {
+            markReady();
+            while (running()) {
                 ConsumerRecords<String, Checkpoint> records;
                 try {
                     records = consumer.poll(Duration.ofMillis(500));
@@ -108,9 +90,6 @@ public final class EvaluatorService implements Service {
                     consumer.commitSync();
                 }
             }
-        } catch (RuntimeException e) {
-            failure = e;
-            LOG.error("Evaluator stopped", e);
         }
     }
 
@@ -138,27 +117,5 @@ public final class EvaluatorService implements Service {
             deadLetters.send(new ProducerRecord<>(platform.config().topic(Topics.DEAD_LETTERS),
                     DeadLetters.key(letter), letter));
         }
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (!running.compareAndSet(true, false)) {
-            return;
-        }
-        try {
-            worker.join(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public boolean isReady() {
-        return ready && running.get();
-    }
-
-    @Override
-    public Throwable failure() {
-        return failure;
     }
 }
