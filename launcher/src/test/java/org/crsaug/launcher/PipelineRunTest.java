@@ -81,6 +81,14 @@ class PipelineRunTest {
         assertThat(evaluations).allSatisfy(r -> assertThat(r.value().getMetrics())
                 .containsKeys("tail_recall@10", "tail_recall@50", "coverage@50", "augmented_label_tail_share"));
         assertThat(progress.toString(StandardCharsets.UTF_8)).contains("[1/5]", "[4/5]");
+
+        // the lineage alone reproduces the two-stage model exactly
+        String twoStage = rows.get(1).checkpointId();
+        org.crsaug.trainer.Replay.Outcome replay = org.crsaug.trainer.Replay.replay(platform, twoStage,
+                tmp.resolve("replays"));
+        assertThat(replay.metricsMatch()).as("replayed metrics %s", replay.metrics()).isTrue();
+        assertThat(replay.artifactMatches()).isTrue();
+        assertThat(replay.metrics()).containsKey("validation_recall@50");
         assertThat(ResultTable.render(rows)).contains("baseline", "two-stage", "lift");
     }
 }

@@ -56,6 +56,25 @@ public final class PipelineState implements AutoCloseable {
         labels.catchUp(r -> put(labelsByContext, r.key(), r.value()), timeout);
     }
 
+    /**
+     * Rebuilds the state exactly as a checkpoint saw it: every followed partition is read up to the
+     * recorded offset and not beyond. Use on a fresh instance.
+     */
+    public synchronized void catchUpTo(List<OffsetRange> ranges, Duration timeout) {
+        Map<String, Map<TopicPartition, Long>> byTopic = new HashMap<>();
+        for (OffsetRange r : ranges) {
+            byTopic.computeIfAbsent(r.getTopic(), t -> new HashMap<>())
+                    .put(new TopicPartition(r.getTopic(), r.getPartition()), r.getUntilOffset());
+        }
+        items.catchUpTo(byTopic.getOrDefault(items.topic(), Map.of()), r -> put(itemById, r.key(), r.value()), timeout);
+        dialogues.catchUpTo(byTopic.getOrDefault(dialogues.topic(), Map.of()),
+                r -> put(dialogueById, r.key(), r.value()), timeout);
+        embeddings.catchUpTo(byTopic.getOrDefault(embeddings.topic(), Map.of()), r -> addEmbedding(r.value()),
+                timeout);
+        labels.catchUpTo(byTopic.getOrDefault(labels.topic(), Map.of()),
+                r -> put(labelsByContext, r.key(), r.value()), timeout);
+    }
+
     private static <V> void put(Map<String, V> map, String key, V value) {
         if (key == null) {
             return;

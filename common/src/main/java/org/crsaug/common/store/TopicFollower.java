@@ -76,6 +76,39 @@ public final class TopicFollower<V extends SpecificRecord> implements AutoClosea
         return count;
     }
 
+    /**
+     * Hands over exactly the records below the given offsets (a recorded lineage) and nothing after
+     * them; partitions not named are not read at all. For rebuilding a past snapshot.
+     */
+    public long catchUpTo(Map<TopicPartition, Long> until, Consumer<ConsumerRecord<String, V>> handler,
+            Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long[] count = {0};
+        while (!reachedAll(until)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Could not read " + topic + " up to " + until + " within " + timeout);
+            }
+            pollOnce(r -> {
+                Long limit = until.get(new TopicPartition(r.topic(), r.partition()));
+                if (limit != null && r.offset() < limit) {
+                    handler.accept(r);
+                    count[0]++;
+                }
+            }, Duration.ofMillis(200));
+        }
+        return count[0];
+    }
+
+    private boolean reachedAll(Map<TopicPartition, Long> until) {
+        for (TopicPartition tp : partitions) {
+            long limit = until.getOrDefault(tp, 0L);
+            if (consumer.position(tp) < limit) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** One poll; returns the number of records handed over. */
     public long pollOnce(Consumer<ConsumerRecord<String, V>> handler, Duration wait) {
         ConsumerRecords<String, V> records;
