@@ -8,14 +8,19 @@ import picocli.CommandLine.Command;
 @Command(name = "crs", mixinStandardHelpOptions = true, version = "crs 0.1.0",
         description = "Augments conversational-recommendation training data with LLM-judged labels and trains better recommenders.",
         subcommands = {RunCommand.class, IngestCommand.class, ExperimentCommand.class, ReplayCommand.class,
-                ServiceCommand.class,
+                DlqCommand.class, ServiceCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
-                "  crs run --dataset inspired            whole pipeline on the embedded platform",
-                "  crs ingest --dataset redial           publish a dataset to the dialogues/items topics",
-                "  crs experiment --dataset inspired     compare modes, alpha, data size over seeds; writes a report",
-                "  crs ingest --file new-dialogue.json   stream in one new dialogue",
-                "  crs service scorer --bootstrap-servers kafka:9092 --schema-registry-url http://registry:8081"})
+                "  crs run --dataset inspired",
+                "      the whole pipeline on the embedded platform",
+                "  crs ingest --dataset inspired --file new-dialogue.json",
+                "      stream in one new dialogue",
+                "  crs experiment --dataset inspired --seeds 5",
+                "      compare modes, alpha and data size over seeds; writes a report",
+                "  crs replay --checkpoint ID",
+                "      retrain a checkpoint from its lineage and check the metrics match",
+                "  crs service scorer --bootstrap-servers HOST:9092 --schema-registry-url URL",
+                "      one more scorer replica against a real cluster"})
 public final class Crs implements Runnable {
 
     public static void main(String[] args) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.crsaug.common.deadletter.DeadLetterStore;
 import org.crsaug.common.platform.Platform;
 import org.crsaug.common.testing.TestKafka;
 import org.crsaug.common.topic.Topics;
@@ -64,6 +65,19 @@ class ScorerServiceTest {
                     Duration.ofSeconds(60));
             assertThat(pairs).hasSize(5);
             assertThat(scorer.failure()).isNull();
+
+            // And re-submitting a letter puts its original bytes back on the source topic, where the
+            // scorer rejects them again: the letter is neither lost nor silently accepted
+            DeadLetter garbage = letters.stream().map(ConsumerRecord::value)
+                    .filter(d -> d.getError().contains("magic byte")).findFirst().orElseThrow();
+            DeadLetterStore.Resubmitted r = DeadLetterStore.resubmit(platform, List.of(garbage));
+            assertThat(r.toTopics()).isEqualTo(1);
+            List<ConsumerRecord<String, DeadLetter>> again = TestKafka.readAll(platform, Topics.DEAD_LETTERS, 3,
+                    Duration.ofSeconds(60));
+            assertThat(again).hasSize(3);
+            assertThat(again).extracting(ConsumerRecord::value)
+                    .filteredOn(d -> d.getOriginalValue().equals(garbage.getOriginalValue()))
+                    .extracting(DeadLetter::getOffset).hasSize(2).doesNotHaveDuplicates();
         }
     }
 }
