@@ -12,8 +12,7 @@ import org.crsaug.common.model.TrainerSettings;
 import org.crsaug.common.model.TrainingMode;
 import org.crsaug.common.platform.Platform;
 import org.crsaug.common.store.PipelineState;
-import org.crsaug.common.store.TopicFollower;
-import org.crsaug.common.topic.Topics;
+import org.crsaug.common.store.CheckpointDirectory;
 import org.crsaug.schema.Checkpoint;
 
 /**
@@ -34,26 +33,9 @@ public final class Replay {
     private Replay() {
     }
 
-    public static Checkpoint find(Platform platform, String checkpointId) {
-        Checkpoint[] found = {null};
-        try (TopicFollower<Checkpoint> f = new TopicFollower<>(platform, Topics.CHECKPOINTS, "crs-replay-find")) {
-            f.catchUp(r -> {
-                if (checkpointId.equals(r.key()) && r.value() != null) {
-                    found[0] = r.value();
-                }
-            }, Duration.ofMinutes(2));
-        }
-        if (found[0] == null) {
-            throw new IllegalArgumentException("No checkpoint '" + checkpointId + "' in topic "
-                    + platform.config().topic(Topics.CHECKPOINTS) + " (is --state-dir or topic.prefix the one it was"
-                    + " trained with?)");
-        }
-        return found[0];
-    }
-
     /** Replays into {@code artifactRoot}, which must not be the root the original was published to. */
     public static Outcome replay(Platform platform, String checkpointId, Path artifactRoot) {
-        Checkpoint recorded = find(platform, checkpointId);
+        Checkpoint recorded = CheckpointDirectory.find(platform, checkpointId);
         CrsConfig config = platform.config().withAll(recorded.getConfig());
         TrainerSettings settings = TrainerSettings.fromConfig(config, TrainingMode.parse(recorded.getMode()));
         Checkpoint replayed;

@@ -1,0 +1,102 @@
+package org.crsaug.evaluator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.PriorityQueue;
+import org.crsaug.common.artifact.ArtifactStore;
+import org.crsaug.common.config.ConfigException;
+import org.crsaug.common.encoder.TextEncoder;
+import org.crsaug.common.model.TrainedRecommender;
+import org.crsaug.common.training.Catalogue;
+import org.crsaug.schema.Checkpoint;
+
+/**
+ * A checkpoint's model ready to score new contexts: the artifact (checksum verified), its catalogue
+ * and the id of the encoder its inputs must come from.
+ */
+public final class LoadedCheckpoint implements AutoCloseable {
+
+    /** One recommended item. */
+    public record Recommendation(String itemId, float score) {
+    }
+
+    private final Checkpoint checkpoint;
+    private final Catalogue catalogue;
+    private final String encoderId;
+    private final TrainedRecommender model;
+
+    private LoadedCheckpoint(Checkpoint checkpoint, Catalogue catalogue, String encoderId, TrainedRecommender model) {
+        this.checkpoint = checkpoint;
+        this.catalogue = catalogue;
+        this.encoderId = encoderId;
+        this.model = model;
+    }
+
+    public static LoadedCheckpoint open(Checkpoint checkpoint) {
+        Path dir = ArtifactStore.open(checkpoint.getArtifactUri(), checkpoint.getSha256());
+        try {
+            return new LoadedCheckpoint(checkpoint, Catalogue.readFrom(dir),
+                    Files.readString(dir.resolve("encoder.txt")).strip(),
+                    TrainedRecommender.load(dir.resolve("model.bin")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot load checkpoint " + checkpoint.getCheckpointId() + " from " + dir, e);
+        }
+    }
+
+    /** Fails unless the encoder produces the vectors this model was trained on. */
+    public void requireEncoder(TextEncoder encoder) {
+        if (!encoder.id().equals(encoderId)) {
+            throw new ConfigException("Checkpoint " + checkpoint.getCheckpointId() + " was trained on vectors of encoder "
+                    + encoderId + " but the configured encoder is " + encoder.id() + "; set retriever.encoder to match");
+        }
+    }
+
+    public Checkpoint checkpoint() {
+        return checkpoint;
+    }
+
+    public Catalogue catalogue() {
+        return catalogue;
+    }
+
+    public String encoderId() {
+        return encoderId;
+    }
+
+    public float[][] score(float[][] contexts) {
+        return model.score(contexts);
+    }
+
+    /** The k best items for one context vector, never one of {@code excluded}. */
+    public List<Recommendation> recommend(float[] context, Collection<String> excluded, int k) {
+        float[] scores = model.score(new float[][] {context})[0];
+        PriorityQueue<Integer> best = new PriorityQueue<>(
+                (a, b) -> scores[a] != scores[b] ? Float.compare(scores[a], scores[b]) : Integer.compare(b, a));
+        for (int i = 0; i < scores.length; i++) {
+            if (excluded.contains(catalogue.itemId(i))) {
+                continue;
+            }
+            best.add(i);
+            if (best.size() > k) {
+                best.poll();
+            }
+        }
+        List<Recommendation> out = new ArrayList<>();
+        while (!best.isEmpty()) {
+            int i = best.poll();
+            out.add(new Recommendation(catalogue.itemId(i), scores[i]));
+        }
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,47 @@
+package org.crsaug.launcher;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.crsaug.common.dataset.TitleIndex;
+import org.crsaug.common.encoder.TextEncoder;
+import org.crsaug.common.encoder.TextEncoders;
+import org.crsaug.common.platform.Platform;
+import org.crsaug.common.store.TopicFollower;
+import org.crsaug.common.topic.Topics;
+import org.crsaug.evaluator.LoadedCheckpoint;
+import org.crsaug.schema.Item;
+
+/** What scoring new dialogues with a checkpoint needs besides the model: item titles and the encoder. */
+final class CheckpointInputs implements AutoCloseable {
+
+    final Map<String, Item> items = new HashMap<>();
+    final TitleIndex titles;
+    final TextEncoder encoder;
+
+    CheckpointInputs(Platform platform, LoadedCheckpoint model) {
+        String dataset = model.checkpoint().getDataset();
+        try (TopicFollower<Item> f = new TopicFollower<>(platform, Topics.ITEMS, "crs-cli-items")) {
+            f.catchUp(r -> {
+                if (r.value() != null && r.value().getDataset().equals(dataset)) {
+                    items.put(r.key(), r.value());
+                }
+            }, Duration.ofMinutes(2));
+        }
+        titles = TitleIndex.of(items.values());
+        Path cache = platform.config().getPath("state.dir").resolve("models");
+        encoder = TextEncoders.create(platform.config(), cache);
+        model.requireEncoder(encoder);
+    }
+
+    String title(String itemId) {
+        Item i = items.get(itemId);
+        return i == null ? itemId : i.getTitle();
+    }
+
+    @Override
+    public void close() {
+        encoder.close();
+    }
+}

@@ -1,0 +1,99 @@
+package org.crsaug.launcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.crsaug.common.config.CrsConfig;
+import org.crsaug.common.context.DialogueContext;
+import org.crsaug.common.context.DialogueContexts;
+import org.crsaug.common.dataset.DialogueJson;
+import org.crsaug.common.eval.RecallMetrics;
+import org.crsaug.common.model.EvalContext;
+import org.crsaug.common.platform.Platform;
+import org.crsaug.common.store.CheckpointDirectory;
+import org.crsaug.common.training.ExampleSets;
+import org.crsaug.evaluator.LoadedCheckpoint;
+import org.crsaug.schema.Dialogue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Evaluate a checkpoint on any file of dialogues in the ReDial or INSPIRED line format (or the"
+                + " simple JSON format, one per line), under the strict and the lenient protocol.",
+        footer = {"", "Examples:", "  crs evaluate --checkpoint best --file ../shared/data/inspired/test.jsonl",
+                "  crs evaluate --checkpoint redial-r1-two-stage-semantic-1a2b3c4d --file my_dialogues.jsonl"})
+final class EvaluateCommand implements Callable<Integer> {
+
+    private static final int[] KS = {1, 10, 50};
+
+    @Option(names = "--checkpoint", defaultValue = "best", paramLabel = "ID",
+            description = "Checkpoint id, or 'best' by validation recall (default ${DEFAULT-VALUE}).")
+    String checkpointId;
+
+    @Option(names = "--file", required = true, paramLabel = "FILE", description = "One dialogue per line.")
+    Path file;
+
+    @Option(names = "--dataset", description = "Only for --checkpoint best: whose best checkpoint.")
+    String dataset;
+
+    @Mixin
+    ConfigOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        CrsConfig config = options.load(Map.of());
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("No such file: " + file.toAbsolutePath());
+        }
+        List<String> lines = Files.readAllLines(file);
+        Logging.toFile(config);
+        try (Platform platform = Platform.start(config);
+                LoadedCheckpoint model = LoadedCheckpoint.open(CheckpointDirectory.resolve(platform, checkpointId, dataset));
+                CheckpointInputs inputs = new CheckpointInputs(platform, model)) {
+            List<DialogueContext> contexts = new ArrayList<>();
+            int bad = 0;
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).isBlank()) {
+                    continue;
+                }
+                try {
+                    Dialogue d = DialogueJson.parse(lines.get(i), model.checkpoint().getDataset(), inputs.titles::lookup);
+                    d.setDialogueId(d.getDialogueId() + "@line" + (i + 1));
+                    contexts.addAll(DialogueContexts.derive(d));
+                } catch (IllegalArgumentException e) {
+                    bad++;
+                    System.err.printf("line %d skipped: %s%n", i + 1, e.getMessage());
+                }
+            }
+            int maxChars = config.getInt("retriever.context.max.chars");
+            List<String> texts = contexts.stream().map(c -> DialogueContexts.render(c.history(), maxChars)).toList();
+            float[][] vectors = texts.isEmpty() ? new float[0][] : inputs.encoder.encode(texts);
+            Map<String, float[]> byId = new HashMap<>();
+            for (int i = 0; i < contexts.size(); i++) {
+                byId.put(contexts.get(i).contextId(), vectors[i]);
+            }
+            ExampleSets.Skipped skipped = new ExampleSets.Skipped();
+            List<EvalContext> eval = ExampleSets.evalContexts(contexts, model.catalogue(), byId::get, skipped);
+            if (eval.isEmpty()) {
+                throw new IllegalArgumentException("No evaluable contexts in " + file + " (" + bad + " bad lines, "
+                        + skipped.labelsOutsideCatalogue + " gold items outside the catalogue)");
+            }
+            float[][] scores = model.score(eval.stream().map(EvalContext::context).toArray(float[][]::new));
+            System.out.printf("checkpoint %s on %s: %d contexts, %d bad lines, %d gold items outside the catalogue%n",
+                    model.checkpoint().getCheckpointId(), file, eval.size(), bad, skipped.labelsOutsideCatalogue);
+            for (RecallMetrics.Protocol p : RecallMetrics.Protocol.values()) {
+                Map<String, Double> m = RecallMetrics.compute(scores, eval, p, KS);
+                System.out.printf(Locale.ROOT, "%-8s R@1 %6.2f  R@10 %6.2f  R@50 %6.2f  (%d pairs)%n",
+                        p.name().toLowerCase(Locale.ROOT), 100 * m.get("recall@1"), 100 * m.get("recall@10"),
+                        100 * m.get("recall@50"), m.get("pairs").intValue());
+            }
+        }
+        return 0;
+    }
+}

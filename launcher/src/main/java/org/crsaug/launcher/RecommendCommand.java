@@ -1,0 +1,73 @@
+package org.crsaug.launcher;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.crsaug.common.config.CrsConfig;
+import org.crsaug.common.context.DialogueContexts;
+import org.crsaug.common.dataset.DialogueJson;
+import org.crsaug.common.platform.Platform;
+import org.crsaug.common.store.CheckpointDirectory;
+import org.crsaug.evaluator.LoadedCheckpoint;
+import org.crsaug.schema.Dialogue;
+import org.crsaug.schema.Turn;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "recommend", mixinStandardHelpOptions = true,
+        description = "Print the top-k items a checkpoint recommends after a dialogue given as JSON.",
+        footer = {"", "Examples:", "  crs recommend --dialogue dialogue.json",
+                "  echo '{\"dialogueId\":\"x\",\"turns\":[{\"role\":\"SEEKER\",\"text\":\"a scary movie please\"}]}' \\",
+                "      | crs recommend --dialogue - --dataset inspired --top 5"})
+final class RecommendCommand implements Callable<Integer> {
+
+    @Option(names = "--dialogue", required = true, paramLabel = "FILE",
+            description = "The dialogue so far, in the simple JSON format or a ReDial/INSPIRED line; '-' reads stdin.")
+    String dialogue;
+
+    @Option(names = "--checkpoint", defaultValue = "best", paramLabel = "ID",
+            description = "Checkpoint id, or 'best' by validation recall (default ${DEFAULT-VALUE}).")
+    String checkpointId;
+
+    @Option(names = "--dataset", defaultValue = "inspired", description = "Dataset whose catalogue the dialogue uses (default ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--top", defaultValue = "10", description = "How many items (default ${DEFAULT-VALUE}).")
+    int top;
+
+    @Mixin
+    ConfigOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        CrsConfig config = options.load(Map.of());
+        String json = dialogue.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                : Files.readString(Path.of(dialogue));
+        Logging.toFile(config);
+        try (Platform platform = Platform.start(config);
+                LoadedCheckpoint model = LoadedCheckpoint.open(CheckpointDirectory.resolve(platform, checkpointId, dataset));
+                CheckpointInputs inputs = new CheckpointInputs(platform, model)) {
+            Dialogue d = DialogueJson.parse(json, model.checkpoint().getDataset(), inputs.titles::lookup);
+            Set<String> mentioned = new LinkedHashSet<>();
+            for (Turn t : d.getTurns()) {
+                mentioned.addAll(t.getMentionedItemIds());
+            }
+            String text = DialogueContexts.render(d.getTurns(), config.getInt("retriever.context.max.chars"));
+            float[] vector = inputs.encoder.encode(List.of(text))[0];
+            System.out.println("checkpoint " + model.checkpoint().getCheckpointId());
+            int rank = 1;
+            for (LoadedCheckpoint.Recommendation r : model.recommend(vector, mentioned, top)) {
+                System.out.printf(Locale.ROOT, "%2d. %-50s %8.3f  %s%n", rank++, inputs.title(r.itemId()), r.score(),
+                        r.itemId());
+            }
+        }
+        return 0;
+    }
+}
