@@ -4,16 +4,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.crsaug.common.deadletter.DeadLetters;
 import org.crsaug.schema.AugmentedLabels;
 import org.crsaug.schema.Candidate;
 import org.crsaug.schema.Candidates;
+import org.crsaug.schema.Item;
+import org.crsaug.schema.Judgement;
 import org.crsaug.schema.Label;
 import org.crsaug.schema.ScoredPair;
 
@@ -26,11 +30,13 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
     static final String TO_SCORED_PAIRS = "scored-pairs-sink";
     static final String TO_LABELS = "augmented-labels-sink";
     static final String TO_DEAD_LETTERS = "dead-letters-sink";
+    static final String TO_JUDGEMENTS = "judgements-sink";
     static final String STAGE = "scorer";
 
     private final RelevanceJudge judge;
     private final float threshold;
     private ProcessorContext<String, SpecificRecord> context;
+    private JudgeInputs inputs;
 
     JudgeProcessor(RelevanceJudge judge, float threshold) {
         this.judge = judge;
@@ -40,6 +46,19 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
+        KeyValueStore<String, Item> items = context.getStateStore(ScorerTopology.ITEM_STORE);
+        KeyValueStore<String, Judgement> cache = context.getStateStore(ScorerTopology.JUDGEMENT_STORE);
+        this.inputs = new JudgeInputs() {
+            @Override
+            public Optional<Item> item(String itemId) {
+                return Optional.ofNullable(items.get(itemId));
+            }
+
+            @Override
+            public Optional<Judgement> cached(String cacheKey) {
+                return Optional.ofNullable(cache.get(cacheKey));
+            }
+        };
     }
 
     @Override
@@ -49,8 +68,13 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
             return;
         }
         List<ScoredPair> scores;
+        Verdict verdict;
         try {
-            scores = validated(candidates, judge.judge(candidates));
+            verdict = judge.judge(candidates, inputs);
+            scores = validated(candidates, verdict.scores());
+        } catch (JudgeUnavailableException e) {
+            // not this record's fault: stop without committing so a restart retries it
+            throw e;
         } catch (RuntimeException e) {
             RecordMetadata meta = context.recordMetadata().orElse(null);
             context.forward(record.withValue(DeadLetters.fromRecord(meta == null ? "candidates" : meta.topic(),
@@ -58,6 +82,9 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
                     record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
                     candidates.toString().getBytes(StandardCharsets.UTF_8))), TO_DEAD_LETTERS);
             return;
+        }
+        for (Judgement j : verdict.newJudgements()) {
+            context.forward(record.withKey(j.getCacheKey()).withValue(j), TO_JUDGEMENTS);
         }
         List<Label> labels = new ArrayList<>();
         for (ScoredPair pair : scores) {
@@ -85,6 +112,10 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
             allowed.add(c.getItemId());
         }
         Set<String> seen = new HashSet<>();
+        if (scores.size() != allowed.size()) {
+            throw new IllegalStateException("Judge scored " + scores.size() + " of the " + allowed.size()
+                    + " candidates of " + candidates.getContextId());
+        }
         for (ScoredPair p : scores) {
             if (!allowed.contains(p.getItemId()) || !seen.add(p.getItemId())) {
                 throw new IllegalStateException("Judge returned a score for " + p.getItemId()

@@ -1,22 +1,33 @@
 package org.crsaug.scorer;
 
-import java.util.List;
 import org.crsaug.schema.Candidates;
-import org.crsaug.schema.ScoredPair;
 
 /**
  * Gives each (context, candidate) a relevance score from 0 (unrelated) to 4 (a perfect fit).
- * Implementations must score only the candidates they were given.
+ * Implementations must score only the candidates they were given. One instance serves every
+ * stream thread of a process, so implementations are thread-safe.
  */
 public interface RelevanceJudge extends AutoCloseable {
 
     String id();
 
-    /** Prompt or model version; recorded on every score so runs can be compared. */
+    /** Model version; recorded on every score so runs can be compared. */
     String version();
 
-    /** One scored pair per candidate, in candidate order. */
-    List<ScoredPair> judge(Candidates candidates);
+    /** Version of the prompt the scores came from; empty for judges that use none. */
+    default String promptVersion() {
+        return "";
+    }
+
+    /**
+     * One scored pair per candidate, in candidate order.
+     *
+     * @throws UnusableReplyException when the judge could not produce a score for this context;
+     *     the scorer dead-letters the context with the reason
+     * @throws JudgeUnavailableException when the judge cannot work at all (bad key, endpoint down
+     *     after every retry); the scorer stops instead of dead-lettering every context
+     */
+    Verdict judge(Candidates candidates, JudgeInputs inputs);
 
     @Override
     default void close() {

@@ -34,7 +34,7 @@ public final class RetrievalOnlyJudge implements RelevanceJudge {
     }
 
     @Override
-    public List<ScoredPair> judge(Candidates candidates) {
+    public Verdict judge(Candidates candidates, JudgeInputs inputs) {
         List<Candidate> items = new ArrayList<>(candidates.getItems());
         items.sort(java.util.Comparator.comparingInt(Candidate::getRank));
         List<ScoredPair> out = new ArrayList<>(items.size());
@@ -48,6 +48,6 @@ public final class RetrievalOnlyJudge implements RelevanceJudge {
                     .setJudgeVersion(version())
                     .build());
         }
-        return out;
+        return Verdict.uncached(out);
     }
 }

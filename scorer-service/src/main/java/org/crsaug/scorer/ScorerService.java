@@ -20,7 +20,12 @@ public final class ScorerService extends StreamsService {
     }
 
     public static ScorerService create(Platform platform) {
-        return new ScorerService(platform, Judges.create(platform.config()));
+        return create(platform, Judges.create(platform.config()));
+    }
+
+    /** A scorer around a judge built by the caller; the service closes it on stop. */
+    public static ScorerService create(Platform platform, RelevanceJudge judge) {
+        return new ScorerService(platform, judge);
     }
 
     @Override

@@ -23,7 +23,7 @@ class RetrievalOnlyJudgeTest {
 
     @Test
     void onlyTheTopRanksPassTheThreshold() {
-        List<ScoredPair> scores = new RetrievalOnlyJudge(3).judge(candidates(10));
+        List<ScoredPair> scores = new RetrievalOnlyJudge(3).judge(candidates(10), JudgeInputs.none()).scores();
 
         assertThat(scores).hasSize(10);
         assertThat(scores).filteredOn(p -> p.getScore() > 3.5f).extracting(ScoredPair::getItemId)

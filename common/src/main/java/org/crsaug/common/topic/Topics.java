@@ -9,6 +9,7 @@ import org.crsaug.schema.DeadLetter;
 import org.crsaug.schema.Dialogue;
 import org.crsaug.schema.Evaluation;
 import org.crsaug.schema.Item;
+import org.crsaug.schema.Judgement;
 import org.crsaug.schema.ScoredPair;
 
 /** The registry of every topic the pipeline reads or writes. Code refers to these, never to names. */
@@ -24,6 +25,8 @@ public final class Topics {
             new TopicSpec<>("augmented-labels", AugmentedLabels.class, false);
     public static final TopicSpec<Checkpoint> CHECKPOINTS = new TopicSpec<>("checkpoints", Checkpoint.class, false);
     public static final TopicSpec<Evaluation> EVALUATIONS = new TopicSpec<>("evaluations", Evaluation.class, false);
+    /** The LLM judge's cache: one record per paid judgement, compacted by its content hash. */
+    public static final TopicSpec<Judgement> JUDGEMENTS = new TopicSpec<>("judgements", Judgement.class, true);
     public static final TopicSpec<DeadLetter> DEAD_LETTERS = new TopicSpec<>("dead-letters", DeadLetter.class, false);
 
     /** Where the embedded schema registry keeps its schemas (compacted, like Confluent's _schemas). */
@@ -34,6 +37,6 @@ public final class Topics {
 
     public static List<TopicSpec<?>> all() {
         return List.of(ITEMS, DIALOGUES, EMBEDDINGS, CANDIDATES, SCORED_PAIRS, AUGMENTED_LABELS, CHECKPOINTS,
-                EVALUATIONS, DEAD_LETTERS);
+                EVALUATIONS, DEAD_LETTERS, JUDGEMENTS);
     }
 }

@@ -1,0 +1,168 @@
+package org.crsaug.scorer.llm;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.errors.OpenAIIoException;
+import com.openai.errors.OpenAIInvalidDataException;
+import com.openai.errors.OpenAIServiceException;
+import com.openai.errors.RateLimitException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.crsaug.scorer.JudgeUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One OpenAI-compatible chat endpoint, called through the OpenAI Java SDK with the SDK's own retries
+ * switched off: we retry here so that every attempt passes the shared limiter, a 429's Retry-After
+ * pauses every caller of this process, and no wait runs past the context's deadline.
+ */
+final class ChatEndpoint implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChatEndpoint.class);
+
+    /** A conversation turn: role is "system", "user" or "assistant". */
+    record Message(String role, String text) {
+    }
+
+    record Reply(String text, long promptTokens, long completionTokens) {
+    }
+
+    private final OpenAIClient client;
+    private final LlmSettings settings;
+    private final RequestLimiter limiter;
+    private final LlmUsage usage;
+
+    ChatEndpoint(LlmSettings settings, String apiKey, RequestLimiter limiter, LlmUsage usage) {
+        this.settings = settings;
+        this.limiter = limiter;
+        this.usage = usage;
+        this.client = OpenAIOkHttpClient.builder()
+                .baseUrl(settings.baseUrl())
+                .apiKey(apiKey)
+                .maxRetries(0)
+                .timeout(settings.timeout())
+                .build();
+    }
+
+    /** Sends the conversation, retrying transient failures until it is answered or the deadline nears. */
+    Reply complete(List<Message> messages, long deadlineNanos) throws InterruptedException {
+        ChatCompletionCreateParams params = params(messages);
+        long estimatedTokens = estimateTokens(messages) + settings.maxTokens();
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
+            if (!limiter.acquire(estimatedTokens, deadlineNanos)) {
+                throw new JudgeUnavailableException("The request budget (scorer.llm.requests.per.minute / "
+                        + "scorer.replicas) leaves no slot before the context deadline", last);
+            }
+            long waitMs;
+            try {
+                ChatCompletion completion = client.chat().completions().create(params);
+                usage.calls.incrementAndGet();
+                long in = 0;
+                long out = 0;
+                if (completion.usage().isPresent()) {
+                    in = completion.usage().get().promptTokens();
+                    out = completion.usage().get().completionTokens();
+                }
+                usage.promptTokens.addAndGet(in);
+                usage.completionTokens.addAndGet(out);
+                String text = completion.choices().isEmpty() ? ""
+                        : completion.choices().get(0).message().content().orElse("");
+                return new Reply(text, in, out);
+            } catch (RateLimitException e) {
+                usage.failedCalls.incrementAndGet();
+                usage.rateLimited.incrementAndGet();
+                last = e;
+                waitMs = retryAfterMs(e).orElse(backoffMs(attempt));
+                limiter.holdOff(waitMs);
+            } catch (OpenAIServiceException e) {
+                usage.failedCalls.incrementAndGet();
+                if (e.statusCode() < 500 && e.statusCode() != 408 && e.statusCode() != 409) {
+                    // a bad key, a wrong model name or a rejected request will not mend by waiting
+                    throw new JudgeUnavailableException("LLM endpoint " + settings.baseUrl() + " refused the request"
+                            + " with HTTP " + e.statusCode() + ": " + e.getMessage(), e);
+                }
+                last = e;
+                waitMs = backoffMs(attempt);
+            } catch (OpenAIIoException | OpenAIInvalidDataException e) {
+                // timeouts, dropped connections and garbled bodies are worth another try
+                usage.failedCalls.incrementAndGet();
+                last = e;
+                waitMs = backoffMs(attempt);
+            }
+            if (System.nanoTime() + waitMs * 1_000_000L > deadlineNanos) {
+                break;
+            }
+            LOG.debug("LLM call attempt {} failed ({}); retrying in {} ms", attempt, last.getMessage(), waitMs);
+            Thread.sleep(waitMs);
+        }
+        throw new JudgeUnavailableException("LLM endpoint " + settings.baseUrl() + " did not answer after "
+                + settings.maxAttempts() + " attempts or within the context deadline: "
+                + (last == null ? "" : last.getMessage()), last);
+    }
+
+    private ChatCompletionCreateParams params(List<Message> messages) {
+        ChatCompletionCreateParams.Builder b = ChatCompletionCreateParams.builder().model(settings.model());
+        for (Message m : messages) {
+            switch (m.role()) {
+                case "system" -> b.addSystemMessage(m.text());
+                case "assistant" -> b.addAssistantMessage(m.text());
+                default -> b.addUserMessage(m.text());
+            }
+        }
+        if (settings.maxTokens() > 0) {
+            b.maxCompletionTokens(settings.maxTokens());
+        }
+        if (settings.temperature() >= 0) {
+            b.temperature(settings.temperature());
+        }
+        return b.build();
+    }
+
+    /** Full jitter: a random wait up to the exponential bound, so retrying replicas do not align. */
+    private long backoffMs(int attempt) {
+        long cap = Math.min(settings.backoffMax().toMillis(),
+                settings.backoffBase().toMillis() * (1L << Math.min(20, attempt - 1)));
+        return ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
+    }
+
+    static java.util.Optional<Long> retryAfterMs(OpenAIServiceException e) {
+        List<String> ms = e.headers().values("retry-after-ms");
+        try {
+            if (!ms.isEmpty()) {
+                return java.util.Optional.of((long) Double.parseDouble(ms.get(0).strip()));
+            }
+            List<String> s = e.headers().values("retry-after");
+            if (s.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            String v = s.get(0).strip();
+            if (v.matches("\\d+(\\.\\d+)?")) {
+                return java.util.Optional.of((long) (Double.parseDouble(v) * 1000));
+            }
+            ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+            return java.util.Optional.of(Math.max(0, at.toInstant().toEpochMilli() - System.currentTimeMillis()));
+        } catch (RuntimeException malformed) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** About four characters a token for English text; only used to pace a tokens/min budget. */
+    static long estimateTokens(List<Message> messages) {
+        long chars = 0;
+        for (Message m : messages) {
+            chars += m.text().length();
+        }
+        return chars / 4 + 1;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,257 @@
+package org.crsaug.scorer.llm;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.crsaug.common.config.ConfigException;
+import org.crsaug.common.config.CrsConfig;
+import org.crsaug.common.item.ItemText;
+import org.crsaug.schema.Candidate;
+import org.crsaug.schema.Candidates;
+import org.crsaug.schema.Item;
+import org.crsaug.schema.Judgement;
+import org.crsaug.schema.ScoredPair;
+import org.crsaug.scorer.JudgeInputs;
+import org.crsaug.scorer.JudgeUnavailableException;
+import org.crsaug.scorer.RelevanceJudge;
+import org.crsaug.scorer.UnusableReplyException;
+import org.crsaug.scorer.Verdict;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The teacher: an LLM behind any OpenAI-compatible endpoint rates candidates with the rubric prompt.
+ * Cached judgements are reused; the rest are sent in batches, several batches of a context at once
+ * on a bounded pool (the in-flight limit), each call paced by the shared limiter. A reply without
+ * a usable score for every candidate of its batch gets one repair request; if that fails too, the
+ * context is rejected with both raw replies in the reason.
+ */
+public final class LlmJudge implements RelevanceJudge {
+
+    public static final String ID = "llm";
+    private static final Logger LOG = LoggerFactory.getLogger(LlmJudge.class);
+    private static final int MAX_RAW_REPLY_CHARS = 6000;
+
+    private final LlmSettings settings;
+    private final PromptTemplate prompt;
+    private final ChatEndpoint endpoint;
+    private final LlmUsage usage;
+    private final ExecutorService pool;
+
+    public LlmJudge(LlmSettings settings, String apiKey) {
+        this.settings = settings;
+        this.prompt = PromptTemplate.load(settings.promptName());
+        this.usage = new LlmUsage(settings.inputPricePerMTok(), settings.outputPricePerMTok());
+        this.endpoint = new ChatEndpoint(settings, apiKey, settings.limiter(), usage);
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(settings.maxInFlight(), r -> {
+            Thread t = new Thread(r, "llm-judge-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Reads the key from the environment variable that {@code scorer.llm.api.key.env} names. The key
+     * stays in memory only; configuration and logs only ever name the variable.
+     */
+    public static LlmJudge fromConfig(CrsConfig config, Map<String, String> environment) {
+        LlmSettings settings = LlmSettings.from(config);
+        String variable = config.get("scorer.llm.api.key.env");
+        String key = variable == null || variable.isBlank() ? null : environment.get(variable);
+        if (key == null || key.isBlank()) {
+            throw new ConfigException("scorer.judge=llm needs an API key in the environment variable named by"
+                    + " scorer.llm.api.key.env (now '" + variable + "'); for a local server without keys set it"
+                    + " to any non-empty value");
+        }
+        return new LlmJudge(settings, key);
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String version() {
+        return settings.model();
+    }
+
+    @Override
+    public String promptVersion() {
+        return prompt.version();
+    }
+
+    public LlmUsage usage() {
+        return usage;
+    }
+
+    @Override
+    public Verdict judge(Candidates candidates, JudgeInputs inputs) {
+        long deadline = System.nanoTime() + settings.contextDeadline().toNanos();
+        String contextText = candidates.getContextText();
+        Map<String, ScoredPair> scored = new HashMap<>();
+        List<Pending> pending = new ArrayList<>();
+        for (Candidate c : candidates.getItems()) {
+            Item item = inputs.item(c.getItemId()).orElseThrow(() -> new UnusableReplyException("Candidate "
+                    + c.getItemId() + " of " + candidates.getContextId() + " is not on the items topic, so it"
+                    + " has no description to judge"));
+            String key = cacheKey(settings.model(), prompt.version(), contextText, ItemText.describe(item));
+            Judgement hit = inputs.cached(key).orElse(null);
+            if (hit != null) {
+                usage.cacheHits.incrementAndGet();
+                scored.put(c.getItemId(), pair(candidates, c.getItemId(), hit.getScore(), true));
+            } else {
+                pending.add(new Pending(c.getItemId(), item, key));
+            }
+        }
+        List<Future<Map<String, Float>>> calls = new ArrayList<>();
+        List<List<Pending>> batches = new ArrayList<>();
+        for (int i = 0; i < pending.size(); i += settings.batchSize()) {
+            List<Pending> batch = pending.subList(i, Math.min(pending.size(), i + settings.batchSize()));
+            batches.add(batch);
+            calls.add(pool.submit(() -> judgeBatch(candidates.getContextId(), contextText, batch, deadline)));
+        }
+        List<Judgement> fresh = new ArrayList<>();
+        try {
+            for (int b = 0; b < calls.size(); b++) {
+                long left = deadline - System.nanoTime();
+                Map<String, Float> scores = calls.get(b).get(Math.max(0, left), TimeUnit.NANOSECONDS);
+                for (Pending p : batches.get(b)) {
+                    float score = scores.get(p.itemId);
+                    scored.put(p.itemId, pair(candidates, p.itemId, score, false));
+                    fresh.add(Judgement.newBuilder().setCacheKey(p.cacheKey).setModel(settings.model())
+                            .setPromptVersion(prompt.version()).setContextId(candidates.getContextId())
+                            .setItemId(p.itemId).setScore(score).setJudgedAtMs(System.currentTimeMillis()).build());
+                }
+            }
+        } catch (ExecutionException e) {
+            calls.forEach(f -> f.cancel(true));
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new JudgeUnavailableException("LLM batch failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            calls.forEach(f -> f.cancel(true));
+            throw new JudgeUnavailableException("Judging " + candidates.getContextId() + " took longer than"
+                    + " scorer.llm.context.deadline.ms=" + settings.contextDeadline().toMillis(), e);
+        } catch (InterruptedException e) {
+            calls.forEach(f -> f.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new JudgeUnavailableException("Interrupted while judging " + candidates.getContextId(), e);
+        }
+        usage.judgedPairs.addAndGet(fresh.size());
+        List<ScoredPair> ordered = new ArrayList<>();
+        for (Candidate c : candidates.getItems()) {
+            ordered.add(scored.get(c.getItemId()));
+        }
+        return new Verdict(ordered, fresh);
+    }
+
+    private Map<String, Float> judgeBatch(String contextId, String contextText, List<Pending> batch, long deadline)
+            throws InterruptedException {
+        CandidateNames names = new CandidateNames();
+        List<String> lines = new ArrayList<>();
+        Map<String, String> shownById = new HashMap<>();
+        for (Pending p : batch) {
+            String shown = names.add(p.itemId, p.item);
+            shownById.put(p.itemId, shown);
+            String description = ItemText.describe(p.item);
+            // the description starts with the title; show the name the reply must use, then the rest
+            String rest = description.startsWith(p.item.getTitle().strip())
+                    ? description.substring(p.item.getTitle().strip().length()) : ". " + description;
+            lines.add(shown + rest);
+        }
+        List<ChatEndpoint.Message> messages = new ArrayList<>(List.of(
+                new ChatEndpoint.Message("system", prompt.system()),
+                new ChatEndpoint.Message("user", prompt.user(contextText, lines))));
+        ChatEndpoint.Reply first = endpoint.complete(messages, deadline);
+        ReplyParser.Parsed parsed = ReplyParser.parse(first.text(), names);
+        Map<String, Float> scores = new HashMap<>(parsed.scores());
+        List<String> missing = missing(batch, scores, shownById);
+        if (missing.isEmpty()) {
+            logIgnored(contextId, parsed);
+            return scores;
+        }
+        usage.repairs.incrementAndGet();
+        String problem = !parsed.hadJson() ? "it did not end with a JSON object of scores"
+                : "it gave no usable score for " + missing.size() + " of the candidates";
+        messages.add(new ChatEndpoint.Message("assistant", first.text()));
+        messages.add(new ChatEndpoint.Message("user", prompt.repair(problem, missing)));
+        ChatEndpoint.Reply second = endpoint.complete(messages, deadline);
+        ReplyParser.Parsed repaired = ReplyParser.parse(second.text(), names);
+        scores.putAll(repaired.scores());
+        missing = missing(batch, scores, shownById);
+        if (!missing.isEmpty()) {
+            throw new UnusableReplyException("LLM reply for " + contextId + " unusable after one repair: " + problem
+                    + "; still missing " + missing + ". Raw reply: " + clip(first.text()) + " || Raw repair reply: "
+                    + clip(second.text()));
+        }
+        logIgnored(contextId, repaired);
+        return scores;
+    }
+
+    private static List<String> missing(List<Pending> batch, Map<String, Float> scores, Map<String, String> shown) {
+        List<String> out = new ArrayList<>();
+        for (Pending p : batch) {
+            if (!scores.containsKey(p.itemId)) {
+                out.add(shown.get(p.itemId));
+            }
+        }
+        return out;
+    }
+
+    private static void logIgnored(String contextId, ReplyParser.Parsed parsed) {
+        if (!parsed.ignoredNames().isEmpty()) {
+            LOG.debug("Reply for {} named {} non-candidates, ignored: {}", contextId, parsed.ignoredNames().size(),
+                    parsed.ignoredNames());
+        }
+    }
+
+    private static String clip(String s) {
+        return s.length() <= MAX_RAW_REPLY_CHARS ? s : s.substring(0, MAX_RAW_REPLY_CHARS) + "...[clipped]";
+    }
+
+    private ScoredPair pair(Candidates candidates, String itemId, float score, boolean fromCache) {
+        return ScoredPair.newBuilder().setContextId(candidates.getContextId()).setItemId(itemId).setScore(score)
+                .setJudgeId(ID).setJudgeVersion(settings.model()).setPromptVersion(prompt.version())
+                .setFromCache(fromCache).build();
+    }
+
+    /** Everything that could change the answer, and nothing else (not the context id, not the time). */
+    public static String cacheKey(String model, String promptVersion, String contextText, String itemText) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (String part : new String[] {model, promptVersion, contextText, itemText}) {
+                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+                // length-prefixed so ("ab","c") and ("a","bc") differ
+                md.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+                md.update(bytes);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        endpoint.close();
+        LOG.info("LLM judge usage: {}", usage);
+    }
+
+    private record Pending(String itemId, Item item, String cacheKey) {
+    }
+}

@@ -1,0 +1,39 @@
+package org.crsaug.scorer.llm;
+
+import java.time.Duration;
+import org.crsaug.common.config.ConfigException;
+import org.crsaug.common.config.CrsConfig;
+
+/** The {@code scorer.llm.*} settings, checked once. The API key is not among them: see LlmJudge. */
+public record LlmSettings(String baseUrl, String model, String promptName, int batchSize, int maxInFlight,
+        double requestsPerMinute, double tokensPerMinute, int replicas, Duration timeout, int maxAttempts,
+        Duration backoffBase, Duration backoffMax, Duration contextDeadline, long maxTokens, double temperature,
+        double inputPricePerMTok, double outputPricePerMTok) {
+
+    public LlmSettings {
+        if (batchSize < 1 || maxInFlight < 1 || replicas < 1 || maxAttempts < 1) {
+            throw new ConfigException("scorer.llm.batch.size, scorer.llm.max.in.flight, scorer.replicas and"
+                    + " scorer.llm.max.attempts must be at least 1");
+        }
+        if (baseUrl == null || baseUrl.isBlank() || model == null || model.isBlank()) {
+            throw new ConfigException("scorer.llm.base.url and scorer.llm.model must be set for scorer.judge=llm");
+        }
+    }
+
+    public static LlmSettings from(CrsConfig c) {
+        return new LlmSettings(c.get("scorer.llm.base.url"), c.get("scorer.llm.model"), c.get("scorer.llm.prompt"),
+                c.getInt("scorer.llm.batch.size"), c.getInt("scorer.llm.max.in.flight"),
+                c.getDouble("scorer.llm.requests.per.minute"), c.getDouble("scorer.llm.tokens.per.minute"),
+                c.getInt("scorer.replicas"), Duration.ofMillis(c.getLong("scorer.llm.timeout.ms")),
+                c.getInt("scorer.llm.max.attempts"), Duration.ofMillis(c.getLong("scorer.llm.backoff.base.ms")),
+                Duration.ofMillis(c.getLong("scorer.llm.backoff.max.ms")),
+                Duration.ofMillis(c.getLong("scorer.llm.context.deadline.ms")), c.getLong("scorer.llm.max.tokens"),
+                c.getDouble("scorer.llm.temperature"), c.getDouble("scorer.llm.price.input.per.mtok"),
+                c.getDouble("scorer.llm.price.output.per.mtok"));
+    }
+
+    /** This process's share of the budget shared by all replicas. */
+    public RequestLimiter limiter() {
+        return new RequestLimiter(requestsPerMinute / replicas, tokensPerMinute / replicas);
+    }
+}

@@ -1,0 +1,142 @@
+package org.crsaug.scorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.crsaug.common.config.CrsConfig;
+import org.crsaug.common.platform.Platform;
+import org.crsaug.common.testing.TestKafka;
+import org.crsaug.common.topic.Topics;
+import org.crsaug.schema.AugmentedLabels;
+import org.crsaug.schema.Candidate;
+import org.crsaug.schema.Candidates;
+import org.crsaug.schema.DeadLetter;
+import org.crsaug.schema.Item;
+import org.crsaug.schema.Judgement;
+import org.crsaug.schema.ScoredPair;
+import org.crsaug.scorer.bench.FakeChatServer;
+import org.crsaug.scorer.llm.LlmJudge;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The scorer service with the LLM judge on a real embedded cluster, end to end. */
+class ScorerServiceLlmTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static TestKafka kafka;
+
+    @BeforeAll
+    static void start() {
+        kafka = new TestKafka();
+    }
+
+    @AfterAll
+    static void stop() {
+        kafka.close();
+    }
+
+    static Candidates candidates(String contextId, String text, List<String> itemIds) {
+        List<Candidate> list = new ArrayList<>();
+        for (int i = 0; i < itemIds.size(); i++) {
+            list.add(Candidate.newBuilder().setItemId(itemIds.get(i)).setRank(i).setRetrievalScore(1f).build());
+        }
+        return Candidates.newBuilder().setContextId(contextId).setDialogueId(contextId.split("#")[0])
+                .setEncoderId("e").setContextText(text).setItems(list).build();
+    }
+
+    @Test
+    void judgesEveryCandidateDeadLettersBadContextsAndAReplayAfterRestartMakesNoCalls() {
+        Platform platform = kafka.platform(Map.of("topic.prefix", "llm-", "scorer.llm.batch.size", "2",
+                // a restarted scorer need not wait out the old member's session
+                "kafka.session.timeout.ms", "6000"));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String id = "m:" + i;
+            ids.add(id);
+            TestKafka.send(platform, Topics.ITEMS, id, Item.newBuilder().setItemId(id).setDataset("m")
+                    .setTitle("Film Number " + i + " (200" + i + ")").setYear(2000 + i).build());
+        }
+        List<Candidates> good = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            good.add(candidates("d" + c + "#1", "Seeker: I want film " + c, ids));
+        }
+        try (FakeChatServer server = new FakeChatServer()) {
+            server.responder(r -> r.firstUser().contains("BROKEN") ? "no idea, sorry"
+                    : FakeChatServer.chainOfThoughtReply(r));
+            CrsConfig config = platform.config().with("scorer.llm.base.url", server.baseUrl());
+
+            // Given candidates for four good contexts, one naming an unknown item, one the LLM cannot answer
+            good.forEach(c -> TestKafka.send(platform, Topics.CANDIDATES, c.getContextId(), c));
+            TestKafka.send(platform, Topics.CANDIDATES, "bad#1", candidates("bad#1", "Seeker: x", List.of("m:0",
+                    "m:404")));
+            TestKafka.send(platform, Topics.CANDIDATES, "broken#1", candidates("broken#1", "Seeker: BROKEN", ids));
+
+            // When the scorer runs with the LLM judge
+            ScorerService scorer = ScorerService.create(platform, LlmJudge.fromConfig(config,
+                    Map.of("OPENAI_API_KEY", "sk-test")));
+            scorer.start();
+            List<ConsumerRecord<String, ScoredPair>> pairs;
+            List<ConsumerRecord<String, DeadLetter>> dead;
+            try {
+                pairs = TestKafka.readAll(platform, Topics.SCORED_PAIRS, 20, WAIT);
+                dead = TestKafka.readAll(platform, Topics.DEAD_LETTERS, 2, WAIT);
+            } finally {
+                scorer.stop();
+            }
+
+            // Then every candidate of the good contexts is scored once, with its provenance
+            assertThat(pairs).hasSize(20);
+            assertThat(pairs.stream().map(ConsumerRecord::key).collect(Collectors.toSet())).hasSize(20);
+            assertThat(pairs).allSatisfy(r -> {
+                assertThat(r.value().getJudgeId()).isEqualTo("llm");
+                assertThat(r.value().getPromptVersion()).startsWith("relevance-v1@");
+                assertThat(r.value().getFromCache()).isFalse();
+                String title = "Film Number " + r.value().getItemId().substring(2) + " (200"
+                        + r.value().getItemId().substring(2) + ")";
+                assertThat(r.value().getScore()).isEqualTo((float) FakeChatServer.scoreFor(title));
+            });
+            List<ConsumerRecord<String, AugmentedLabels>> labels =
+                    TestKafka.readAll(platform, Topics.AUGMENTED_LABELS, 4, WAIT);
+            assertThat(labels).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("d0#1", "d1#1", "d2#1",
+                    "d3#1");
+            assertThat(labels).allSatisfy(r -> assertThat(r.value().getCandidateCount()).isEqualTo(5));
+            assertThat(TestKafka.readAll(platform, Topics.JUDGEMENTS, 20, WAIT)).hasSize(20);
+            // ... and the bad contexts are dead letters saying why, the broken one with the raw reply
+            assertThat(dead).hasSize(2);
+            assertThat(dead).anySatisfy(d -> assertThat(d.value().getError()).contains("m:404"));
+            assertThat(dead).anySatisfy(d -> assertThat(d.value().getError()).contains("no idea, sorry"));
+
+            // When the same candidates are replayed into a restarted scorer
+            server.resetCounts();
+            good.forEach(c -> TestKafka.send(platform, Topics.CANDIDATES, c.getContextId(), c));
+            ScorerService restarted = ScorerService.create(platform, LlmJudge.fromConfig(config,
+                    Map.of("OPENAI_API_KEY", "sk-test")));
+            restarted.start();
+            List<ConsumerRecord<String, ScoredPair>> all;
+            try {
+                all = TestKafka.readAll(platform, Topics.SCORED_PAIRS, 40, WAIT);
+            } finally {
+                restarted.stop();
+            }
+
+            // Then every score comes from the cache, identical, and the LLM is never called
+            assertThat(server.requests()).isEmpty();
+            List<ScoredPair> replayed = all.subList(0, all.size()).stream().map(ConsumerRecord::value)
+                    .filter(ScoredPair::getFromCache).toList();
+            assertThat(replayed).hasSize(20);
+            Set<String> firstRun = pairs.stream().map(r -> r.key() + "=" + r.value().getScore())
+                    .collect(Collectors.toSet());
+            assertThat(replayed.stream().map(p -> p.getContextId() + "|" + p.getItemId() + "=" + p.getScore())
+                    .collect(Collectors.toSet())).isEqualTo(firstRun);
+            assertThat(TestKafka.readAll(platform, Topics.JUDGEMENTS, 20, WAIT)).as("nothing new paid for")
+                    .hasSize(20).extracting(r -> r.value()).extracting(Judgement::getItemId).isNotEmpty();
+        }
+    }
+}
