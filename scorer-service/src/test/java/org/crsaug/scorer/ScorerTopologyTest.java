@@ -83,9 +83,12 @@ class ScorerTopologyTest {
             }
 
             @Override
-            public List<ScoredPair> judge(Candidates candidates) {
-                return List.of(ScoredPair.newBuilder().setContextId(candidates.getContextId())
-                        .setItemId("not-a-candidate").setScore(4f).setJudgeId("rogue").setJudgeVersion("1").build());
+            public Verdict judge(Candidates candidates, JudgeInputs inputs) {
+                // as many scores as candidates, but one for an item it was never shown
+                return Verdict.uncached(java.util.stream.Stream.of("i0", "i1", "not-a-candidate")
+                        .map(id -> ScoredPair.newBuilder().setContextId(candidates.getContextId()).setItemId(id)
+                                .setScore(4f).setJudgeId("rogue").setJudgeVersion("1").build())
+                        .toList());
             }
         };
         try (TopologyTestDriver driver = driver(rogue)) {
