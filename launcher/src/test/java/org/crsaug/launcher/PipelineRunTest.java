@@ -89,6 +89,34 @@ class PipelineRunTest {
         assertThat(replay.metricsMatch()).as("replayed metrics %s", replay.metrics()).isTrue();
         assertThat(replay.artifactMatches()).isTrue();
         assertThat(replay.metrics()).containsKey("validation_recall@50");
+
+        // and the command line can use the checkpoints: evaluate on a dialogue file, recommend for one dialogue
+        String[] connect = {"--bootstrap-servers", platform.bootstrapServers(), "--schema-registry-url",
+                platform.registryUrl(), "--state-dir", tmp.resolve("state").toString()};
+        ByteArrayOutputStream cli = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out;
+        System.setOut(new PrintStream(cli, true, StandardCharsets.UTF_8));
+        try {
+            String[] evaluate = {"evaluate", "--checkpoint", twoStage, "--file",
+                    data.resolve("inspired/test.jsonl").toString()};
+            assertThat(Crs.execute(concat(evaluate, connect))).isZero();
+            Path dialogue = tmp.resolve("dialogue.json");
+            java.nio.file.Files.writeString(dialogue, "{\"dialogueId\": \"cli:1\", \"turns\": [{\"role\": \"SEEKER\","
+                    + " \"text\": \"Something scary with ghosts please\", \"items\": []}]}");
+            assertThat(Crs.execute(concat(new String[] {"recommend", "--dialogue", dialogue.toString(), "--top", "3"},
+                    connect))).isZero();
+        } finally {
+            System.setOut(oldOut);
+        }
+        String printed = cli.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("strict", "lenient", "checkpoint " + twoStage);
+        assertThat(printed).containsPattern("(?m)^ 3\\. ");
         assertThat(ResultTable.render(rows)).contains("baseline", "two-stage", "lift");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }
