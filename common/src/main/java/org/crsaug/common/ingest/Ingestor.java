@@ -36,6 +36,9 @@ public final class Ingestor implements AutoCloseable {
     private final KafkaProducer<String, DeadLetter> deadLetters;
     private final Map<String, Item> knownItems = new HashMap<>();
     private final Map<String, Dialogue> knownDialogues = new HashMap<>();
+    /** Sends the broker refused (too large, not authorised...): they become dead letters, never silence. */
+    private final java.util.Queue<DeadLetter> refused = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final int MAX_KEPT_BYTES = 1 << 20;
 
     public Ingestor(Platform platform) {
         this.platform = platform;
@@ -84,8 +87,8 @@ public final class Ingestor implements AutoCloseable {
                 deadLetter(failure);
             }
         });
-        flush();
-        return new Report(counts[0], counts[1], counts[2], counts[3], counts[4]);
+        int refusedCount = flush();
+        return new Report(counts[0], counts[1], counts[2], counts[3] - refusedCount, counts[4] + refusedCount);
     }
 
     public boolean publishItem(Item item) {
@@ -93,7 +96,13 @@ public final class Ingestor implements AutoCloseable {
             return false;
         }
         knownItems.put(item.getItemId(), item);
-        items.send(new ProducerRecord<>(platform.config().topic(Topics.ITEMS), item.getItemId(), item));
+        items.send(new ProducerRecord<>(platform.config().topic(Topics.ITEMS), item.getItemId(), item),
+                (meta, e) -> {
+                    if (e != null) {
+                        knownItems.remove(item.getItemId());
+                        refused.add(refusal(Topics.ITEMS.baseName(), item.getItemId(), null, item.toString(), e));
+                    }
+                });
         return true;
     }
 
@@ -103,7 +112,13 @@ public final class Ingestor implements AutoCloseable {
         }
         knownDialogues.put(dialogue.getDialogueId(), dialogue);
         dialogues.send(new ProducerRecord<>(platform.config().topic(Topics.DIALOGUES), dialogue.getDialogueId(),
-                dialogue));
+                dialogue), (meta, e) -> {
+                    if (e != null) {
+                        knownDialogues.remove(dialogue.getDialogueId());
+                        refused.add(refusal(Topics.DIALOGUES.baseName(), dialogue.getDialogueId(),
+                                dialogue.getSource(), dialogue.toString(), e));
+                    }
+                });
         return true;
     }
 
@@ -119,10 +134,35 @@ public final class Ingestor implements AutoCloseable {
         return java.util.Collections.unmodifiableMap(knownItems);
     }
 
-    public void flush() {
+    /** Waits for every send; returns how many records the broker refused (each is now a dead letter). */
+    public int flush() {
         items.flush();
         dialogues.flush();
+        int count = 0;
+        DeadLetter letter;
+        while ((letter = refused.poll()) != null) {
+            deadLetters.send(new ProducerRecord<>(platform.config().topic(Topics.DEAD_LETTERS),
+                    DeadLetters.key(letter), letter));
+            count++;
+        }
         deadLetters.flush();
+        return count;
+    }
+
+    /**
+     * A record the broker would not take. Where it came from a file, the letter points at the line;
+     * its text is kept up to 1 MB so the letter itself is never too large to publish.
+     */
+    private static DeadLetter refusal(String topic, String key, String source, String text, Exception e) {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String reason = DeadLetters.describe(e) + " (publishing to " + topic + ")";
+        if (bytes.length > MAX_KEPT_BYTES) {
+            bytes = java.util.Arrays.copyOf(bytes, MAX_KEPT_BYTES);
+            reason += "; record text truncated to 1 MB, the full record is at its source";
+        }
+        String from = source != null ? "file:" + source : "ingest:" + topic;
+        return DeadLetters.build(from, -1, -1, STAGE, reason,
+                key.getBytes(java.nio.charset.StandardCharsets.UTF_8), bytes);
     }
 
     @Override

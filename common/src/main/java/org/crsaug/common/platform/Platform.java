@@ -161,9 +161,13 @@ public final class Platform implements AutoCloseable {
                     continue;
                 }
                 NewTopic topic = new NewTopic(name, Optional.of(partitions), Optional.of(replication));
+                Map<String, String> topicConfig = new HashMap<>();
+                // long dialogues are valid input; the broker's 1 MB default would reject them
+                topicConfig.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, config.get("topic.max.message.bytes"));
                 if (spec.compacted()) {
-                    topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                    topicConfig.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
                 }
+                topic.configs(topicConfig);
                 wanted.add(topic);
             }
             if (wanted.isEmpty()) {
@@ -212,6 +216,7 @@ public final class Platform implements AutoCloseable {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, config.get("topic.max.message.bytes"));
         return withPassThrough(p, Map.of(ProducerConfig.CLIENT_ID_CONFIG, clientId));
     }
 
@@ -237,6 +242,7 @@ public final class Platform implements AutoCloseable {
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get("topic.replication.factor"));
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), config.get("topic.max.message.bytes"));
         return withPassThrough(p, Map.of(StreamsConfig.APPLICATION_ID_CONFIG, namespaced(applicationId)));
     }
 

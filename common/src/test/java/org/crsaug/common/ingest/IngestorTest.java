@@ -112,4 +112,43 @@ class IngestorTest {
         List<ConsumerRecord<String, Item>> items = TestKafka.readAll(platform, Topics.ITEMS, 1, Duration.ofSeconds(30));
         assertThat(items).isNotEmpty();
     }
+
+    @Test
+    void aLongDialogueIsPublishedAndOneTooLargeForTheBrokerBecomesADeadLetter(@TempDir Path tmp) throws Exception {
+        Path root = DataSlices.inspiredSlice(tmp, Map.of("train", 2, "valid", 1, "test", 1));
+        Path train = root.resolve("inspired/train.jsonl");
+        String unicode = "Ünïcödé 🎬 \u202Eright-to-left\u202C 名作 ";
+        String longTurn = unicode.repeat(1_200_000 / unicode.length());
+        String hugeTurn = "x".repeat(9 * 1024 * 1024);
+        Files.writeString(train, line(longTurn) + "\n" + line(hugeTurn) + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+        Platform platform = kafka.platform(Map.of("topic.prefix", "large-"));
+        platform.ensureTopics();
+
+        Ingestor.Report report;
+        try (Ingestor ingestor = new Ingestor(platform)) {
+            report = ingestor.ingestDataset("inspired", root.resolve("inspired"));
+        }
+
+        assertThat(report.dialoguesRead()).isEqualTo(6);
+        assertThat(report.dialoguesPublished()).isEqualTo(5);
+        assertThat(report.failures()).isEqualTo(1);
+        List<ConsumerRecord<String, Dialogue>> dialogues = TestKafka.readAll(platform, Topics.DIALOGUES, 5,
+                Duration.ofSeconds(30));
+        assertThat(dialogues).extracting(r -> r.value().getTurns().get(0).getText())
+                .anySatisfy(t -> assertThat(t).isEqualTo(longTurn));
+        List<ConsumerRecord<String, DeadLetter>> letters = TestKafka.readAll(platform, Topics.DEAD_LETTERS, 1,
+                Duration.ofSeconds(30));
+        assertThat(letters).singleElement().satisfies(r -> {
+            assertThat(r.value().getSourceTopic()).isEqualTo("file:inspired/train.jsonl:4");
+            assertThat(r.value().getError()).contains("RecordTooLarge").contains("truncated");
+            assertThat(r.value().getOriginalValue().remaining()).isEqualTo(1 << 20);
+        });
+    }
+
+    private static String line(String seekerText) {
+        return "[{\"text\": " + com.fasterxml.jackson.databind.node.TextNode.valueOf(seekerText)
+                + ", \"role\": \"SEEKER\", \"movie\": []},"
+                + " {\"text\": \"Try Knives Out\", \"role\": \"RECOMMENDER\", \"movie\": [\"Knives Out (2019)\"]}]";
+    }
 }
