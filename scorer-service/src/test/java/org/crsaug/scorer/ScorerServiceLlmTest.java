@@ -52,7 +52,7 @@ class ScorerServiceLlmTest {
     }
 
     @Test
-    void judgesEveryCandidateDeadLettersBadContextsAndAReplayAfterRestartMakesNoCalls() {
+    void judgesEveryCandidateDeadLettersBadContextsAndAReplayAfterRestartMakesNoCalls() throws Exception {
         Platform platform = kafka.platform(Map.of("topic.prefix", "llm-", "scorer.llm.batch.size", "2",
                 // a restarted scorer need not wait out the old member's session
                 "kafka.session.timeout.ms", "6000"));
@@ -80,7 +80,7 @@ class ScorerServiceLlmTest {
 
             // When the scorer runs with the LLM judge
             ScorerService scorer = ScorerService.create(platform, LlmJudge.fromConfig(config,
-                    Map.of("OPENAI_API_KEY", "sk-test")));
+                    Map.of("OPENAI_API_KEY", SECRET)));
             scorer.start();
             List<ConsumerRecord<String, ScoredPair>> pairs;
             List<ConsumerRecord<String, DeadLetter>> dead;
@@ -117,7 +117,7 @@ class ScorerServiceLlmTest {
             server.resetCounts();
             good.forEach(c -> TestKafka.send(platform, Topics.CANDIDATES, c.getContextId(), c));
             ScorerService restarted = ScorerService.create(platform, LlmJudge.fromConfig(config,
-                    Map.of("OPENAI_API_KEY", "sk-test")));
+                    Map.of("OPENAI_API_KEY", SECRET)));
             restarted.start();
             List<ConsumerRecord<String, ScoredPair>> all;
             try {
@@ -137,6 +137,39 @@ class ScorerServiceLlmTest {
                     .collect(Collectors.toSet())).isEqualTo(firstRun);
             assertThat(TestKafka.readAll(platform, Topics.JUDGEMENTS, 20, WAIT)).as("nothing new paid for")
                     .hasSize(20).extracting(r -> r.value()).extracting(Judgement::getItemId).isNotEmpty();
+
+            // And the API key was sent to the endpoint but written nowhere: no topic, no state file
+            byte[] secret = SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            List<String> topics = new ArrayList<>(Topics.all().stream().map(t -> platform.config().topic(t)).toList());
+            topics.add(Topics.SCHEMAS_TOPIC);
+            for (String topic : topics) {
+                assertThat(indexOf(TestKafka.rawBytes(platform, topic), secret)).as("secret in topic " + topic)
+                        .isEqualTo(-1);
+            }
+            java.nio.file.Path stateDir = platform.config().getPath("state.dir");
+            if (java.nio.file.Files.isDirectory(stateDir)) {
+                try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(stateDir)) {
+                    for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                        assertThat(indexOf(java.nio.file.Files.readAllBytes(f), secret)).as("secret in " + f)
+                                .isEqualTo(-1);
+                    }
+                }
+            }
         }
+    }
+
+    private static final String SECRET = "sk-test-never-written-7f3a";
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 }

@@ -176,6 +176,38 @@ public final class TestKafka implements AutoCloseable {
     }
 
     /** Writes bytes as they are, bypassing the serde, to test how readers handle bad input. */
+    /**
+     * Every key and value byte currently in the topic, concatenated: for checking that something
+     * (a secret, say) appears nowhere, whatever the serialisation.
+     */
+    public static byte[] rawBytes(Platform p, String topic) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Properties props = p.consumerProps("raw-" + UUID.randomUUID());
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                parts.add(new TopicPartition(topic, info.partition()));
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("Could not read " + topic + " to its end");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    out.writeBytes(r.key() == null ? new byte[0] : r.key());
+                    out.writeBytes(r.value() == null ? new byte[0] : r.value());
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
     public static void sendRaw(Platform p, String topic, String key, byte[] value) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p.producerProps("test-raw-sender"),
                 new StringSerializer(), new ByteArraySerializer())) {
