@@ -113,6 +113,8 @@ class ScorerServiceLlmTest {
             assertThat(dead).anySatisfy(d -> assertThat(d.value().getError()).contains("m:404"));
             assertThat(dead).anySatisfy(d -> assertThat(d.value().getError()).contains("no idea, sorry"));
 
+            assertThat(server.lastAuthorization()).isEqualTo("Bearer " + SECRET);
+
             // When the same candidates are replayed into a restarted scorer
             server.resetCounts();
             good.forEach(c -> TestKafka.send(platform, Topics.CANDIDATES, c.getContextId(), c));

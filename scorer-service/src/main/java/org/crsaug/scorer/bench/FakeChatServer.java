@@ -143,8 +143,16 @@ public final class FakeChatServer implements AutoCloseable {
         rateLimited.set(0);
     }
 
+    /** The Authorization header of the latest request, so tests can see a key was really sent. */
+    public String lastAuthorization() {
+        return lastAuthorization;
+    }
+
+    private volatile String lastAuthorization;
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            lastAuthorization = exchange.getRequestHeaders().getFirst("Authorization");
             JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
             List<String[]> messages = new ArrayList<>();
             for (JsonNode m : body.path("messages")) {
