@@ -164,6 +164,10 @@ public final class Platform implements AutoCloseable {
                 Map<String, String> topicConfig = new HashMap<>();
                 // long dialogues are valid input; the broker's 1 MB default would reject them
                 topicConfig.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, config.get("topic.max.message.bytes"));
+                if (config.has("topic.min.insync.replicas")) {
+                    // with acks=all, a write then survives the loss of any one broker
+                    topicConfig.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, config.get("topic.min.insync.replicas"));
+                }
                 if (spec.compacted()) {
                     topicConfig.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
                 }

@@ -42,23 +42,37 @@ public final class TestKafka implements AutoCloseable {
     private final EmbeddedSchemaRegistry registry;
     private final List<Platform> platforms = new ArrayList<>();
 
+    private final int brokers;
+
     public TestKafka() {
+        this(1);
+    }
+
+    /**
+     * With one broker: a combined broker/controller node. With several: that many brokers and one
+     * separate controller, internal topics replicated to all of them (at most 3) with min ISR 2,
+     * so a broker can be stopped and restarted while clients carry on.
+     */
+    public TestKafka(int brokers) {
+        this.brokers = brokers;
+        String replication = Integer.toString(Math.min(3, brokers));
+        String minIsr = brokers >= 3 ? "2" : "1";
         baseDir = targetDir().resolve("test-kafka-" + UUID.randomUUID().toString().substring(0, 8));
         KafkaClusterTestKit kit = null;
         EmbeddedSchemaRegistry reg = null;
         try {
             Files.createDirectories(baseDir);
             TestKitNodes nodes = new TestKitNodes.Builder()
-                    .setCombined(true)
-                    .setNumBrokerNodes(1)
+                    .setCombined(brokers == 1)
+                    .setNumBrokerNodes(brokers)
                     .setNumControllerNodes(1)
                     .setBaseDirectory(baseDir.resolve("cluster"))
                     .build();
             kit = new KafkaClusterTestKit.Builder(nodes)
-                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("offsets.topic.replication.factor", replication)
                     .setConfigProp("offsets.topic.num.partitions", "3")
-                    .setConfigProp("transaction.state.log.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("transaction.state.log.replication.factor", replication)
+                    .setConfigProp("transaction.state.log.min.isr", minIsr)
                     .setConfigProp("transaction.state.log.num.partitions", "3")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .build();
@@ -95,6 +109,17 @@ public final class TestKafka implements AutoCloseable {
         return baseDir;
     }
 
+    /** Stops one broker (ids start at 0) as a crash would leave it: clients must fail over. */
+    public void stopBroker(int id) {
+        cluster.brokers().get(id).shutdown();
+        cluster.brokers().get(id).awaitShutdown();
+    }
+
+    /** Starts a stopped broker again on its old log directories. */
+    public void startBroker(int id) {
+        cluster.brokers().get(id).startup();
+    }
+
     public Platform platform() {
         return platform(Map.of());
     }
@@ -108,7 +133,10 @@ public final class TestKafka implements AutoCloseable {
         settings.put("bootstrap.servers", bootstrapServers());
         settings.put("schema.registry.url", registryUrl());
         settings.put("state.dir", baseDir.resolve("state-" + PLATFORMS.incrementAndGet()).toString());
-        settings.put("topic.replication.factor", "1");
+        settings.put("topic.replication.factor", Integer.toString(Math.min(3, brokers)));
+        if (brokers >= 3) {
+            settings.put("topic.min.insync.replicas", "2");
+        }
         settings.putAll(configOverrides);
         Platform p = Platform.connect(CrsConfig.defaults().withAll(settings));
         p.ensureTopics();
