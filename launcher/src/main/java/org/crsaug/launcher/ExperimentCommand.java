@@ -55,6 +55,11 @@ final class ExperimentCommand implements Callable<Integer> {
                     + " configured judge is compared with the retrieval-only judge (the 'without scorer' ablation).")
     List<String> labelVariants = new ArrayList<>();
 
+    @Option(names = "--self-distillation", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also use the baseline recommender as the retriever, judged and trained the same way"
+                    + " (default ${DEFAULT-VALUE}; --no-self-distillation skips it).")
+    boolean selfDistillation;
+
     @Option(names = "--bootstrap", defaultValue = "2000", description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
     int bootstrap;
 
@@ -105,6 +110,9 @@ final class ExperimentCommand implements Callable<Integer> {
         out.add(new ExperimentPlan.LabelVariant(config.get("scorer.judge"), Map.of()));
         if (labelVariants.isEmpty() && !config.get("scorer.judge").equals("retrieval-only")) {
             out.add(new ExperimentPlan.LabelVariant("no-scorer", Map.of("scorer.judge", "retrieval-only")));
+        }
+        if (selfDistillation) {
+            out.add(ExperimentRunner.selfDistillation());
         }
         for (String v : labelVariants) {
             int eq = v.indexOf('=');

@@ -60,7 +60,7 @@ public final class PipelineRun {
         try (PipelineState state = new PipelineState(platform, "crs-run-progress")) {
             services.forEach(Service::start);
             out.println("[2/5] retrieving candidates and judging them");
-            awaitRetrievalAndLabels(state, dataset, services, deadline);
+            awaitRetrievalAndLabels(state, dataset, services, deadline, true);
 
             out.printf("[3/5] training %s%n", modes);
             List<Checkpoint> checkpoints = trainer.requestRound(dataset, modes)
@@ -95,11 +95,26 @@ public final class PipelineRun {
      * service (experiments).
      */
     public void labelAll(PipelineState state, String dataset, Duration timeout) throws InterruptedException {
+        runUntilDone(state, dataset, timeout, List.of(new RetrieverService(platform), ScorerService.create(platform)),
+                true);
+    }
+
+    /** Runs only the retriever until every context of the dataset has its vector. */
+    public void encodeAll(PipelineState state, String dataset, Duration timeout) throws InterruptedException {
+        runUntilDone(state, dataset, timeout, List.of(new RetrieverService(platform)), false);
+    }
+
+    /** Runs only the scorer until every training context has labels (candidates come from elsewhere). */
+    public void judgeAll(PipelineState state, String dataset, Duration timeout) throws InterruptedException {
+        runUntilDone(state, dataset, timeout, List.of(ScorerService.create(platform)), true);
+    }
+
+    private void runUntilDone(PipelineState state, String dataset, Duration timeout, List<Service> services,
+            boolean needLabels) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        List<Service> services = List.of(new RetrieverService(platform), ScorerService.create(platform));
         try {
             services.forEach(Service::start);
-            awaitRetrievalAndLabels(state, dataset, services, deadline);
+            awaitRetrievalAndLabels(state, dataset, services, deadline, needLabels);
         } finally {
             stopAll(services);
         }
@@ -111,8 +126,8 @@ public final class PipelineRun {
         }
     }
 
-    private void awaitRetrievalAndLabels(PipelineState state, String dataset, List<Service> services, long deadline)
-            throws InterruptedException {
+    private void awaitRetrievalAndLabels(PipelineState state, String dataset, List<Service> services, long deadline,
+            boolean needLabels) throws InterruptedException {
         String last = "";
         while (true) {
             checkHealth(services);
@@ -142,7 +157,7 @@ public final class PipelineRun {
                 out.println(line);
                 last = line;
             }
-            if (contexts > 0 && embedded == contexts && labelled == trainContexts) {
+            if (contexts > 0 && embedded == contexts && (!needLabels || labelled == trainContexts)) {
                 return;
             }
             if (System.nanoTime() > deadline) {

@@ -28,6 +28,11 @@ import org.crsaug.common.store.PipelineState;
 import org.crsaug.common.topic.Topics;
 import org.crsaug.evaluator.CheckpointEvaluator;
 import org.crsaug.launcher.PipelineRun;
+import org.crsaug.common.context.DialogueContext;
+import org.crsaug.common.context.DialogueContexts;
+import org.crsaug.evaluator.LoadedCheckpoint;
+import org.crsaug.schema.Candidate;
+import org.crsaug.schema.Candidates;
 import org.crsaug.schema.Checkpoint;
 import org.crsaug.trainer.TrainingRound;
 
@@ -65,13 +70,80 @@ public final class ExperimentRunner {
                 PipelineRun pipeline = new PipelineRun(vp, out);
                 pipeline.ingest(plan.dataset());
                 try (PipelineState state = new PipelineState(vp, "crs-experiment")) {
-                    pipeline.labelAll(state, plan.dataset(), labellingTimeout);
+                    if (isSelfDistillation(variant)) {
+                        pipeline.encodeAll(state, plan.dataset(), labellingTimeout);
+                        state.catchUp(Duration.ofMinutes(5));
+                        publishRecommenderCandidates(plan, vp, state);
+                        pipeline.judgeAll(state, plan.dataset(), labellingTimeout);
+                    } else {
+                        pipeline.labelAll(state, plan.dataset(), labellingTimeout);
+                    }
                     state.catchUp(Duration.ofMinutes(5));
                     runs.addAll(trainAll(plan, variant, vp, state, quality));
                 }
             }
         }
         return new Outcome(plan, runs, quality);
+    }
+
+    /** Marks the variant whose candidates come from the baseline recommender instead of the retriever. */
+    public static final String SELF_DISTILLATION_KEY = "experiment.candidates";
+    public static final String SELF_DISTILLATION = "baseline-recommender";
+
+    /** Self-distillation: the retriever only encodes; candidates are the baseline recommender's top-k. */
+    public static ExperimentPlan.LabelVariant selfDistillation() {
+        return new ExperimentPlan.LabelVariant("self-distillation",
+                Map.of(SELF_DISTILLATION_KEY, SELF_DISTILLATION, "retriever.candidate.splits", ""));
+    }
+
+    static boolean isSelfDistillation(ExperimentPlan.LabelVariant v) {
+        return SELF_DISTILLATION.equals(v.overrides().get(SELF_DISTILLATION_KEY));
+    }
+
+    /**
+     * Trains the baseline on real labels and publishes its top-k items for every training context as
+     * that context's candidates, so the same judge and training follow: the method's comparison of a
+     * collaborative retriever with a semantic one.
+     */
+    private void publishRecommenderCandidates(ExperimentPlan plan, Platform vp, PipelineState state) {
+        CrsConfig config = vp.config();
+        Path artifactRoot = config.has("artifact.dir") ? config.getPath("artifact.dir")
+                : config.getPath("state.dir").resolve("artifacts");
+        TrainingRound round = new TrainingRound(config, new ArtifactStore(artifactRoot));
+        long seed = config.getLong("trainer.seed");
+        TrainingRound.Snapshot snapshot = round.snapshot(state, plan.dataset(), seed);
+        Checkpoint baseline = round.train(snapshot, TrainerSettings.fromConfig(config, TrainingMode.BASELINE)
+                .withSeed(seed), 0, null);
+        int k = config.getInt("retriever.top.k");
+        int maxChars = config.getInt("retriever.context.max.chars");
+        int published = 0;
+        try (KafkaProducer<String, Checkpoint> checkpoints = vp.producer(Topics.CHECKPOINTS, "crs-experiment-sd")) {
+            checkpoints.send(new ProducerRecord<>(config.topic(Topics.CHECKPOINTS), baseline.getCheckpointId(), baseline));
+        }
+        try (LoadedCheckpoint model = LoadedCheckpoint.open(baseline);
+                KafkaProducer<String, Candidates> producer = vp.producer(Topics.CANDIDATES, "crs-experiment-sd")) {
+            for (DialogueContext c : state.contexts(plan.dataset(), "train")) {
+                float[] v = state.contextVector(snapshot.encoderId(), c.contextId());
+                if (v == null) {
+                    continue;
+                }
+                List<LoadedCheckpoint.Recommendation> top = model.recommend(v, c.mentionedBefore(), k);
+                List<Candidate> items = new ArrayList<>();
+                for (int r = 0; r < top.size(); r++) {
+                    items.add(Candidate.newBuilder().setItemId(top.get(r).itemId()).setRank(r)
+                            .setRetrievalScore(top.get(r).score()).setSource("recommender").build());
+                }
+                producer.send(new ProducerRecord<>(config.topic(Topics.CANDIDATES), c.contextId(),
+                        Candidates.newBuilder().setContextId(c.contextId()).setDialogueId(c.dialogueId())
+                                .setEncoderId("recommender:" + baseline.getCheckpointId())
+                                .setContextText(DialogueContexts.render(c.history(), maxChars))
+                                .setItems(items).build()));
+                published++;
+            }
+            producer.flush();
+        }
+        out.printf("   baseline %s proposed candidates for %d training contexts%n", baseline.getCheckpointId(),
+                published);
     }
 
     /** The base platform for a variant without overrides; otherwise the same cluster in a fresh namespace. */

@@ -52,23 +52,25 @@ class ExperimentRunnerTest {
         ExperimentPlan plan = new ExperimentPlan("inspired", 2, List.of("semantic"),
                 List.of(TrainingMode.BASELINE, TrainingMode.TWO_STAGE), List.of(0.0), List.of(0.5),
                 List.of(new ExperimentPlan.LabelVariant("top5", Map.of()),
-                        new ExperimentPlan.LabelVariant("top2", Map.of("scorer.retrieval.top.n", "2"))),
+                        new ExperimentPlan.LabelVariant("top2", Map.of("scorer.retrieval.top.n", "2")),
+                        ExperimentRunner.selfDistillation()),
                 200);
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
         ExperimentRunner.Outcome outcome = new ExperimentRunner(platform,
                 new PrintStream(progress, true, StandardCharsets.UTF_8)).run(plan, Duration.ofMinutes(5));
 
-        // 2 variants x 2 seeds x (2 modes + 1 alpha + 1 size)
-        assertThat(outcome.runs()).hasSize(16);
-        assertThat(outcome.labelQuality()).containsOnlyKeys("top5", "top2");
+        // 3 variants x 2 seeds x (2 modes + 1 alpha + 1 size)
+        assertThat(outcome.runs()).hasSize(24);
+        assertThat(outcome.labelQuality()).containsOnlyKeys("top5", "top2", "self-distillation");
+        assertThat(outcome.labelQuality().get("self-distillation").labelledContexts()).isPositive();
         assertThat(outcome.labelQuality().get("top5").labelsPerContext())
                 .isGreaterThan(outcome.labelQuality().get("top2").labelsPerContext());
         // all runs of one seed face the same test pairs, so their ranks line up for paired tests
         assertThat(outcome.runs().stream().map(r -> r.ranks().length).collect(Collectors.toSet())).hasSize(1);
 
         ExperimentReport report = new ExperimentReport(outcome);
-        assertThat(report.rows()).hasSize(8);
+        assertThat(report.rows()).hasSize(12);
         assertThat(report.rows()).filteredOn(r -> r.setting().equals("two-stage"))
                 .allSatisfy(r -> assertThat(r.vsBaseline50()).isNotNull());
         Path html = report.write(tmp.resolve("report"));
@@ -84,6 +86,14 @@ class ExperimentRunnerTest {
         List<ConsumerRecord<String, Checkpoint>> variant = TestKafka.readAll(top2, Topics.CHECKPOINTS, 8,
                 Duration.ofSeconds(30));
         top2.close();
+        // the self-distillation candidates came from the baseline recommender, not the retriever
+        Platform sd = Platform.connect(platform.config().with("topic.prefix", "exp-self-distillation-"));
+        assertThat(TestKafka.readAll(sd, Topics.CANDIDATES, 1, Duration.ofSeconds(30)))
+                .allSatisfy(r -> assertThat(r.value().getItems()).allSatisfy(c ->
+                        assertThat(c.getSource()).isEqualTo("recommender")));
+        variant = new java.util.ArrayList<>(variant);
+        variant.addAll(TestKafka.readAll(sd, Topics.CHECKPOINTS, 9, Duration.ofSeconds(30)));
+        sd.close();
         Set<String> published = new java.util.HashSet<>();
         base.forEach(r -> published.add(r.key()));
         variant.forEach(r -> published.add(r.key()));
