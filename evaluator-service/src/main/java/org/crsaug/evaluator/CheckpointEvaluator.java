@@ -47,12 +47,18 @@ public final class CheckpointEvaluator {
                     + " (encoder " + encoderId + "); has the retriever processed the test dialogues?");
         }
         float[][] inputs = new float[eval.size()][];
+        int[][] mentioned = new int[eval.size()][];
         for (int i = 0; i < inputs.length; i++) {
             inputs[i] = eval.get(i).context();
+            mentioned[i] = eval.get(i).mentioned();
         }
         float[][] scores;
         try (TrainedRecommender model = TrainedRecommender.load(dir.resolve("model.bin"))) {
-            scores = model.score(inputs);
+            scores = model.score(inputs, mentioned);
+            if (!model.backbone().equals(checkpoint.getBackbone())) {
+                throw new IllegalStateException("Artifact of " + checkpoint.getCheckpointId() + " holds a "
+                        + model.backbone() + " model but the checkpoint says " + checkpoint.getBackbone());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load the model of " + checkpoint.getCheckpointId(), e);
         }

@@ -28,8 +28,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // the run drives training rounds itself; automatic rounds would train on half-labelled data
-        CrsConfig config = options.load(Map.of("trainer.dataset", dataset, "trainer.round.min.new.labels", "0"));
+        // the run drives training rounds itself; automatic rounds would train on half-labelled data. Warm starts
+        // are off so that every mode of this comparison starts from the same seeded weights, not from last run's
+        CrsConfig config = options.load(Map.of("trainer.dataset", dataset, "trainer.round.min.new.labels", "0",
+                "trainer.warm.start", "false"));
         Logging.toFile(config);
         long started = System.nanoTime();
         try (Platform platform = Platform.start(config)) {

@@ -76,6 +76,49 @@ public final class TopicFollower<V extends SpecificRecord> implements AutoClosea
         return count;
     }
 
+    /**
+     * Hands over exactly the records below {@code end} (per partition; partitions not named are read up to
+     * offset 0, i.e. not at all) and leaves the position at {@code end}: replaying a recorded offset range
+     * must not pick up anything published after it.
+     */
+    public long catchUpTo(Map<TopicPartition, Long> end, Consumer<ConsumerRecord<String, V>> handler,
+            Duration timeout) {
+        Map<TopicPartition, Long> bounds = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            bounds.put(tp, end.getOrDefault(tp, 0L));
+        }
+        for (TopicPartition tp : end.keySet()) {
+            if (!bounds.containsKey(tp)) {
+                throw new IllegalArgumentException("Partition " + tp + " is not a partition of " + topic);
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long[] count = {0};
+        for (TopicPartition tp : partitions) {
+            if (consumer.position(tp) > bounds.get(tp)) {
+                throw new IllegalStateException("Already read " + tp + " past offset " + bounds.get(tp));
+            }
+        }
+        while (!reached(bounds)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Could not read " + topic + " up to " + bounds + " within " + timeout
+                        + "; were records deleted by retention?");
+            }
+            pollOnce(r -> {
+                if (r.offset() < bounds.get(new TopicPartition(r.topic(), r.partition()))) {
+                    handler.accept(r);
+                    count[0]++;
+                }
+            }, Duration.ofMillis(200));
+            for (TopicPartition tp : partitions) {
+                if (consumer.position(tp) > bounds.get(tp)) {
+                    consumer.seek(tp, bounds.get(tp));
+                }
+            }
+        }
+        return count[0];
+    }
+
     /** One poll; returns the number of records handed over. */
     public long pollOnce(Consumer<ConsumerRecord<String, V>> handler, Duration wait) {
         ConsumerRecords<String, V> records;
