@@ -64,11 +64,17 @@ public final class CheckpointEvaluator {
                     + " (encoder " + encoderId + "); has the retriever processed the test dialogues?");
         }
         float[][] inputs = new float[eval.size()][];
+        int[][] mentioned = new int[eval.size()][];
         for (int i = 0; i < inputs.length; i++) {
             inputs[i] = eval.get(i).context();
+            mentioned[i] = eval.get(i).mentioned();
         }
         try (TrainedRecommender model = TrainedRecommender.load(dir.resolve("model.bin"))) {
-            return new Scored(catalogue, eval, model.score(inputs), skipped);
+            if (!model.backbone().equals(checkpoint.getBackbone())) {
+                throw new IllegalStateException("Artifact of " + checkpoint.getCheckpointId() + " holds a "
+                        + model.backbone() + " model but the checkpoint says " + checkpoint.getBackbone());
+            }
+            return new Scored(catalogue, eval, model.score(inputs, mentioned), skipped);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load the model of " + checkpoint.getCheckpointId(), e);
         }

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.PriorityQueue;
 import org.crsaug.common.artifact.ArtifactStore;
@@ -68,13 +67,20 @@ public final class LoadedCheckpoint implements AutoCloseable {
         return encoderId;
     }
 
-    public float[][] score(float[][] contexts) {
-        return model.score(contexts);
+    /** Scores contexts; {@code mentioned} holds each context's mentioned catalogue positions (hybrid models use them). */
+    public float[][] score(float[][] contexts, int[][] mentioned) {
+        return model.score(contexts, mentioned);
     }
 
-    /** The k best items for one context vector, never one of {@code excluded}. */
-    public List<Recommendation> recommend(float[] context, Collection<String> excluded, int k) {
-        float[] scores = model.score(new float[][] {context})[0];
+    /**
+     * The k best items for one context vector, never one already mentioned; {@code mentioned} is in
+     * the order the dialogue named them.
+     */
+    public List<Recommendation> recommend(float[] context, List<String> mentioned, int k) {
+        int[] positions = mentioned.stream().map(catalogue::position).filter(java.util.OptionalInt::isPresent)
+                .mapToInt(java.util.OptionalInt::getAsInt).toArray();
+        java.util.Set<String> excluded = new java.util.HashSet<>(mentioned);
+        float[] scores = model.score(new float[][] {context}, new int[][] {positions})[0];
         PriorityQueue<Integer> best = new PriorityQueue<>(
                 (a, b) -> scores[a] != scores[b] ? Float.compare(scores[a], scores[b]) : Integer.compare(b, a));
         for (int i = 0; i < scores.length; i++) {

@@ -84,7 +84,8 @@ final class EvaluateCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("No evaluable contexts in " + file + " (" + bad + " bad lines, "
                         + skipped.labelsOutsideCatalogue + " gold items outside the catalogue)");
             }
-            float[][] scores = model.score(eval.stream().map(EvalContext::context).toArray(float[][]::new));
+            float[][] scores = model.score(eval.stream().map(EvalContext::context).toArray(float[][]::new),
+                    eval.stream().map(EvalContext::mentioned).toArray(int[][]::new));
             System.out.printf("checkpoint %s on %s: %d contexts, %d bad lines, %d gold items outside the catalogue%n",
                     model.checkpoint().getCheckpointId(), file, eval.size(), bad, skipped.labelsOutsideCatalogue);
             for (RecallMetrics.Protocol p : RecallMetrics.Protocol.values()) {

@@ -63,7 +63,7 @@ final class RecommendCommand implements Callable<Integer> {
             float[] vector = inputs.encoder.encode(List.of(text))[0];
             System.out.println("checkpoint " + model.checkpoint().getCheckpointId());
             int rank = 1;
-            for (LoadedCheckpoint.Recommendation r : model.recommend(vector, mentioned, top)) {
+            for (LoadedCheckpoint.Recommendation r : model.recommend(vector, List.copyOf(mentioned), top)) {
                 System.out.printf(Locale.ROOT, "%2d. %-50s %8.3f  %s%n", rank++, inputs.title(r.itemId()), r.score(),
                         r.itemId());
             }

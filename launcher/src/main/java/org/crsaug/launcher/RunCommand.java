@@ -29,8 +29,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // the run drives training rounds itself; automatic rounds would train on half-labelled data
-        CrsConfig config = options.load(Map.of("trainer.dataset", dataset, "trainer.round.min.new.labels", "0"));
+        // the run drives training rounds itself; automatic rounds would train on half-labelled data. Warm starts
+        // are off so that every mode of this comparison starts from the same seeded weights, not from last run's
+        CrsConfig config = options.load(Map.of("trainer.dataset", dataset, "trainer.round.min.new.labels", "0",
+                "trainer.warm.start", "false"));
         // fail on a wrong dataset or data directory before starting anything
         DataDirectory.datasetDir(config, dataset);
         Logging.toFile(config);

@@ -43,7 +43,10 @@ public final class Replay {
             state.catchUpTo(recorded.getInputRanges(), Duration.ofMinutes(10));
             TrainingRound round = new TrainingRound(config, new ArtifactStore(artifactRoot));
             TrainingRound.Snapshot snapshot = round.snapshot(state, recorded.getDataset(), settings.seed());
-            replayed = round.train(snapshot, settings, recorded.getRound(), recorded.getParentCheckpointId());
+            // a warm-started checkpoint is replayed from the same parent
+            Checkpoint parent = recorded.getParentCheckpointId() == null ? null
+                    : CheckpointDirectory.find(platform, recorded.getParentCheckpointId());
+            replayed = round.train(snapshot, settings, recorded.getRound(), parent);
         }
         Map<String, double[]> compared = new TreeMap<>();
         boolean match = true;

@@ -24,8 +24,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Materialises dialogues, embeddings and augmented labels, and trains a round either on request or
- * once enough new augmented labels have arrived and the stream has gone quiet for a moment.
+ * Materialises dialogues, embeddings and augmented labels, and trains a round on request, once enough
+ * new augmented labels have arrived and the stream has gone quiet for a moment
+ * ({@code trainer.round.min.new.labels}, {@code trainer.round.quiet.ms}), or every
+ * {@code trainer.round.interval.ms} when anything changed since the last round. Each mode warm-starts
+ * from the latest checkpoint of the same dataset, mode and backbone when {@code trainer.warm.start} is on
+ * and that checkpoint fits (see {@link TrainingRound#train}).
+ *
+ * <p>Crash safety: artifacts appear only by atomic rename, so a round killed half-way leaves at most a
+ * staging directory, which is deleted when the trainer starts again; round numbers come from the
+ * checkpoints topic, so the interrupted round is simply trained again under the same number.
  */
 public final class TrainerService implements Service {
 
@@ -43,6 +51,8 @@ public final class TrainerService implements Service {
     private volatile Throwable failure;
     private Thread worker;
     private int lastRound;
+    /** Latest checkpoint per dataset/mode/backbone: the candidates for a warm start. */
+    private final java.util.Map<String, Checkpoint> latest = new java.util.HashMap<>();
 
     public TrainerService(Platform platform) {
         this.platform = platform;
@@ -74,30 +84,55 @@ public final class TrainerService implements Service {
     private void run() {
         Path artifactRoot = config.has("artifact.dir") ? config.getPath("artifact.dir")
                 : config.getPath("state.dir").resolve("artifacts");
-        TrainingRound rounds = new TrainingRound(config, new ArtifactStore(artifactRoot));
+        ArtifactStore store = new ArtifactStore(artifactRoot);
+        TrainingRound rounds = new TrainingRound(config, store);
         try (PipelineState state = new PipelineState(platform, CLIENT_ID);
                 KafkaProducer<String, Checkpoint> producer = platform.producer(Topics.CHECKPOINTS, CLIENT_ID)) {
-            lastRound = readLastRound();
+            int stale = store.cleanStaleStaging();
+            if (stale > 0) {
+                LOG.warn("Removed {} half-written artifact(s) left by an interrupted round under {}", stale, artifactRoot);
+            }
+            lastRound = readCheckpoints();
             ready = true;
             int minNewLabels = config.getInt("trainer.round.min.new.labels");
             long quietMs = config.getLong("trainer.round.quiet.ms");
+            long intervalMs = config.getLong("trainer.round.interval.ms");
             int labelsAtLastRound = 0;
+            int dialoguesAtLastRound = 0;
             int lastSeenLabels = 0;
             long lastChange = System.currentTimeMillis();
+            long lastRoundAt = System.currentTimeMillis();
             while (running.get()) {
                 Request request = requests.poll(500, TimeUnit.MILLISECONDS);
-                if (request == null && minNewLabels > 0) {
+                if (request == null && (minNewLabels > 0 || intervalMs > 0)) {
                     state.catchUp(Duration.ofMinutes(2));
                     int labelled = state.labelledContexts();
+                    int dialogues = state.dialogueCount();
+                    long now = System.currentTimeMillis();
+                    boolean enoughLabels = false;
                     if (labelled != lastSeenLabels) {
                         lastSeenLabels = labelled;
-                        lastChange = System.currentTimeMillis();
-                    } else if (labelled - labelsAtLastRound >= minNewLabels
-                            && System.currentTimeMillis() - lastChange >= quietMs) {
+                        lastChange = now;
+                    } else {
+                        enoughLabels = minNewLabels > 0 && labelled - labelsAtLastRound >= minNewLabels
+                                && now - lastChange >= quietMs;
+                    }
+                    boolean intervalDue = intervalMs > 0 && now - lastRoundAt >= intervalMs
+                            && (labelled != labelsAtLastRound || dialogues != dialoguesAtLastRound);
+                    if (enoughLabels || intervalDue) {
+                        LOG.info("Automatic round ({}): {} labelled contexts, {} dialogues",
+                                enoughLabels ? "new labels" : "interval", labelled, dialogues);
                         for (String dataset : datasets(state)) {
-                            train(rounds, state, producer, dataset, defaultModes());
+                            try {
+                                train(rounds, state, producer, dataset, defaultModes());
+                            } catch (RuntimeException e) {
+                                // one dataset without labels yet must not stop rounds for the others
+                                LOG.error("Automatic round for {} failed", dataset, e);
+                            }
                         }
                         labelsAtLastRound = labelled;
+                        dialoguesAtLastRound = dialogues;
+                        lastRoundAt = System.currentTimeMillis();
                     }
                 }
                 if (request != null) {
@@ -139,20 +174,38 @@ public final class TrainerService implements Service {
         TrainingRound.Snapshot snapshot = rounds.snapshot(state, dataset, seed);
         List<Checkpoint> out = new ArrayList<>();
         for (TrainingMode mode : modes) {
-            Checkpoint cp = rounds.train(snapshot, mode, round, null);
-            producer.send(new ProducerRecord<>(config.topic(Topics.CHECKPOINTS), cp.getCheckpointId(), cp));
-            producer.flush();
+            String backbone = config.get("trainer.backbone").trim().toLowerCase(java.util.Locale.ROOT);
+            String key = lineKey(dataset, TrainingRound.modeName(mode), backbone);
+            Checkpoint cp = rounds.train(snapshot, mode, round, latest.get(key));
+            try {
+                // waiting for the ack keeps "published" meaning "visible to the evaluator"
+                producer.send(new ProducerRecord<>(config.topic(Topics.CHECKPOINTS), cp.getCheckpointId(), cp)).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while publishing " + cp.getCheckpointId(), e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("Cannot publish checkpoint " + cp.getCheckpointId(), e.getCause());
+            }
+            latest.put(key, cp);
             out.add(cp);
         }
         return out;
     }
 
-    private int readLastRound() {
+    private static String lineKey(String dataset, String mode, String backbone) {
+        return dataset + "|" + mode + "|" + backbone;
+    }
+
+    /** Reads the checkpoints published so far: the last round number and the warm-start candidates. */
+    private int readCheckpoints() {
         int[] max = {0};
         try (TopicFollower<Checkpoint> f = new TopicFollower<>(platform, Topics.CHECKPOINTS, CLIENT_ID + "-rounds")) {
             f.catchUp(r -> {
-                if (r.value() != null) {
-                    max[0] = Math.max(max[0], r.value().getRound());
+                Checkpoint cp = r.value();
+                if (cp != null) {
+                    max[0] = Math.max(max[0], cp.getRound());
+                    latest.merge(lineKey(cp.getDataset(), cp.getMode(), cp.getBackbone()), cp,
+                            (a, b) -> b.getRound() >= a.getRound() ? b : a);
                 }
             }, Duration.ofMinutes(1));
         }

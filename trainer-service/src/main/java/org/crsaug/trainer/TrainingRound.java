@@ -1,6 +1,8 @@
 package org.crsaug.trainer;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,6 +17,7 @@ import org.crsaug.common.config.CrsConfig;
 import org.crsaug.common.context.DialogueContext;
 import org.crsaug.common.model.EvalContext;
 import org.crsaug.common.model.Example;
+import org.crsaug.common.model.NetworkDims;
 import org.crsaug.common.model.RecommenderTrainer;
 import org.crsaug.common.model.TrainedRecommender;
 import org.crsaug.common.model.TrainerSettings;
@@ -34,7 +37,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One training round: a snapshot of the pipeline's state becomes training data, each requested mode
  * trains a model on exactly that data, and each model is published as an artifact plus a checkpoint
- * record that says what it was made from.
+ * record that says what it was made from (offset ranges, settings, seed, parent checkpoint).
+ *
+ * <p>Determinism: the snapshot is a pure function of the records below the recorded offsets (contexts are
+ * listed in id order, the hold-out is a hash of the dialogue id and seed), and training is deterministic on
+ * CPU as long as PyTorch runs single-threaded, which is the default (see {@code DjlRuntime}); setting
+ * {@code -Dai.djl.pytorch.num_threads} buys speed at the cost of bit-identical results.
  */
 public final class TrainingRound {
 
@@ -134,16 +142,32 @@ public final class TrainingRound {
         return out;
     }
 
-    public Checkpoint train(Snapshot snapshot, TrainingMode mode, int round, String parentId) {
-        return train(snapshot, TrainerSettings.fromConfig(config, mode), round, parentId);
+    /** Trains one mode from scratch. */
+    public Checkpoint train(Snapshot snapshot, TrainingMode mode, int round) {
+        return train(snapshot, mode, round, null);
     }
 
-    /** Trains with explicit settings (experiments vary alpha, seed, backbone) and publishes the artifact. */
-    public Checkpoint train(Snapshot snapshot, TrainerSettings settings, int round, String parentId) {
+    /**
+     * Trains one mode, starting from {@code previous}'s parameters when that checkpoint can serve (same
+     * dataset, mode, backbone, encoder, catalogue in the same order, and shapes); otherwise from scratch.
+     * The checkpoint names the parent it started from, and only then.
+     */
+    public Checkpoint train(Snapshot snapshot, TrainingMode mode, int round, Checkpoint previous) {
+        return train(snapshot, TrainerSettings.fromConfig(config, mode), round, previous);
+    }
+
+    /** As above with explicit settings: experiments vary alpha, seed and backbone per model. */
+    public Checkpoint train(Snapshot snapshot, TrainerSettings settings, int round, Checkpoint previous) {
         TrainingMode mode = settings.mode();
         long started = System.currentTimeMillis();
-        try (TrainedRecommender model = new RecommenderTrainer().train(snapshot.data(), settings)) {
-            String id = checkpointId(snapshot, mode, settings, round);
+        TrainedRecommender warm = warmStart(snapshot, settings, previous);
+        String parentId = warm == null ? null : previous.getCheckpointId();
+        TrainedRecommender trained;
+        try (warm) {
+            trained = new RecommenderTrainer().train(snapshot.data(), settings, warm);
+        }
+        try (TrainedRecommender model = trained) {
+            String id = checkpointId(snapshot, mode, settings, round, parentId);
             ArtifactStore.Published published = artifacts.publish(id, dir -> {
                 model.save(dir.resolve("model.bin"));
                 snapshot.catalogue().writeTo(dir);
@@ -158,6 +182,7 @@ public final class TrainingRound {
             recorded.put("scorer.threshold", config.get("scorer.threshold"));
             recorded.put("retriever.top.k", config.get("retriever.top.k"));
             recorded.put("catalogue", config.get("catalogue"));
+            recorded.put("trainer.warm.start", Boolean.toString(parentId != null));
             LOG.info("Checkpoint {} ({}): {}", id, mode, metrics);
             return Checkpoint.newBuilder()
                     .setCheckpointId(id)
@@ -194,12 +219,61 @@ public final class TrainingRound {
         return mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
-    private static String checkpointId(Snapshot s, TrainingMode mode, TrainerSettings settings, int round) {
+    /**
+     * The previous checkpoint's model when it may seed this run, else null (with the reason logged). Any
+     * mismatch means a cold start rather than an error: a new catalogue or encoder is a normal event.
+     */
+    private TrainedRecommender warmStart(Snapshot snapshot, TrainerSettings settings, Checkpoint previous) {
+        if (previous == null || !config.getBoolean("trainer.warm.start")) {
+            return null;
+        }
+        String why = null;
+        if (!previous.getDataset().equals(snapshot.dataset())) {
+            why = "dataset " + previous.getDataset();
+        } else if (!previous.getMode().equals(modeName(settings.mode()))) {
+            why = "mode " + previous.getMode();
+        } else if (!previous.getBackbone().equals(settings.backbone())) {
+            why = "backbone " + previous.getBackbone();
+        }
+        if (why != null) {
+            LOG.info("Not warm-starting from {}: it has a different {}", previous.getCheckpointId(), why);
+            return null;
+        }
+        TrainedRecommender model = null;
+        try {
+            Path dir = ArtifactStore.open(previous.getArtifactUri(), previous.getSha256());
+            if (!Catalogue.readFrom(dir).itemIds().equals(snapshot.catalogue().itemIds())) {
+                why = "catalogue";
+            } else if (!Files.readString(dir.resolve("encoder.txt")).strip().equals(snapshot.encoderId())) {
+                why = "context encoder";
+            } else {
+                model = TrainedRecommender.load(dir.resolve("model.bin"));
+                NetworkDims dims = new NetworkDims(snapshot.data().contextDim(), settings.hidden(),
+                        snapshot.data().numItems());
+                if (!RecommenderTrainer.canWarmStart(model, settings.backbone(), dims)) {
+                    why = "network shape (" + model.dims() + " vs " + dims + ")";
+                    model.close();
+                    model = null;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            why = "unreadable artifact (" + e.getMessage() + ")";
+        }
+        if (model == null) {
+            LOG.info("Not warm-starting from {}: different {}", previous.getCheckpointId(), why);
+        } else {
+            LOG.info("Warm-starting {} from {}", modeName(settings.mode()), previous.getCheckpointId());
+        }
+        return model;
+    }
+
+    private static String checkpointId(Snapshot s, TrainingMode mode, TrainerSettings settings, int round,
+            String parentId) {
         Set<String> parts = new HashSet<>();
         s.ranges().forEach(r -> parts.add(r.toString()));
         // the data itself is part of the fingerprint: experiments train on subsets of one snapshot
         String fingerprint = org.crsaug.common.item.ItemText.contentHash(String.join(",", new java.util.TreeSet<>(parts))
-                + settings.asMap() + s.dataStats()).substring(0, 8);
+                + settings.asMap() + s.dataStats() + parentId).substring(0, 8);
         return s.dataset() + "-r" + round + "-" + modeName(mode) + "-" + settings.backbone() + "-" + fingerprint;
     }
 

@@ -40,6 +40,40 @@ public final class ArtifactStore {
         return root;
     }
 
+    /** Prefix of the directories an artifact is written into before its rename; never an artifact id. */
+    public static final String STAGING_PREFIX = ".staging-";
+
+    /**
+     * Deletes staging directories left by a writer that crashed mid-artifact. Call it when the (single)
+     * writer of this root starts, before it publishes anything: a staging directory of a live writer
+     * would be deleted too.
+     *
+     * @return how many were removed
+     */
+    public int cleanStaleStaging() {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        int removed = 0;
+        try (Stream<Path> s = Files.list(root)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(STAGING_PREFIX)).toList()) {
+                deleteTree(p);
+                removed++;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot clean staging directories under " + root, e);
+        }
+        return removed;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     public Published publish(String artifactId, Writer writer) {
         try {
             Files.createDirectories(root);
@@ -47,8 +81,13 @@ public final class ArtifactStore {
             if (Files.exists(target)) {
                 return new Published(target.toUri().toString(), checksum(target));
             }
-            Path staging = Files.createTempDirectory(root, ".staging-" + artifactId + "-");
-            writer.writeInto(staging);
+            Path staging = Files.createTempDirectory(root, STAGING_PREFIX + artifactId + "-");
+            try {
+                writer.writeInto(staging);
+            } catch (IOException | RuntimeException e) {
+                deleteTree(staging);
+                throw e;
+            }
             String sha = checksum(staging);
             try {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);

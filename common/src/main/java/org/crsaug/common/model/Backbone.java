@@ -9,8 +9,8 @@ import java.util.Random;
 
 /**
  * A network family the trainer can fit. The trainer only needs to build a block, feed it inputs and read
- * one {@code (batch, numItems)} score array back, so a backbone that also looks at the items mentioned so
- * far can be added by implementing this interface and registering it in {@link #forName}.
+ * one {@code (batch, numItems)} score array back, so every backbone shares the one training loop and is
+ * scored over the full catalogue.
  */
 public interface Backbone {
 
@@ -28,14 +28,22 @@ public interface Backbone {
     /** Shapes to pass to {@link Block#initialize}. */
     Shape[] inputShapes(NetworkDims dims);
 
-    /** Turns a batch of contexts into the block's input list, allocated in {@code manager}. */
-    NDList inputs(NDManager manager, float[][] contexts);
+    /**
+     * Turns a batch into the block's input list, allocated in {@code manager}.
+     *
+     * @param mentioned per row, catalogue positions of the items the dialogue named so far (may be empty)
+     */
+    NDList inputs(NDManager manager, NetworkDims dims, float[][] contexts, int[][] mentioned);
 
     static Backbone forName(String name) {
         String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         if (n.equals(SemanticBackbone.NAME)) {
             return new SemanticBackbone();
         }
-        throw new IllegalArgumentException("Unknown backbone '" + name + "'; available: " + SemanticBackbone.NAME);
+        if (n.equals(HybridBackbone.NAME)) {
+            return new HybridBackbone();
+        }
+        throw new IllegalArgumentException("Unknown backbone '" + name + "'; available: " + SemanticBackbone.NAME
+                + ", " + HybridBackbone.NAME);
     }
 }

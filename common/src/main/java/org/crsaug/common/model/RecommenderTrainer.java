@@ -50,13 +50,30 @@ public final class RecommenderTrainer {
     }
 
     public TrainedRecommender train(TrainingData data, TrainerSettings s) {
+        return train(data, s, null);
+    }
+
+    /**
+     * As {@link #train(TrainingData, TrainerSettings)}, but the first stage starts from {@code warmStart}'s
+     * parameters instead of fresh ones (the items, their order and the context encoder must be the same; the
+     * caller checks that, this method checks backbone and shapes).
+     *
+     * @param warmStart a model of the same backbone and {@link NetworkDims}, or null for a cold start
+     * @throws IllegalArgumentException when {@code warmStart} cannot serve as a starting point
+     */
+    public TrainedRecommender train(TrainingData data, TrainerSettings s, TrainedRecommender warmStart) {
         Backbone backbone = Backbone.forName(s.backbone());
         int dim = checkData(data, s);
         NetworkDims dims = new NetworkDims(dim, s.hidden(), data.numItems());
+        if (warmStart != null && !canWarmStart(warmStart, s.backbone(), dims)) {
+            throw new IllegalArgumentException("cannot warm-start a " + s.backbone() + " " + dims + " model from a "
+                    + warmStart.backbone() + " " + warmStart.dims() + " model");
+        }
         DjlRuntime.engine().setRandomSeed((int) (s.seed() ^ (s.seed() >>> 32)));
         Random shuffle = new Random(s.seed());
         Random init = new Random(s.seed() * 0x9E3779B97F4A7C15L + 1);
-        Weights start = initialWeights(backbone, dims, data.itemVectors(), init);
+        Weights start = warmStart != null ? warmStart.weights()
+                : initialWeights(backbone, dims, data.itemVectors(), init);
 
         List<EpochLog> history = new ArrayList<>();
         StageResult last = switch (s.mode()) {
@@ -82,6 +99,11 @@ public final class RecommenderTrainer {
         };
         history.addAll(last.log());
         return TrainedRecommender.create(backbone, dims, last.weights(), s.asMap(), last.metrics(), history);
+    }
+
+    /** Whether {@code model} has the backbone and parameter shapes a run with these settings would build. */
+    public static boolean canWarmStart(TrainedRecommender model, String backbone, NetworkDims dims) {
+        return model.backbone().equals(backbone) && model.dims().equals(dims);
     }
 
     private static int checkData(TrainingData data, TrainerSettings s) {
@@ -150,7 +172,7 @@ public final class RecommenderTrainer {
             }
             for (int epoch = 1; epoch <= epochs; epoch++) {
                 shuffleInPlace(order, shuffle);
-                double loss = trainEpoch(trainer, examples, order, teacher, teacherStore, backbone, s);
+                double loss = trainEpoch(trainer, examples, order, teacher, teacherStore, backbone, dims, s);
                 Map<String, Double> metrics = data.validation().isEmpty() ? Map.of()
                         : TrainedRecommender.evaluate(model, backbone, dims, data.validation(),
                                 RecallMetrics.Protocol.STRICT, null, VALIDATION_KS);
@@ -189,6 +211,23 @@ public final class RecommenderTrainer {
         return m.getOrDefault("recall@1", 0.0) > best.getOrDefault("recall@1", 0.0);
     }
 
+    /**
+     * The training objective of one batch: mean cross-entropy of the full-catalogue softmax against
+     * {@code target} ({@code (batch, 1)} item positions), plus {@code alpha} times the batch mean of
+     * KL(P_model || P_soft) = sum_j p_j (log p_j - log q_j) when soft labels are given.
+     *
+     * @param softLog log-probabilities of the soft labels ({@code (batch, numItems)}), or null for plain CE
+     */
+    static NDArray loss(NDArray logits, NDArray target, NDArray softLog, double alpha) {
+        NDArray logp = logits.logSoftmax(1);
+        NDArray loss = logp.gather(target, 1).neg().mean();
+        if (softLog == null || alpha == 0) {
+            return loss;
+        }
+        NDArray kl = logp.exp().mul(logp.sub(softLog)).sum(new int[] {1}).mean();
+        return loss.add(kl.mul((float) alpha));
+    }
+
     private static void shuffleInPlace(int[] a, Random rng) {
         for (int i = a.length - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
@@ -200,21 +239,24 @@ public final class RecommenderTrainer {
 
     /** @return mean per-sample loss of the epoch */
     private static double trainEpoch(Trainer trainer, List<Example> examples, int[] order, Model teacher,
-                                     ParameterStore teacherStore, Backbone backbone, TrainerSettings s) {
+                                     ParameterStore teacherStore, Backbone backbone, NetworkDims dims,
+                                     TrainerSettings s) {
         double total = 0;
         for (int start = 0; start < order.length; start += s.batchSize()) {
             int end = Math.min(order.length, start + s.batchSize());
             int size = end - start;
             float[][] contexts = new float[size][];
+            int[][] mentioned = new int[size][];
             long[] labels = new long[size];
             for (int i = 0; i < size; i++) {
                 Example e = examples.get(order[start + i]);
                 contexts[i] = e.context();
+                mentioned[i] = e.mentioned();
                 labels[i] = e.itemIndex();
             }
             // everything allocated for this batch dies with this manager, so epochs cannot leak device memory
             try (NDManager batch = trainer.getManager().newSubManager()) {
-                NDList inputs = backbone.inputs(batch, contexts);
+                NDList inputs = backbone.inputs(batch, dims, contexts, mentioned);
                 NDArray target = batch.create(labels).reshape(size, 1);
                 NDArray softLog = null;
                 if (teacher != null) {
@@ -223,14 +265,7 @@ public final class RecommenderTrainer {
                             .div((float) s.temperature()).logSoftmax(1).stopGradient();
                 }
                 try (GradientCollector collector = trainer.newGradientCollector()) {
-                    NDArray logits = trainer.forward(inputs).head();
-                    NDArray logp = logits.logSoftmax(1);
-                    NDArray loss = logp.gather(target, 1).neg().mean();
-                    if (softLog != null) {
-                        // KL(P_model || P_soft) = sum_j p_j (log p_j - log q_j), averaged over the batch
-                        NDArray kl = logp.exp().mul(logp.sub(softLog)).sum(new int[] {1}).mean();
-                        loss = loss.add(kl.mul((float) s.alpha()));
-                    }
+                    NDArray loss = loss(trainer.forward(inputs).head(), target, softLog, s.alpha());
                     collector.backward(loss);
                     total += loss.getFloat() * size;
                 }

@@ -4,13 +4,11 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import java.util.Random;
 
@@ -34,17 +32,7 @@ public final class SemanticBackbone implements Backbone {
 
     @Override
     public Block newBlock(NetworkDims dims, float[][] itemVectors, Random rng) {
-        if (itemVectors != null) {
-            if (itemVectors.length != dims.numItems()) {
-                throw new IllegalArgumentException("itemVectors has " + itemVectors.length + " rows, expected " + dims.numItems());
-            }
-            for (int i = 0; i < itemVectors.length; i++) {
-                if (itemVectors[i] == null || itemVectors[i].length != dims.contextDim()) {
-                    throw new IllegalArgumentException("item vector " + i + " does not have the context dimension "
-                            + dims.contextDim());
-                }
-            }
-        }
+        Params.checkItemVectors(dims, itemVectors);
         return new Net(dims, itemVectors, rng);
     }
 
@@ -54,7 +42,7 @@ public final class SemanticBackbone implements Backbone {
     }
 
     @Override
-    public NDList inputs(NDManager manager, float[][] contexts) {
+    public NDList inputs(NDManager manager, NetworkDims dims, float[][] contexts, int[][] mentioned) {
         return new NDList(manager.create(contexts));
     }
 
@@ -75,43 +63,15 @@ public final class SemanticBackbone implements Backbone {
             int n = dims.numItems();
             double xavier = Math.sqrt(6.0 / (d + h));
             // initial values are drawn here, in a fixed order, so they depend only on the seed
-            w1 = param("hidden_weight", Parameter.Type.WEIGHT, new Shape(h, d), uniform(rng, h * d, xavier));
-            b1 = param("hidden_bias", Parameter.Type.BIAS, new Shape(h), new float[h]);
-            w2 = param("output_weight", Parameter.Type.WEIGHT, new Shape(d, h),
-                    uniform(rng, d * h, xavier * OUTPUT_LAYER_SCALE));
-            b2 = param("output_bias", Parameter.Type.BIAS, new Shape(d), new float[d]);
-            float[] itemInit = new float[n * d];
-            if (itemVectors != null) {
-                for (int i = 0; i < n; i++) {
-                    System.arraycopy(itemVectors[i], 0, itemInit, i * d, d);
-                }
-            } else {
-                // norm close to 1, like encoder outputs, so initial scores are on the same scale either way
-                double sd = 1.0 / Math.sqrt(d);
-                for (int i = 0; i < itemInit.length; i++) {
-                    itemInit[i] = (float) (rng.nextGaussian() * sd);
-                }
-            }
-            items = param("item_vectors", Parameter.Type.WEIGHT, new Shape(n, d), itemInit);
-            itemBias = param("item_bias", Parameter.Type.BIAS, new Shape(n), new float[n]);
-        }
-
-        private Parameter param(String name, Parameter.Type type, Shape shape, float[] values) {
-            Parameter p = Parameter.builder().setName(name).setType(type).optShape(shape).build();
-            p.setInitializer(fixed(values));
-            return addParameter(p);
-        }
-
-        private static float[] uniform(Random rng, int size, double limit) {
-            float[] v = new float[size];
-            for (int i = 0; i < size; i++) {
-                v[i] = (float) ((rng.nextDouble() * 2 - 1) * limit);
-            }
-            return v;
-        }
-
-        static Initializer fixed(float[] values) {
-            return (NDManager manager, Shape shape, DataType dataType) -> manager.create(values, shape).toType(dataType, false);
+            w1 = addParameter(Params.fixed("hidden_weight", Parameter.Type.WEIGHT, new Shape(h, d),
+                    Params.uniform(rng, h * d, xavier)));
+            b1 = addParameter(Params.fixed("hidden_bias", Parameter.Type.BIAS, new Shape(h), new float[h]));
+            w2 = addParameter(Params.fixed("output_weight", Parameter.Type.WEIGHT, new Shape(d, h),
+                    Params.uniform(rng, d * h, xavier * OUTPUT_LAYER_SCALE)));
+            b2 = addParameter(Params.fixed("output_bias", Parameter.Type.BIAS, new Shape(d), new float[d]));
+            float[] itemInit = Params.itemInit(dims, itemVectors, rng);
+            items = addParameter(Params.fixed("item_vectors", Parameter.Type.WEIGHT, new Shape(n, d), itemInit));
+            itemBias = addParameter(Params.fixed("item_bias", Parameter.Type.BIAS, new Shape(n), new float[n]));
         }
 
         @Override

@@ -98,9 +98,17 @@ public final class TrainedRecommender implements AutoCloseable {
      * device allocation.
      */
     public float[][] score(float[][] contexts) {
+        return score(contexts, null);
+    }
+
+    /**
+     * Scores with the items each dialogue named so far ({@code mentioned[row]}, catalogue positions in order
+     * of first mention); backbones without a collaborative path ignore them. Null means none anywhere.
+     */
+    public float[][] score(float[][] contexts, int[][] mentioned) {
         checkOpen();
         float[][] out = new float[contexts.length][];
-        scoreInto(model, backbone, dims, contexts, (row, scores) -> out[row] = scores);
+        scoreInto(model, backbone, dims, contexts, mentioned, (row, scores) -> out[row] = scores);
         return out;
     }
 
@@ -115,8 +123,14 @@ public final class TrainedRecommender implements AutoCloseable {
         void accept(int row, float[] scores);
     }
 
-    static void scoreInto(Model model, Backbone backbone, NetworkDims dims, float[][] contexts, RowSink sink) {
+    static void scoreInto(Model model, Backbone backbone, NetworkDims dims, float[][] contexts, int[][] mentioned,
+                          RowSink sink) {
         Objects.requireNonNull(contexts, "contexts");
+        if (mentioned != null && mentioned.length != contexts.length) {
+            throw new IllegalArgumentException("mentioned has " + mentioned.length + " rows for " + contexts.length
+                    + " contexts");
+        }
+        int[][] none = new int[contexts.length][0];
         for (float[] c : contexts) {
             if (c == null || c.length != dims.contextDim()) {
                 throw new IllegalArgumentException("every context must have dimension " + dims.contextDim());
@@ -127,7 +141,8 @@ public final class TrainedRecommender implements AutoCloseable {
         for (int start = 0; start < contexts.length; start += SCORE_BATCH) {
             int end = Math.min(contexts.length, start + SCORE_BATCH);
             try (NDManager batch = model.getNDManager().newSubManager()) {
-                NDArray scores = block.forward(store, backbone.inputs(batch, Arrays.copyOfRange(contexts, start, end)), false)
+                NDArray scores = block.forward(store, backbone.inputs(batch, dims, Arrays.copyOfRange(contexts, start, end),
+                                Arrays.copyOfRange(mentioned == null ? none : mentioned, start, end)), false)
                         .head();
                 float[] flat = scores.toType(DataType.FLOAT32, false).toFloatArray();
                 int n = dims.numItems();
@@ -145,10 +160,12 @@ public final class TrainedRecommender implements AutoCloseable {
         }
         RecallMetrics.Accumulator acc = RecallMetrics.accumulator(dims.numItems(), protocol, subset, ks);
         float[][] ctx = new float[contexts.size()][];
+        int[][] mentioned = new int[contexts.size()][];
         for (int i = 0; i < ctx.length; i++) {
             ctx[i] = contexts.get(i).context();
+            mentioned[i] = contexts.get(i).mentioned();
         }
-        scoreInto(model, backbone, dims, ctx, (row, scores) -> acc.add(scores, contexts.get(row)));
+        scoreInto(model, backbone, dims, ctx, mentioned, (row, scores) -> acc.add(scores, contexts.get(row)));
         return acc.result();
     }
 
@@ -182,6 +199,12 @@ public final class TrainedRecommender implements AutoCloseable {
     /** Validation metrics of the epoch that was kept; empty when training had no validation set. */
     public Map<String, Double> validationMetrics() {
         return validationMetrics;
+    }
+
+    /** Host copy of the parameters, e.g. to warm-start the next round. */
+    Weights weights() {
+        checkOpen();
+        return Weights.capture(block);
     }
 
     public List<EpochLog> history() {

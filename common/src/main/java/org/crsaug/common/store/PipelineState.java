@@ -57,20 +57,24 @@ public final class PipelineState implements AutoCloseable {
     }
 
     /**
-     * Rebuilds the state exactly as a checkpoint saw it: every followed partition is read up to the
-     * recorded offset and not beyond. Use on a fresh instance.
+     * Reads exactly the records a checkpoint's {@link #offsetRanges()} name and nothing newer, so that a
+     * fresh state rebuilt this way holds the training set of that checkpoint. Ranges must start at 0 (which
+     * is what this class records).
      */
     public synchronized void catchUpTo(List<OffsetRange> ranges, Duration timeout) {
         Map<String, Map<TopicPartition, Long>> byTopic = new HashMap<>();
         for (OffsetRange r : ranges) {
+            if (r.getFromOffset() != 0) {
+                throw new IllegalArgumentException("Offset range " + r + " does not start at 0; a state needs whole"
+                        + " compacted topics");
+            }
             byTopic.computeIfAbsent(r.getTopic(), t -> new HashMap<>())
                     .put(new TopicPartition(r.getTopic(), r.getPartition()), r.getUntilOffset());
         }
         items.catchUpTo(byTopic.getOrDefault(items.topic(), Map.of()), r -> put(itemById, r.key(), r.value()), timeout);
         dialogues.catchUpTo(byTopic.getOrDefault(dialogues.topic(), Map.of()),
                 r -> put(dialogueById, r.key(), r.value()), timeout);
-        embeddings.catchUpTo(byTopic.getOrDefault(embeddings.topic(), Map.of()), r -> addEmbedding(r.value()),
-                timeout);
+        embeddings.catchUpTo(byTopic.getOrDefault(embeddings.topic(), Map.of()), r -> addEmbedding(r.value()), timeout);
         labels.catchUpTo(byTopic.getOrDefault(labels.topic(), Map.of()),
                 r -> put(labelsByContext, r.key(), r.value()), timeout);
     }

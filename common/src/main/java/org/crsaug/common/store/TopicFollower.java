@@ -77,36 +77,46 @@ public final class TopicFollower<V extends SpecificRecord> implements AutoClosea
     }
 
     /**
-     * Hands over exactly the records below the given offsets (a recorded lineage) and nothing after
-     * them; partitions not named are not read at all. For rebuilding a past snapshot.
+     * Hands over exactly the records below {@code end} (per partition; partitions not named are read up to
+     * offset 0, i.e. not at all) and leaves the position at {@code end}: replaying a recorded offset range
+     * must not pick up anything published after it.
      */
-    public long catchUpTo(Map<TopicPartition, Long> until, Consumer<ConsumerRecord<String, V>> handler,
+    public long catchUpTo(Map<TopicPartition, Long> end, Consumer<ConsumerRecord<String, V>> handler,
             Duration timeout) {
+        Map<TopicPartition, Long> bounds = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            bounds.put(tp, end.getOrDefault(tp, 0L));
+        }
+        for (TopicPartition tp : end.keySet()) {
+            if (!bounds.containsKey(tp)) {
+                throw new IllegalArgumentException("Partition " + tp + " is not a partition of " + topic);
+            }
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         long[] count = {0};
-        while (!reachedAll(until)) {
+        for (TopicPartition tp : partitions) {
+            if (consumer.position(tp) > bounds.get(tp)) {
+                throw new IllegalStateException("Already read " + tp + " past offset " + bounds.get(tp));
+            }
+        }
+        while (!reached(bounds)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Could not read " + topic + " up to " + until + " within " + timeout);
+                throw new IllegalStateException("Could not read " + topic + " up to " + bounds + " within " + timeout
+                        + "; were records deleted by retention?");
             }
             pollOnce(r -> {
-                Long limit = until.get(new TopicPartition(r.topic(), r.partition()));
-                if (limit != null && r.offset() < limit) {
+                if (r.offset() < bounds.get(new TopicPartition(r.topic(), r.partition()))) {
                     handler.accept(r);
                     count[0]++;
                 }
             }, Duration.ofMillis(200));
-        }
-        return count[0];
-    }
-
-    private boolean reachedAll(Map<TopicPartition, Long> until) {
-        for (TopicPartition tp : partitions) {
-            long limit = until.getOrDefault(tp, 0L);
-            if (consumer.position(tp) < limit) {
-                return false;
+            for (TopicPartition tp : partitions) {
+                if (consumer.position(tp) > bounds.get(tp)) {
+                    consumer.seek(tp, bounds.get(tp));
+                }
             }
         }
-        return true;
+        return count[0];
     }
 
     /** One poll; returns the number of records handed over. */

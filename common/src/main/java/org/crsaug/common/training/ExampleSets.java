@@ -9,7 +9,7 @@ import org.crsaug.common.model.EvalContext;
 import org.crsaug.common.model.Example;
 
 /**
- * Turns contexts into model inputs. Contexts without a vector, and gold items outside the
+ * Turns contexts into model inputs (context vector plus the catalogue positions of the items mentioned so far). Contexts without a vector, and gold items outside the
  * catalogue, cannot be used; they are counted rather than silently dropped.
  */
 public final class ExampleSets {
@@ -36,7 +36,8 @@ public final class ExampleSets {
             if (gold.length == 0) {
                 continue;
             }
-            out.add(new EvalContext(v, gold, positions(c.mentionedBefore(), catalogue, null)));
+            out.add(new EvalContext(v, gold, positions(c.mentionedBefore(), catalogue, null),
+                    positions(c.mentionedInOrder(), catalogue, null)));
         }
         return out;
     }
@@ -55,8 +56,10 @@ public final class ExampleSets {
                 skipped.contextsWithoutVector++;
                 continue;
             }
+            // mentions outside the catalogue are not counted as skipped: they are inputs, not labels
+            int[] mentioned = positions(c.mentionedInOrder(), catalogue, null);
             for (int p : positions(labels, catalogue, skipped)) {
-                out.add(new Example(v, p));
+                out.add(new Example(v, p, mentioned));
             }
         }
         return out;

@@ -127,7 +127,7 @@ public final class ExperimentRunner {
                 if (v == null) {
                     continue;
                 }
-                List<LoadedCheckpoint.Recommendation> top = model.recommend(v, c.mentionedBefore(), k);
+                List<LoadedCheckpoint.Recommendation> top = model.recommend(v, c.mentionedInOrder(), k);
                 List<Candidate> items = new ArrayList<>();
                 for (int r = 0; r < top.size(); r++) {
                     items.add(Candidate.newBuilder().setItemId(top.get(r).itemId()).setRank(r)

@@ -1,0 +1,247 @@
+package org.crsaug.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.crsaug.common.artifact.ArtifactStore;
+import org.crsaug.common.config.CrsConfig;
+import org.crsaug.common.context.DialogueContext;
+import org.crsaug.common.embedding.Embeddings;
+import org.crsaug.common.ingest.Ingestor;
+import org.crsaug.common.model.TrainedRecommender;
+import org.crsaug.common.model.TrainingMode;
+import org.crsaug.common.platform.Platform;
+import org.crsaug.common.store.PipelineState;
+import org.crsaug.common.testing.DataSlices;
+import org.crsaug.common.testing.TestKafka;
+import org.crsaug.common.topic.Topics;
+import org.crsaug.schema.AugmentedLabels;
+import org.crsaug.schema.Checkpoint;
+import org.crsaug.schema.EmbeddingKind;
+import org.crsaug.schema.Item;
+import org.crsaug.schema.Label;
+import org.crsaug.schema.OffsetRange;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rounds on a real embedded broker: a slice of INSPIRED is ingested, and the retriever's and scorer's
+ * outputs (embeddings, augmented labels) are produced directly as records, so the trainer sees exactly what
+ * it would see in the pipeline without the cost of running the encoder here.
+ */
+class TrainingRoundTest {
+
+    private static final String ENCODER = "test-encoder";
+    private static final int DIM = 8;
+
+    private static TestKafka kafka;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = new TestKafka();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    private static Map<String, String> trainerSettings(Path artifacts) {
+        return Map.of("artifact.dir", artifacts.toString(), "trainer.hidden", "16", "trainer.pretrain.epochs", "2",
+                "trainer.finetune.epochs", "3", "trainer.round.min.new.labels", "0", "trainer.batch.size", "32",
+                "trainer.learning.rate", "0.01");
+    }
+
+    /** Deterministic pseudo-embedding, so a test can republish "the same" vector. */
+    private static float[] vector(String id) {
+        Random r = new Random(id.hashCode());
+        float[] v = new float[DIM];
+        for (int i = 0; i < DIM; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return v;
+    }
+
+    /** Ingests the slice and publishes embeddings for every item and context and labels for train contexts. */
+    private static void publishInputs(Platform p, Path slice) throws Exception {
+        try (Ingestor ingestor = new Ingestor(p)) {
+            ingestor.ingestDataset("inspired", slice.resolve("inspired"));
+        }
+        try (PipelineState state = new PipelineState(p, "test-setup")) {
+            state.catchUp(Duration.ofMinutes(1));
+            for (Item item : state.items("inspired")) {
+                send(p, EmbeddingKind.ITEM, item.getItemId());
+            }
+            List<String> itemIds = state.items("inspired").stream().map(Item::getItemId).toList();
+            for (String split : List.of("train", "valid", "test")) {
+                for (DialogueContext c : state.contexts("inspired", split)) {
+                    send(p, EmbeddingKind.CONTEXT, c.contextId());
+                    if (split.equals("train")) {
+                        List<String> labels = new ArrayList<>(c.goldItemIds());
+                        labels.add(itemIds.get(Math.floorMod(c.contextId().hashCode(), itemIds.size())));
+                        TestKafka.send(p, Topics.AUGMENTED_LABELS, c.contextId(), labels(c, labels));
+                    }
+                }
+            }
+        }
+    }
+
+    private static void send(Platform p, EmbeddingKind kind, String id) {
+        TestKafka.send(p, Topics.EMBEDDINGS, Embeddings.key(ENCODER, kind, id),
+                Embeddings.record(kind, id, ENCODER, "h", vector(id)));
+    }
+
+    private static AugmentedLabels labels(DialogueContext c, List<String> itemIds) {
+        return AugmentedLabels.newBuilder().setContextId(c.contextId()).setDialogueId(c.dialogueId())
+                .setLabels(itemIds.stream().map(i -> Label.newBuilder().setItemId(i).setScore(4f).build()).toList())
+                .setThreshold(3.5f).setJudgeId("test").setJudgeVersion("1").setCandidateCount(itemIds.size()).build();
+    }
+
+    private static TrainerService startTrainer(Platform p) throws InterruptedException {
+        TrainerService trainer = new TrainerService(p);
+        trainer.start();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!trainer.isReady()) {
+            assertThat(trainer.failure()).isNull();
+            assertThat(System.currentTimeMillis()).as("trainer ready in time").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        return trainer;
+    }
+
+    private static Set<String> published(Path artifacts) throws Exception {
+        try (Stream<Path> s = Files.list(artifacts)) {
+            return s.map(f -> f.getFileName().toString()).collect(Collectors.toSet());
+        }
+    }
+
+    @Test
+    void roundPublishesCheckpointsWhoseLineageReplaysToTheSameTrainingSetAndMetrics(@TempDir Path tmp)
+            throws Exception {
+        Path slice = DataSlices.inspiredSlice(tmp.resolve("data"), Map.of("train", 40, "valid", 8, "test", 4));
+        Path artifacts = tmp.resolve("artifacts");
+        Platform p = kafka.platform(Map.of("topic.prefix", "lineage."));
+        publishInputs(p, slice);
+        Map<String, String> settings = new java.util.HashMap<>(trainerSettings(artifacts));
+        settings.put("topic.prefix", "lineage.");
+        Platform trainerPlatform = kafka.platform(settings);
+
+        // a crash during an earlier round left a staging directory behind
+        Path stale = artifacts.resolve(ArtifactStore.STAGING_PREFIX + "inspired-r1-x-123");
+        Files.createDirectories(stale);
+        Files.writeString(stale.resolve("model.bin"), "half a model");
+
+        TrainerService trainer = startTrainer(trainerPlatform);
+        List<Checkpoint> first;
+        List<Checkpoint> second;
+        try {
+            assertThat(stale).doesNotExist();
+            first = trainer.requestRound("inspired", List.of(TrainingMode.BASELINE, TrainingMode.TWO_STAGE))
+                    .get(3, TimeUnit.MINUTES);
+
+            // later input: more labels for one context; the replay must not see it
+            try (PipelineState state = new PipelineState(p, "test-more")) {
+                state.catchUp(Duration.ofMinutes(1));
+                DialogueContext c = state.contexts("inspired", "train").get(0);
+                List<String> more = state.items("inspired").stream().limit(5).map(Item::getItemId).toList();
+                TestKafka.send(p, Topics.AUGMENTED_LABELS, c.contextId(), labels(c, more));
+            }
+            second = trainer.requestRound("inspired", List.of(TrainingMode.BASELINE)).get(3, TimeUnit.MINUTES);
+        } finally {
+            trainer.stop();
+        }
+
+        assertThat(first).extracting(Checkpoint::getMode).containsExactly("baseline", "two-stage");
+        assertThat(first).allSatisfy(cp -> {
+            assertThat(cp.getRound()).isEqualTo(1);
+            assertThat(cp.getParentCheckpointId()).isNull();
+            assertThat(cp.getInputRanges()).extracting(OffsetRange::getTopic)
+                    .contains("lineage.items", "lineage.dialogues", "lineage.embeddings", "lineage.augmented-labels");
+            assertThat(cp.getMetrics()).containsKeys("validation_recall@50", "real_pairs", "augmented_pairs");
+            // the published artifact is intact and loads
+            Path dir = ArtifactStore.open(cp.getArtifactUri(), cp.getSha256());
+            try (TrainedRecommender m = TrainedRecommender.load(dir.resolve("model.bin"))) {
+                assertThat(m.backbone()).isEqualTo(cp.getBackbone());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        // only complete artifacts are visible: no staging directory survives a round
+        assertThat(published(artifacts)).containsExactlyInAnyOrderElementsOf(
+                Stream.concat(first.stream(), second.stream()).map(Checkpoint::getCheckpointId).toList());
+
+        // round 2 warm-started from round 1's baseline and says so
+        Checkpoint warm = second.get(0);
+        assertThat(warm.getRound()).isEqualTo(2);
+        assertThat(warm.getParentCheckpointId()).isEqualTo(first.get(0).getCheckpointId());
+        assertThat(warm.getConfig()).containsEntry("trainer.warm.start", "true");
+        assertThat(warm.getMetrics().get("augmented_pairs")).isNotEqualTo(first.get(0).getMetrics().get("augmented_pairs"));
+
+        // replay: a fresh state reads exactly the recorded ranges and trains the same models
+        CrsConfig config = trainerPlatform.config();
+        for (Checkpoint cp : first) {
+            try (PipelineState replayState = new PipelineState(p, "replay-" + cp.getMode())) {
+                replayState.catchUpTo(cp.getInputRanges(), Duration.ofMinutes(1));
+                assertThat(replayState.offsetRanges()).isEqualTo(cp.getInputRanges());
+                TrainingRound round = new TrainingRound(config, new ArtifactStore(tmp.resolve("replay-" + cp.getMode())));
+                TrainingRound.Snapshot snapshot = round.snapshot(replayState, cp.getDataset(), cp.getSeed());
+                snapshot.dataStats().forEach((k, v) -> assertThat(cp.getMetrics()).containsEntry(k, v));
+                Checkpoint again = round.train(snapshot, TrainingMode.parse(cp.getMode()), cp.getRound());
+                assertThat(again.getCheckpointId()).isEqualTo(cp.getCheckpointId());
+                assertThat(again.getSha256()).as("bit-identical artifact").isEqualTo(cp.getSha256());
+                for (String k : List.of("validation_recall@1", "validation_recall@10", "validation_recall@50")) {
+                    assertThat(again.getMetrics().get(k)).isEqualTo(cp.getMetrics().get(k));
+                }
+            }
+        }
+    }
+
+    @Test
+    void intervalTriggerStartsARoundByItself(@TempDir Path tmp) throws Exception {
+        Path slice = DataSlices.inspiredSlice(tmp.resolve("data"), Map.of("train", 20, "valid", 4, "test", 2));
+        Platform p = kafka.platform(Map.of("topic.prefix", "interval."));
+        publishInputs(p, slice);
+        Map<String, String> settings = new java.util.HashMap<>(trainerSettings(tmp.resolve("artifacts")));
+        settings.put("trainer.round.interval.ms", "500");
+        settings.put("trainer.modes", "baseline");
+        settings.put("trainer.backbone", "hybrid");
+        settings.put("topic.prefix", "interval.");
+        TrainerService trainer = startTrainer(kafka.platform(settings));
+        try {
+            var records = TestKafka.readAll(p, Topics.CHECKPOINTS, 1, Duration.ofMinutes(2));
+            Checkpoint cp = records.get(0).value();
+            assertThat(cp.getBackbone()).isEqualTo("hybrid");
+            assertThat(cp.getMode()).isEqualTo("baseline");
+            assertThat(Files.readString(ArtifactStore.open(cp.getArtifactUri(), cp.getSha256()).resolve("encoder.txt"),
+                    StandardCharsets.UTF_8)).isEqualTo(ENCODER);
+        } finally {
+            trainer.stop();
+        }
+    }
+
+    @Test
+    void aWriterThatDiesMidArtifactPublishesNothing(@TempDir Path tmp) throws Exception {
+        ArtifactStore store = new ArtifactStore(tmp);
+        assertThatThrownBy(() -> store.publish("a-1", dir -> {
+            Files.writeString(dir.resolve("model.bin"), "half");
+            throw new java.io.IOException("disk full");
+        })).hasMessageContaining("a-1");
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertThat(s).isEmpty();
+        }
+    }
+}
