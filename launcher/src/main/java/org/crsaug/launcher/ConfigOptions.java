@@ -7,7 +7,7 @@ import org.crsaug.common.config.CrsConfig;
 import picocli.CommandLine.Option;
 
 /** Options every command shares; they feed the flag layer of {@link CrsConfig}. */
-final class ConfigOptions {
+public final class ConfigOptions {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with settings (see README).")
     Path configFile;
@@ -27,7 +27,7 @@ final class ConfigOptions {
     @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Use an external Confluent-compatible schema registry.")
     String schemaRegistryUrl;
 
-    CrsConfig load(Map<String, String> commandDefaults) {
+    public CrsConfig load(Map<String, String> commandDefaults) {
         Map<String, String> flags = new LinkedHashMap<>(commandDefaults);
         flags.putAll(overrides);
         putIfSet(flags, "state.dir", stateDir);

@@ -1,6 +1,7 @@
 package org.crsaug.launcher;
 
 import org.crsaug.common.config.ConfigException;
+import org.crsaug.launcher.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,8 @@ import picocli.CommandLine.Command;
                 "      stream in one new dialogue",
                 "  crs experiment --dataset inspired --seeds 5",
                 "      compare modes, alpha and data size over seeds; writes a report",
+                "  crs bench retriever",
+                "      candidate quality and retrieval speed (also: bench trainer)",
                 "  crs replay --checkpoint ID",
                 "      retrain a checkpoint from its lineage and check the metrics match",
                 "  crs service scorer --bootstrap-servers HOST:9092 --schema-registry-url URL",

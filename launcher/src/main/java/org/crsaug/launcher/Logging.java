@@ -11,16 +11,16 @@ import org.crsaug.common.config.CrsConfig;
 import org.slf4j.LoggerFactory;
 
 /** Sends logs to {@code <state.dir>/logs/crs.log} so the terminal stays readable. */
-final class Logging {
+public final class Logging {
 
     private Logging() {
     }
 
-    static Path logFile(CrsConfig config) {
+    public static Path logFile(CrsConfig config) {
         return config.getPath("state.dir").resolve("logs").resolve("crs.log").toAbsolutePath();
     }
 
-    static void toFile(CrsConfig config) {
+    public static void toFile(CrsConfig config) {
         Path file = logFile(config);
         try {
             Files.createDirectories(file.getParent());

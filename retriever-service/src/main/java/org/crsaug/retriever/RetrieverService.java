@@ -2,19 +2,26 @@ package org.crsaug.retriever;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.crsaug.common.encoder.TextEncoder;
 import org.crsaug.common.encoder.TextEncoders;
 import org.crsaug.common.platform.Platform;
 import org.crsaug.common.service.Service;
+import org.crsaug.common.store.TopicFollower;
 import org.crsaug.common.streams.StreamsService;
+import org.crsaug.common.topic.Topics;
+import org.crsaug.schema.Dialogue;
+import org.crsaug.schema.EmbeddingKind;
+import org.crsaug.schema.Item;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Indexes the catalogue, then turns each dialogue into context embeddings and top-k candidates.
- * The dialogue stream starts only once the index holds every item published so far, so early
- * contexts are not retrieved against half a catalogue.
+ * Indexes the catalogue and the co-mention statistics of the training dialogues, then turns each
+ * dialogue into context embeddings and top-k candidates. The dialogue stream starts only once the
+ * index holds every item published so far and the statistics every dialogue, so early contexts are
+ * not retrieved against half a catalogue. Afterwards both keep following their topics.
  */
 public final class RetrieverService implements Service {
 
@@ -23,10 +30,11 @@ public final class RetrieverService implements Service {
 
     private final Platform platform;
     private final RetrieverSettings settings;
-    private final ItemIndex index = new ItemIndex();
     private final AtomicBoolean running = new AtomicBoolean();
-    private TextEncoder encoder;
+    private volatile RetrieverParts parts;
+    private CountingEncoder encoder;
     private ItemIndexer indexer;
+    private TopicFollower<Dialogue> dialogues;
     private StreamsService streams;
     private Thread worker;
     private volatile Throwable failure;
@@ -53,16 +61,26 @@ public final class RetrieverService implements Service {
 
     private void run() {
         try {
-            Path cache = platform.config().getPath("state.dir").resolve("models");
-            encoder = TextEncoders.create(platform.config(), cache);
-            indexer = new ItemIndexer(platform, encoder, index, APPLICATION_ID);
+            Path modelCache = platform.config().getPath("state.dir").resolve("models");
+            encoder = new CountingEncoder(TextEncoders.create(platform.config(), modelCache));
+            EmbeddingCache cache = EmbeddingCache.load(platform, encoder.id(), APPLICATION_ID + "-embedding-cache",
+                    Duration.ofMinutes(2));
+            LOG.info("Reusing {} item and {} context embeddings of encoder {}", cache.count(EmbeddingKind.ITEM),
+                    cache.count(EmbeddingKind.CONTEXT), encoder.id());
+            Map<String, Item> catalogue = new ConcurrentHashMap<>();
+            RetrieverParts p = RetrieverParts.of(encoder, cache, catalogue, settings);
+            indexer = new ItemIndexer(platform, p, APPLICATION_ID);
             indexer.catchUp(Duration.ofMinutes(10));
-            LOG.info("Item index ready with {} items; starting context retrieval", index.size());
-            streams = new StreamsService("retriever", platform, APPLICATION_ID,
-                    RetrieverTopology.build(platform, encoder, index, settings));
+            dialogues = new TopicFollower<>(platform, Topics.DIALOGUES, APPLICATION_ID + "-co-mentions");
+            dialogues.catchUp(r -> p.coMentions().put(r.key(), r.value()), Duration.ofMinutes(2));
+            parts = p;
+            LOG.info("Item index ready with {} items, co-mentions from {} dialogues; starting {} retrieval",
+                    p.index().size(), p.coMentions().dialogueCount(), settings.source());
+            streams = new StreamsService("retriever", platform, APPLICATION_ID, RetrieverTopology.build(platform, p));
             streams.start();
             while (running.get()) {
-                indexer.poll(Duration.ofMillis(500));
+                indexer.poll(Duration.ofMillis(250));
+                dialogues.pollOnce(r -> p.coMentions().put(r.key(), r.value()), Duration.ofMillis(250));
             }
         } catch (RuntimeException e) {
             if (running.get()) {
@@ -88,6 +106,9 @@ public final class RetrieverService implements Service {
         if (indexer != null) {
             indexer.close();
         }
+        if (dialogues != null) {
+            dialogues.close();
+        }
         if (encoder != null) {
             encoder.close();
         }
@@ -104,6 +125,13 @@ public final class RetrieverService implements Service {
     }
 
     public int indexedItems() {
-        return index.size();
+        RetrieverParts p = parts;
+        return p == null ? 0 : p.index().size();
+    }
+
+    /** Texts (items and contexts) this instance has encoded since it started; cached ones are not counted. */
+    public long encodedTexts() {
+        CountingEncoder e = encoder;
+        return e == null ? 0 : e.encodedTexts();
     }
 }

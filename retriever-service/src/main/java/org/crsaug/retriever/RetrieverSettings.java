@@ -1,20 +1,56 @@
 package org.crsaug.retriever;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.crsaug.common.config.ConfigException;
 import org.crsaug.common.config.CrsConfig;
 
-/** Retriever knobs, read once from configuration. */
-public record RetrieverSettings(int topK, int contextMaxChars, Set<String> candidateSplits) {
+/**
+ * Retriever knobs, read once from configuration.
+ *
+ * @param source               which {@link CandidateSource} makes the candidates
+ * @param enrichContext        encode contexts with notes about the films they mention ({@link RetrievalText})
+ * @param centre               search with mean-centred item and context vectors
+ * @param collaborativeSplits  dialogues of these splits feed the co-mention statistics
+ */
+public record RetrieverSettings(int topK, int contextMaxChars, Set<String> candidateSplits, String source,
+        boolean enrichContext, boolean centre, Set<String> collaborativeSplits) {
+
+    public static final String SOURCE_KEY = "retriever.source";
+    public static final List<String> SOURCES =
+            List.of(CandidateSource.SEMANTIC, CandidateSource.COLLABORATIVE, CandidateSource.FUSION);
 
     public static RetrieverSettings fromConfig(CrsConfig config) {
         int k = config.getInt("retriever.top.k");
         if (k < 1) {
-            throw new org.crsaug.common.config.ConfigException("retriever.top.k must be at least 1, got " + k);
+            throw new ConfigException("retriever.top.k must be at least 1, got " + k);
         }
-        Set<String> splits = Arrays.stream(config.get("retriever.candidate.splits").split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
-        return new RetrieverSettings(k, config.getInt("retriever.context.max.chars"), splits);
+        String source = config.get(SOURCE_KEY).trim().toLowerCase(Locale.ROOT);
+        if (!SOURCES.contains(source)) {
+            throw new ConfigException("Unknown " + SOURCE_KEY + " '" + config.get(SOURCE_KEY) + "'; valid: "
+                    + String.join(", ", SOURCES));
+        }
+        return new RetrieverSettings(k, config.getInt("retriever.context.max.chars"),
+                splits(config.get("retriever.candidate.splits")), source,
+                config.getBoolean("retriever.context.enrich"), config.getBoolean("retriever.centre"),
+                splits(config.get("retriever.collaborative.splits")));
+    }
+
+    private static Set<String> splits(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    public RetrieverSettings withSource(String newSource) {
+        return new RetrieverSettings(topK, contextMaxChars, candidateSplits, newSource, enrichContext, centre,
+                collaborativeSplits);
+    }
+
+    public RetrieverSettings withSemantic(boolean newEnrich, boolean newCentre) {
+        return new RetrieverSettings(topK, contextMaxChars, candidateSplits, source, newEnrich, newCentre,
+                collaborativeSplits);
     }
 }

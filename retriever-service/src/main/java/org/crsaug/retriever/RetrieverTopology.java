@@ -1,7 +1,6 @@
 package org.crsaug.retriever;
 
 import org.apache.kafka.streams.Topology;
-import org.crsaug.common.encoder.TextEncoder;
 import org.crsaug.common.platform.Platform;
 import org.crsaug.common.streams.TopologyTopics;
 import org.crsaug.common.topic.Topics;
@@ -15,11 +14,10 @@ public final class RetrieverTopology {
     private RetrieverTopology() {
     }
 
-    public static Topology build(Platform platform, TextEncoder encoder, ItemIndex index,
-            RetrieverSettings settings) {
+    public static Topology build(Platform platform, RetrieverParts parts) {
         Topology t = new Topology();
         TopologyTopics.source(t, platform, SOURCE, Topics.DIALOGUES);
-        t.addProcessor(PROCESSOR, () -> new ContextRetrievalProcessor(encoder, index, settings), SOURCE);
+        t.addProcessor(PROCESSOR, () -> new ContextRetrievalProcessor(parts), SOURCE);
         TopologyTopics.sink(t, platform, ContextRetrievalProcessor.TO_EMBEDDINGS, Topics.EMBEDDINGS, PROCESSOR);
         TopologyTopics.sink(t, platform, ContextRetrievalProcessor.TO_CANDIDATES, Topics.CANDIDATES, PROCESSOR);
         TopologyTopics.sink(t, platform, ContextRetrievalProcessor.TO_DEAD_LETTERS, Topics.DEAD_LETTERS, PROCESSOR);

@@ -1,56 +1,48 @@
 package org.crsaug.retriever;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.crsaug.retriever.Dialogues.dialogue;
+import static org.crsaug.retriever.Dialogues.recommender;
+import static org.crsaug.retriever.Dialogues.seeker;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.crsaug.common.encoder.MiniLmEncoder;
-import org.crsaug.common.encoder.TextEncoder;
 import org.crsaug.common.platform.Platform;
 import org.crsaug.common.testing.TestKafka;
+import org.crsaug.common.topic.TopicSpec;
 import org.crsaug.common.topic.Topics;
 import org.crsaug.schema.Candidate;
 import org.crsaug.schema.Candidates;
 import org.crsaug.schema.ContextEmbedding;
+import org.crsaug.schema.DeadLetter;
 import org.crsaug.schema.Dialogue;
-import org.crsaug.schema.Role;
-import org.crsaug.schema.Turn;
+import org.crsaug.schema.EmbeddingKind;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The retrieval topology with the real encoder over a tiny themed catalogue. */
+/** The retrieval topology on TopologyTestDriver, with the platform's real Avro serdes and the real encoder. */
 class RetrieverTopologyTest {
 
     private static TestKafka kafka;
     private static Platform platform;
-    private static TextEncoder encoder;
-    private static final ItemIndex INDEX = new ItemIndex();
-
-    private static final Map<String, String> CATALOGUE = Map.of(
-            "m:conjuring", "The Conjuring (2013). Genres: horror. A family is haunted by a demonic presence in their farmhouse.",
-            "m:insidious", "Insidious (2010). Genres: horror. A boy falls into a coma and becomes a vessel for ghosts.",
-            "m:notebook", "The Notebook (2004). Genres: romance, drama. A poor young man falls in love with a rich young woman.",
-            "m:hangover", "The Hangover (2009). Genres: comedy. Three friends wake up from a bachelor party in Las Vegas.",
-            "m:interstellar", "Interstellar (2014). Genres: sci-fi. Explorers travel through a wormhole in space.");
+    private static CountingEncoder encoder;
 
     @BeforeAll
-    static void start() {
+    static void start(@TempDir Path models) {
         kafka = new TestKafka();
         platform = kafka.platform();
-        encoder = new MiniLmEncoder(Path.of("target", "models"), 8);
-        List<String> ids = List.copyOf(CATALOGUE.keySet());
-        float[][] vectors = encoder.encode(ids.stream().map(CATALOGUE::get).toList());
-        for (int i = 0; i < ids.size(); i++) {
-            INDEX.upsert(ids.get(i), vectors[i]);
-        }
+        encoder = new CountingEncoder(new MiniLmEncoder(models, 8));
     }
 
     @AfterAll
@@ -59,48 +51,138 @@ class RetrieverTopologyTest {
         kafka.close();
     }
 
-    private static Turn turn(Role role, String text, String... items) {
-        return Turn.newBuilder().setRole(role).setText(text).setMentionedItemIds(List.of(items)).build();
+    private record Driver(TopologyTestDriver driver, TestInputTopic<String, Dialogue> dialogues,
+            TestOutputTopic<String, Candidates> candidates, TestOutputTopic<String, ContextEmbedding> embeddings,
+            TestOutputTopic<String, DeadLetter> deadLetters) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            driver.close();
+        }
     }
 
-    private static Dialogue dialogue(String id, String split) {
-        return Dialogue.newBuilder().setDialogueId(id).setDataset("test").setSplit(split).setTurns(List.of(
-                turn(Role.SEEKER, "I want something really scary with ghosts and demons, I loved The Conjuring",
-                        "m:conjuring"),
-                turn(Role.RECOMMENDER, "You should watch Insidious", "m:insidious"))).build();
-    }
-
-    @Test
-    void aThemedRequestRetrievesThemedItemsButNeverAnAlreadyMentionedOne() {
+    private static Driver drive(RetrieverParts parts) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "retriever-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        RetrieverSettings settings = new RetrieverSettings(3, 1000, java.util.Set.of("train"));
-        try (TopologyTestDriver driver = new TopologyTestDriver(
-                RetrieverTopology.build(platform, encoder, INDEX, settings), props)) {
-            TestInputTopic<String, Dialogue> in = driver.createInputTopic(platform.config().topic(Topics.DIALOGUES),
-                    Serdes.String().serializer(), platform.valueSerde(Topics.DIALOGUES).serializer());
-            TestOutputTopic<String, Candidates> candidates = driver.createOutputTopic(
-                    platform.config().topic(Topics.CANDIDATES), Serdes.String().deserializer(),
-                    platform.valueSerde(Topics.CANDIDATES).deserializer());
-            TestOutputTopic<String, ContextEmbedding> embeddings = driver.createOutputTopic(
-                    platform.config().topic(Topics.EMBEDDINGS), Serdes.String().deserializer(),
-                    platform.valueSerde(Topics.EMBEDDINGS).deserializer());
+        TopologyTestDriver d = new TopologyTestDriver(RetrieverTopology.build(platform, parts), props);
+        return new Driver(d,
+                d.createInputTopic(topic(Topics.DIALOGUES), Serdes.String().serializer(),
+                        platform.valueSerde(Topics.DIALOGUES).serializer()),
+                d.createOutputTopic(topic(Topics.CANDIDATES), Serdes.String().deserializer(),
+                        platform.valueSerde(Topics.CANDIDATES).deserializer()),
+                d.createOutputTopic(topic(Topics.EMBEDDINGS), Serdes.String().deserializer(),
+                        platform.valueSerde(Topics.EMBEDDINGS).deserializer()),
+                d.createOutputTopic(topic(Topics.DEAD_LETTERS), Serdes.String().deserializer(),
+                        platform.valueSerde(Topics.DEAD_LETTERS).deserializer()));
+    }
 
-            in.pipeInput("d:train", dialogue("d:train", "train"));
-            in.pipeInput("d:test", dialogue("d:test", "test"));
+    private static String topic(TopicSpec<?> spec) {
+        return platform.config().topic(spec);
+    }
 
-            List<Candidates> out = candidates.readValuesToList();
-            assertThat(out).singleElement().satisfies(c -> {
-                assertThat(c.getContextId()).isEqualTo("d:train#1");
-                assertThat(c.getEncoderId()).isEqualTo(encoder.id());
-                assertThat(c.getItems()).extracting(Candidate::getItemId).doesNotContain("m:conjuring")
-                        .hasSize(3).first().isEqualTo("m:insidious");
-                assertThat(c.getItems()).extracting(Candidate::getRank).containsExactly(0, 1, 2);
-            });
-            // test contexts get vectors (for evaluation) but no candidates (no labels are made for them)
-            assertThat(embeddings.readValuesToList()).extracting(ContextEmbedding::getId)
-                    .containsExactly("d:train#1", "d:test#1");
+    private static RetrieverParts parts(String source) {
+        RetrieverSettings settings = RetrieverSettings.fromConfig(platform.config()).withSource(source);
+        RetrieverParts parts = RetrieverParts.of(encoder, new EmbeddingCache(encoder.id()), new ConcurrentHashMap<>(),
+                settings);
+        ItemEmbedder.index(Catalogue.ALL, parts);
+        return parts;
+    }
+
+    /** Seeker asks for horror, recommender names the haunted-house film, seeker asks for more of it. */
+    private static Dialogue horrorDialogue(String id, String split) {
+        return dialogue(id, split,
+                seeker("Hi! I want a scary horror movie tonight, something with ghosts or zombies."),
+                recommender("You might like The Haunting Hour, a haunted house ghost story.", "t:1"),
+                seeker("Seen it, loved it. Another horror film with monsters?"),
+                recommender("Then Dead Streets, full of zombies.", "t:2"));
+    }
+
+    @Test
+    void aTrainDialogueGetsVectorsAndCandidatesForEveryContextWithoutItsMentionedItems() {
+        try (Driver d = drive(parts(CandidateSource.SEMANTIC))) {
+            d.dialogues().pipeInput("t:d1", horrorDialogue("t:d1", "train"));
+
+            List<ContextEmbedding> vectors = d.embeddings().readValuesToList();
+            Map<String, Candidates> byContext = d.candidates().readKeyValuesToMap();
+            assertThat(vectors).extracting(ContextEmbedding::getId).containsExactly("t:d1#1", "t:d1#3");
+            assertThat(vectors).allSatisfy(v -> assertThat(v.getKind()).isEqualTo(EmbeddingKind.CONTEXT));
+            assertThat(byContext).containsOnlyKeys("t:d1#1", "t:d1#3");
+
+            Candidates first = byContext.get("t:d1#1");
+            assertThat(first.getEncoderId()).isEqualTo(encoder.id());
+            assertThat(first.getItems()).hasSize(6);
+            assertThat(first.getItems().get(0).getItemId()).as("a ghost/zombie request ranks a horror film first")
+                    .isIn("t:1", "t:2");
+            assertThat(first.getItems()).extracting(Candidate::getSource).containsOnly("semantic");
+            assertThat(first.getContextText()).startsWith("Seeker: Hi!").doesNotContain("Films mentioned");
+
+            Candidates second = byContext.get("t:d1#3");
+            assertThat(second.getItems()).extracting(Candidate::getItemId).doesNotContain("t:1").hasSize(5);
+            assertThat(second.getItems().get(0).getItemId()).isEqualTo("t:2");
+            assertThat(d.deadLetters().isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void contextsOfOtherSplitsGetVectorsButNoCandidatesAndAReplayEncodesNothing() {
+        RetrieverParts parts = parts(CandidateSource.SEMANTIC);
+        try (Driver d = drive(parts)) {
+            d.dialogues().pipeInput("t:d2", horrorDialogue("t:d2", "test"));
+            assertThat(d.embeddings().readValuesToList()).hasSize(2);
+            assertThat(d.candidates().isEmpty()).isTrue();
+
+            Dialogue train = horrorDialogue("t:d3", "train");
+            d.dialogues().pipeInput("t:d3", train);
+            d.embeddings().readValuesToList();
+            long encodedBefore = encoder.encodedTexts();
+            d.candidates().readValuesToList();
+
+            d.dialogues().pipeInput("t:d3", train);
+            assertThat(encoder.encodedTexts()).as("the replayed dialogue's contexts come from the cache")
+                    .isEqualTo(encodedBefore);
+            assertThat(d.embeddings().isEmpty()).isTrue();
+            assertThat(d.candidates().readValuesToList()).hasSize(2);
+        }
+    }
+
+    @Test
+    void collaborativeCandidatesComeFromOtherDialoguesAndSayWhereTheyCameFrom() {
+        RetrieverParts parts = parts(CandidateSource.FUSION);
+        parts.coMentions().put("t:o1", dialogue("t:o1", "train", seeker("zombies please", "t:2"),
+                recommender("Orbit is tense too", "t:4")));
+        try (Driver d = drive(parts)) {
+            d.dialogues().pipeInput("t:d4", horrorDialogue("t:d4", "train"));
+            Candidates second = d.candidates().readKeyValuesToMap().get("t:d4#3");
+            // its seed t:1 is co-mentioned nowhere else, so the collaborative list is empty here
+            assertThat(second.getItems()).extracting(Candidate::getItemId).doesNotContain("t:1");
+            assertThat(second.getItems()).extracting(Candidate::getSource).containsOnly("semantic");
+
+            d.dialogues().pipeInput("t:d5", dialogue("t:d5", "train", seeker("I loved Dead Streets", "t:2"),
+                    recommender("Try Orbit", "t:4")));
+            Candidates fused = d.candidates().readKeyValuesToMap().get("t:d5#1");
+            Candidate orbit = fused.getItems().stream().filter(c -> c.getItemId().equals("t:4")).findFirst()
+                    .orElseThrow();
+            assertThat(orbit.getSource()).as("proposed by both lists").isEqualTo("fusion");
+            assertThat(fused.getItems()).extracting(Candidate::getItemId).doesNotContain("t:2");
+        }
+    }
+
+    @Test
+    void aDialogueThatCannotBeRetrievedBecomesADeadLetter() {
+        RetrieverParts parts = parts(CandidateSource.SEMANTIC);
+        // an index of another dimension: what a mix-up of encoders between runs would cause
+        ItemIndex wrong = new ItemIndex(false);
+        wrong.upsert("t:x", new float[] {1f, 0f});
+        RetrieverParts broken = new RetrieverParts(parts.encoder(), wrong, new SemanticSource(wrong, null),
+                parts.cache(), parts.contextMean(), parts.coMentions(), parts.items(), parts.settings());
+        try (Driver d = drive(broken)) {
+            d.dialogues().pipeInput("t:d6", horrorDialogue("t:d6", "train"));
+            List<DeadLetter> dead = d.deadLetters().readValuesToList();
+            assertThat(dead).hasSize(1);
+            assertThat(dead.get(0).getStage()).isEqualTo("retriever");
+            assertThat(dead.get(0).getError()).contains("dimensions");
+            assertThat(d.candidates().isEmpty()).isTrue();
         }
     }
 }

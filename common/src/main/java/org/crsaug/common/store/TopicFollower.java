@@ -44,7 +44,18 @@ public final class TopicFollower<V extends SpecificRecord> implements AutoClosea
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 platform.valueSerde(spec).deserializer());
+        // a topic created a moment ago may not be in every broker's metadata yet: ask again briefly
         List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while ((infos == null || infos.isEmpty()) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+        }
         if (infos == null || infos.isEmpty()) {
             consumer.close();
             throw new IllegalStateException("Topic " + topic + " does not exist; run the platform's topic setup");

@@ -1,5 +1,7 @@
-package org.crsaug.launcher;
+package org.crsaug.launcher.bench;
 
+import org.crsaug.launcher.ConfigOptions;
+import org.crsaug.launcher.Logging;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Option;
                 "`crs run` left in the state directory. Also prints each round's validation recall (never test)."},
         footer = {"", "Examples:", "  crs bench trainer", "  crs bench trainer --dataset inspired --dataset redial",
                 "  crs bench trainer --no-throughput --backbone semantic --set trainer.alpha=0"})
-final class BenchTrainerCommand implements Callable<Integer> {
+final class TrainerBenchCommand implements Callable<Integer> {
 
     @Option(names = "--dataset", description = "Dataset(s) to use (default: inspired).")
     List<String> datasets = new ArrayList<>(List.of("inspired"));

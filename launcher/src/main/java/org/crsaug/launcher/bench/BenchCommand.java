@@ -1,0 +1,19 @@
+package org.crsaug.launcher.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code crs bench}: commands that measure and print numbers (speed, quality) without changing any
+ * state. Each stage adds its own subcommand class here.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure a pipeline stage and print the numbers (no timed tests; medians of repeated runs).",
+        subcommands = {RetrieverBenchCommand.class, TrainerBenchCommand.class, CommandLine.HelpCommand.class})
+public final class BenchCommand implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

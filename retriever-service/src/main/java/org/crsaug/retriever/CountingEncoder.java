@@ -1,0 +1,42 @@
+package org.crsaug.retriever;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.crsaug.common.encoder.TextEncoder;
+
+/** Passes texts to the real encoder and counts them: how the service shows what a cache saved. */
+public final class CountingEncoder implements TextEncoder {
+
+    private final TextEncoder delegate;
+    private final AtomicLong texts = new AtomicLong();
+
+    public CountingEncoder(TextEncoder delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public String id() {
+        return delegate.id();
+    }
+
+    @Override
+    public int dimension() {
+        return delegate.dimension();
+    }
+
+    @Override
+    public float[][] encode(List<String> batch) {
+        texts.addAndGet(batch.size());
+        return delegate.encode(batch);
+    }
+
+    /** Texts handed to the encoder so far. */
+    public long encodedTexts() {
+        return texts.get();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

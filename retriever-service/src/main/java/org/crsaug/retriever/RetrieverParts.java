@@ -1,0 +1,24 @@
+package org.crsaug.retriever;
+
+import java.util.Map;
+import org.crsaug.common.encoder.TextEncoder;
+import org.crsaug.schema.Item;
+
+/**
+ * What the retrieval step works with: built once by the service (or a test) and shared by the
+ * topology's processors. {@code items} is the live catalogue, used to enrich context texts.
+ */
+public record RetrieverParts(TextEncoder encoder, ItemIndex index, CandidateSource source, EmbeddingCache cache,
+        ContextMean contextMean, CoMentionIndex coMentions, Map<String, Item> items, RetrieverSettings settings) {
+
+    /** Wires the source the settings name around the given shared state. */
+    public static RetrieverParts of(TextEncoder encoder, EmbeddingCache cache, Map<String, Item> items,
+            RetrieverSettings settings) {
+        ItemIndex index = new ItemIndex(settings.centre());
+        ContextMean mean = new ContextMean();
+        cache.forEach(org.crsaug.schema.EmbeddingKind.CONTEXT, mean::add);
+        CoMentionIndex coMentions = new CoMentionIndex(settings.collaborativeSplits());
+        return new RetrieverParts(encoder, index, CandidateSources.create(settings, index, mean, coMentions), cache,
+                mean, coMentions, items, settings);
+    }
+}

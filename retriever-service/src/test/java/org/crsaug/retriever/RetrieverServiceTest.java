@@ -1,0 +1,133 @@
+package org.crsaug.retriever;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.crsaug.retriever.Dialogues.dialogue;
+import static org.crsaug.retriever.Dialogues.recommender;
+import static org.crsaug.retriever.Dialogues.seeker;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.crsaug.common.platform.Platform;
+import org.crsaug.common.testing.TestKafka;
+import org.crsaug.common.topic.Topics;
+import org.crsaug.schema.Candidate;
+import org.crsaug.schema.Candidates;
+import org.crsaug.schema.Item;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The retriever service on a real embedded cluster: streaming, incremental indexing, no re-encoding on restart. */
+class RetrieverServiceTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static TestKafka kafka;
+
+    @BeforeAll
+    static void start() {
+        kafka = new TestKafka();
+    }
+
+    @AfterAll
+    static void stop() {
+        kafka.close();
+    }
+
+    @Test
+    void streamsCandidatesIndexesLateItemsAndDoesNotReEncodeAfterARestart() throws Exception {
+        // Given a catalogue and one training dialogue published before the service starts
+        Platform platform = kafka.platform(Map.of("retriever.source", "fusion", "retriever.batch.size", "8"));
+        for (Item item : Catalogue.ALL) {
+            TestKafka.send(platform, Topics.ITEMS, item.getItemId(), item);
+        }
+        TestKafka.send(platform, Topics.DIALOGUES, "t:old", dialogue("t:old", "train",
+                seeker("I loved Orbit", "t:4"), recommender("Then The Verdict Room", "t:6")));
+        RetrieverService first = new RetrieverService(platform);
+        first.start();
+        awaitReady(first);
+        assertThat(first.indexedItems()).isEqualTo(Catalogue.ALL.size());
+
+        // When a dialogue arrives after start-up
+        TestKafka.send(platform, Topics.DIALOGUES, "t:new", dialogue("t:new", "train",
+                seeker("Any good space movie? I enjoyed Orbit.", "t:4"),
+                recommender("Try Barnyard Pals", "t:5")));
+
+        // Then its context gets candidates: the co-mentioned item from the other dialogue among them
+        Candidates c = awaitCandidates(platform, "t:new#1");
+        assertThat(c.getItems()).extracting(Candidate::getItemId).doesNotContain("t:4").contains("t:6");
+        assertThat(c.getItems()).filteredOn(x -> x.getItemId().equals("t:6")).extracting(Candidate::getSource)
+                .first().isIn("collaborative", "fusion");
+
+        // When an item is published later, Then it becomes retrievable without a restart
+        Item submarine = Catalogue.item("t:7", "Deep Dive", List.of("Thriller"),
+                "A submarine crew trapped under the arctic ice races against time as the oxygen runs out.");
+        TestKafka.send(platform, Topics.ITEMS, "t:7", submarine);
+        awaitCondition(() -> first.indexedItems() == Catalogue.ALL.size() + 1);
+        TestKafka.send(platform, Topics.DIALOGUES, "t:sub", dialogue("t:sub", "train",
+                seeker("I want a tense submarine thriller under the ice, running out of oxygen."),
+                recommender("Deep Dive!", "t:7")));
+        Candidates sub = awaitCandidates(platform, "t:sub#1");
+        assertThat(sub.getItems().get(0).getItemId()).isEqualTo("t:7");
+        long encodedByFirst = first.encodedTexts();
+        assertThat(encodedByFirst).isEqualTo(Catalogue.ALL.size() + 1 + 3);
+        first.stop();
+
+        // When the service restarts and the same dialogues are replayed
+        RetrieverService second = new RetrieverService(platform);
+        second.start();
+        awaitReady(second);
+        TestKafka.send(platform, Topics.DIALOGUES, "t:sub", dialogue("t:sub", "train",
+                seeker("I want a tense submarine thriller under the ice, running out of oxygen."),
+                recommender("Deep Dive!", "t:7")));
+        awaitCandidateCount(platform, "t:sub#1", 2);
+
+        // Then nothing is encoded again: items and contexts come from the embeddings topic
+        assertThat(second.indexedItems()).isEqualTo(Catalogue.ALL.size() + 1);
+        assertThat(second.encodedTexts()).isZero();
+        second.stop();
+        assertThat(first.failure()).isNull();
+        assertThat(second.failure()).isNull();
+    }
+
+    private static void awaitReady(RetrieverService s) throws InterruptedException {
+        awaitCondition(() -> {
+            if (s.failure() != null) {
+                throw new AssertionError("retriever failed", s.failure());
+            }
+            return s.isReady();
+        });
+    }
+
+    private static void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + WAIT);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static Candidates awaitCandidates(Platform platform, String contextId) {
+        return awaitCandidateCount(platform, contextId, 1);
+    }
+
+    private static Candidates awaitCandidateCount(Platform platform, String contextId, int records) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            List<ConsumerRecord<String, Candidates>> all =
+                    TestKafka.readAll(platform, Topics.CANDIDATES, 0, Duration.ofSeconds(5));
+            List<Candidates> mine = all.stream().filter(r -> contextId.equals(r.key())).map(ConsumerRecord::value)
+                    .toList();
+            if (mine.size() >= records) {
+                return mine.get(mine.size() - 1);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no candidates for " + contextId + " within " + WAIT);
+            }
+            Thread.onSpinWait();
+        }
+    }
+}
