@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Augments conversational-recommendation training data with LLM-judged labels and trains better recommenders.",
         subcommands = {RunCommand.class, IngestCommand.class, ExperimentCommand.class, EvaluateCommand.class,
                 RecommendCommand.class, ReplayCommand.class,
-                DlqCommand.class, ServiceCommand.class,
+                DlqCommand.class, ServiceCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  crs run --dataset inspired",
