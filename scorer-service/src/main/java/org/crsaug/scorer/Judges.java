@@ -3,7 +3,9 @@ package org.crsaug.scorer;
 import java.util.Map;
 import org.crsaug.common.config.ConfigException;
 import org.crsaug.common.config.CrsConfig;
+import org.crsaug.common.platform.Platform;
 import org.crsaug.scorer.llm.LlmJudge;
+import org.crsaug.scorer.student.StudentJudge;
 
 /** Picks the judge named by {@code scorer.judge}. */
 public final class Judges {
@@ -15,8 +17,20 @@ public final class Judges {
         return create(config, System.getenv());
     }
 
+    /** Judges that read topics of their own (the student) need the platform; the others only its config. */
+    public static RelevanceJudge create(Platform platform) {
+        if (StudentJudge.ID.equals(platform.config().get("scorer.judge"))) {
+            return StudentJudge.fromConfig(platform, System.getenv());
+        }
+        return create(platform.config());
+    }
+
     public static RelevanceJudge create(CrsConfig config, Map<String, String> environment) {
         String name = config.get("scorer.judge");
+        if (StudentJudge.ID.equals(name)) {
+            throw new ConfigException("scorer.judge=student reads the embeddings, dialogues and items topics;"
+                    + " build it with Judges.create(Platform)");
+        }
         if (RetrievalOnlyJudge.ID.equals(name)) {
             return new RetrievalOnlyJudge(config.getInt("scorer.retrieval.top.n"));
         }
@@ -24,6 +38,6 @@ public final class Judges {
             return LlmJudge.fromConfig(config, environment);
         }
         throw new ConfigException("Unknown scorer.judge '" + name + "'; available: " + RetrievalOnlyJudge.ID
-                + ", " + LlmJudge.ID);
+                + ", " + LlmJudge.ID + ", " + StudentJudge.ID);
     }
 }

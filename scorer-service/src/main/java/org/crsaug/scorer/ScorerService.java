@@ -20,7 +20,7 @@ public final class ScorerService extends StreamsService {
     }
 
     public static ScorerService create(Platform platform) {
-        return create(platform, Judges.create(platform.config()));
+        return create(platform, Judges.create(platform));
     }
 
     /** A scorer around a judge built by the caller; the service closes it on stop. */

@@ -15,9 +15,9 @@ import ai.djl.pytorch.jni.JniUtils;
  * that guarantee for speed. On a GPU, cuBLAS/cuDNN may still reorder sums, so GPU runs are reproducible
  * only approximately.
  */
-final class DjlRuntime {
+public final class DjlRuntime {
 
-    static final String ENGINE = "PyTorch";
+    public static final String ENGINE = "PyTorch";
     static final String NUM_THREADS = "ai.djl.pytorch.num_threads";
     static final String NUM_INTEROP_THREADS = "ai.djl.pytorch.num_interop_threads";
 
@@ -26,7 +26,7 @@ final class DjlRuntime {
     private DjlRuntime() {
     }
 
-    static synchronized Engine engine() {
+    public static synchronized Engine engine() {
         if (engine == null) {
             boolean chosenByUser = System.getProperty(NUM_THREADS) != null;
             if (!chosenByUser) {
@@ -45,7 +45,7 @@ final class DjlRuntime {
     }
 
     /** The first GPU when PyTorch sees one, the CPU otherwise. */
-    static Device device() {
+    public static Device device() {
         return engine().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
     }
 }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure a pipeline stage and print the numbers (no timed tests; medians of repeated runs).",
-        subcommands = {RetrieverBenchCommand.class, TrainerBenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RetrieverBenchCommand.class, ScorerBenchCommand.class, TrainerBenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Override

@@ -1,0 +1,132 @@
+package org.crsaug.scorer.student;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.crsaug.common.context.DialogueContext;
+import org.crsaug.common.context.DialogueContexts;
+import org.crsaug.common.embedding.Embeddings;
+import org.crsaug.common.platform.Platform;
+import org.crsaug.common.store.TopicFollower;
+import org.crsaug.common.topic.Topics;
+import org.crsaug.schema.ContextEmbedding;
+import org.crsaug.schema.Dialogue;
+import org.crsaug.schema.EmbeddingKind;
+import org.crsaug.schema.Item;
+
+/**
+ * What the student needs besides its weights: context and item vectors from the compacted
+ * embeddings topic, dialogues (for the items a context mentioned and for human feedback) and item
+ * metadata. The retriever writes a context's vector in the same transaction as its candidates, so a
+ * scorer reading committed candidates always finds the vector after one more catch-up.
+ */
+public final class FeatureSource implements AutoCloseable {
+
+    private final TopicFollower<Dialogue> dialogues;
+    private final TopicFollower<Item> items;
+    private final TopicFollower<ContextEmbedding> embeddings;
+    private final Map<String, Dialogue> dialogueById = new HashMap<>();
+    private final Map<String, Item> itemById = new HashMap<>();
+    private final Map<String, float[]> contextVectors = new HashMap<>();
+    private final Map<String, float[]> itemVectors = new HashMap<>();
+    private final Duration timeout;
+    private String latestEncoderId;
+
+    public FeatureSource(Platform platform, String clientId, Duration timeout) {
+        this.dialogues = new TopicFollower<>(platform, Topics.DIALOGUES, clientId + "-dialogues");
+        this.items = new TopicFollower<>(platform, Topics.ITEMS, clientId + "-items");
+        this.embeddings = new TopicFollower<>(platform, Topics.EMBEDDINGS, clientId + "-embeddings");
+        this.timeout = timeout;
+    }
+
+    public synchronized void catchUp() {
+        dialogues.catchUp(r -> put(dialogueById, r.key(), r.value()), timeout);
+        items.catchUp(r -> put(itemById, r.key(), r.value()), timeout);
+        embeddings.catchUp(r -> {
+            ContextEmbedding e = r.value();
+            if (e != null) {
+                // vectors are keyed by encoder too: one student serves one encoder, recorded in its artifact
+                (e.getKind() == EmbeddingKind.ITEM ? itemVectors : contextVectors)
+                        .put(e.getEncoderId() + "|" + e.getId(), Embeddings.toArray(e.getVector()));
+                if (e.getKind() == EmbeddingKind.CONTEXT) {
+                    latestEncoderId = e.getEncoderId();
+                }
+            }
+        }, timeout);
+    }
+
+    private static <V> void put(Map<String, V> map, String key, V value) {
+        if (key != null) {
+            if (value == null) {
+                map.remove(key);
+            } else {
+                map.put(key, value);
+            }
+        }
+    }
+
+    /** The encoder whose context vectors arrived last (the one the retriever runs now), or null. */
+    public synchronized String encoderId() {
+        return latestEncoderId;
+    }
+
+    public synchronized float[] contextVector(String encoderId, String contextId) {
+        return contextVectors.get(encoderId + "|" + contextId);
+    }
+
+    public synchronized float[] itemVector(String encoderId, String itemId) {
+        return itemVectors.get(encoderId + "|" + itemId);
+    }
+
+    public synchronized Optional<Item> item(String itemId) {
+        return Optional.ofNullable(itemById.get(itemId));
+    }
+
+    public synchronized List<Dialogue> dialogues() {
+        return new ArrayList<>(dialogueById.values());
+    }
+
+    public synchronized List<Item> items() {
+        return new ArrayList<>(itemById.values());
+    }
+
+    /** The context of a dialogue by id, as every service derives it; empty when the dialogue is unknown. */
+    public synchronized Optional<DialogueContext> context(String contextId) {
+        Dialogue d = dialogueById.get(DialogueContexts.dialogueIdOf(contextId));
+        if (d == null) {
+            return Optional.empty();
+        }
+        return DialogueContexts.derive(d).stream().filter(c -> c.contextId().equals(contextId)).findFirst();
+    }
+
+    /**
+     * Features of (context, item), or null when a vector is missing. {@code mentioned} are the ids of
+     * the items named before the context.
+     */
+    public synchronized float[] features(String encoderId, String contextId, String itemId,
+            java.util.Collection<String> mentioned) {
+        float[] c = contextVector(encoderId, contextId);
+        float[] i = itemVector(encoderId, itemId);
+        if (c == null || i == null) {
+            return null;
+        }
+        List<Item> known = new ArrayList<>();
+        for (String m : mentioned) {
+            Item it = itemById.get(m);
+            if (it != null) {
+                known.add(it);
+            }
+        }
+        return StudentFeatures.of(c, i, itemById.get(itemId), known);
+    }
+
+    @Override
+    public void close() {
+        dialogues.close();
+        items.close();
+        embeddings.close();
+    }
+}

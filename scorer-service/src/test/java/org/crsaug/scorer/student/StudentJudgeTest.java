@@ -1,0 +1,198 @@
+package org.crsaug.scorer.student;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.crsaug.common.artifact.ArtifactStore;
+import org.crsaug.common.embedding.Embeddings;
+import org.crsaug.common.platform.Platform;
+import org.crsaug.common.testing.TestKafka;
+import org.crsaug.common.topic.Topics;
+import org.crsaug.schema.Candidate;
+import org.crsaug.schema.Candidates;
+import org.crsaug.schema.Dialogue;
+import org.crsaug.schema.EmbeddingKind;
+import org.crsaug.schema.Item;
+import org.crsaug.schema.ItemFeedback;
+import org.crsaug.schema.Role;
+import org.crsaug.schema.ScoredPair;
+import org.crsaug.schema.Turn;
+import org.crsaug.scorer.JudgeInputs;
+import org.crsaug.scorer.JudgeUnavailableException;
+import org.crsaug.scorer.ScorerService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The student judge on a real embedded cluster with a real DJL model. The world is small and
+ * synthetic so the truth is known: a seeker likes a suggestion exactly when it shares the genre of
+ * the film the seeker mentioned, and context vectors point at that genre.
+ */
+class StudentJudgeTest {
+
+    private static final int DIM = 8;
+    private static final int GENRES = 4;
+    private static final int ITEMS = 40;
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static TestKafka kafka;
+
+    @BeforeAll
+    static void start() {
+        kafka = new TestKafka();
+    }
+
+    @AfterAll
+    static void stop() {
+        kafka.close();
+    }
+
+    private static int genre(int item) {
+        return item % GENRES;
+    }
+
+    private static float[] genreVector(int g, Random rng) {
+        float[] v = new float[DIM];
+        for (int k = 0; k < DIM; k++) {
+            v[k] = (float) rng.nextGaussian() * 0.15f;
+        }
+        v[g] += 1f;
+        return v;
+    }
+
+    private static void givenItems(Platform p) {
+        Random rng = new Random(1);
+        for (int i = 0; i < ITEMS; i++) {
+            String id = "s:" + i;
+            TestKafka.send(p, Topics.ITEMS, id, Item.newBuilder().setItemId(id).setDataset("s")
+                    .setTitle("Film " + i).setGenres(List.of("genre" + genre(i))).setHasMetadata(true).build());
+            TestKafka.send(p, Topics.EMBEDDINGS, Embeddings.key("e", EmbeddingKind.ITEM, id),
+                    Embeddings.record(EmbeddingKind.ITEM, id, "e", "h", genreVector(genre(i), rng)));
+        }
+    }
+
+    /** Dialogues {@code from..to-1}: the seeker names a film, the recommender suggests another. */
+    private static void givenDialogues(Platform p, int from, int to, String split, boolean withFeedback) {
+        Random rng = new Random(from * 7L + 3);
+        for (int n = from; n < to; n++) {
+            int mentioned = rng.nextInt(ITEMS);
+            int suggested = (mentioned + 1 + rng.nextInt(ITEMS - 1)) % ITEMS;
+            boolean liked = genre(suggested) == genre(mentioned);
+            String dialogueId = "s:" + n;
+            List<ItemFeedback> feedback = withFeedback
+                    ? List.of(ItemFeedback.newBuilder().setItemId("s:" + suggested).setRespondent("seeker")
+                            .setSuggested(true).setSeen(false).setLiked(liked).build())
+                    : List.of();
+            TestKafka.send(p, Topics.DIALOGUES, dialogueId, Dialogue.newBuilder().setDialogueId(dialogueId)
+                    .setDataset("s").setSplit(split).setFeedback(feedback).setTurns(List.of(
+                            Turn.newBuilder().setRole(Role.SEEKER).setText("I loved Film " + mentioned)
+                                    .setMentionedItemIds(List.of("s:" + mentioned)).build(),
+                            Turn.newBuilder().setRole(Role.RECOMMENDER).setText("Try Film " + suggested)
+                                    .setMentionedItemIds(List.of("s:" + suggested)).build()))
+                    .build());
+            String contextId = dialogueId + "#1";
+            TestKafka.send(p, Topics.EMBEDDINGS, Embeddings.key("e", EmbeddingKind.CONTEXT, contextId),
+                    Embeddings.record(EmbeddingKind.CONTEXT, contextId, "e", "h", genreVector(genre(mentioned), rng)));
+        }
+    }
+
+    // no sampled unrelated items here: in this tiny world a quarter of them share the seeker's genre and
+    // would blur the liked/not-liked rule the test checks
+    private static StudentJudge.Options options(int minExamples, long readyTimeoutMs) {
+        return new StudentJudge.Options(StudentJudge.TEACHER_HUMAN, 5,
+                new StudentModel.Settings(16, 60, 32, 0.01, 42), 0, minExamples, 0.5, 300, readyTimeoutMs);
+    }
+
+    private static Candidates candidatesFor(String contextId, List<Integer> items) {
+        List<Candidate> list = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            list.add(Candidate.newBuilder().setItemId("s:" + items.get(i)).setRank(i).setRetrievalScore(1f).build());
+        }
+        return Candidates.newBuilder().setContextId(contextId).setDialogueId(contextId.split("#")[0])
+                .setEncoderId("e").setContextText("Seeker: ...").setItems(list).build();
+    }
+
+    @Test
+    void learnsHumanFeedbackScoresEveryCandidateAndHotSwapsANewerVersion(@TempDir Path artifacts) throws Exception {
+        Platform platform = kafka.platform(Map.of("topic.prefix", "student-"));
+        // Given items, 120 training dialogues and 60 held-out test dialogues with questionnaire answers
+        givenItems(platform);
+        givenDialogues(platform, 0, 120, "train", true);
+        givenDialogues(platform, 1000, 1060, "test", true);
+
+        StudentJudge judge = new StudentJudge(platform, new ArtifactStore(artifacts), options(50, 60_000), null);
+        // When the scorer runs with the student and candidates arrive for a training context
+        ScorerService scorer = ScorerService.create(platform, judge);
+        scorer.start();
+        try {
+            Candidates c = candidatesFor("s:0#1", List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11));
+            TestKafka.send(platform, Topics.CANDIDATES, c.getContextId(), c);
+            List<ConsumerRecord<String, ScoredPair>> pairs = TestKafka.readAll(platform, Topics.SCORED_PAIRS, 12, WAIT);
+
+            // Then it scored every candidate with a named version
+            StudentArtifacts.Version first = judge.currentVersion();
+            assertThat(first).isNotNull();
+            assertThat(pairs).hasSize(12).allSatisfy(r -> {
+                assertThat(r.value().getJudgeId()).isEqualTo("student");
+                assertThat(r.value().getJudgeVersion()).isEqualTo(first.id());
+                assertThat(r.value().getScore()).isBetween(0f, 4f);
+            });
+            // ... the held-out numbers show it learnt the rule, not the average
+            double auc = Double.parseDouble(first.meta().getProperty("heldout.auc.liked"));
+            double mse = Double.parseDouble(first.meta().getProperty("heldout.mse"));
+            double constant = Double.parseDouble(first.meta().getProperty("heldout.mse.constant"));
+            assertThat(auc).isGreaterThan(0.8);
+            assertThat(mse).isLessThan(constant * 0.7);
+            assertThat(first.trainExamples()).isEqualTo(120);
+
+            // When more feedback arrives while it runs
+            givenDialogues(platform, 2000, 2200, "train", true);
+            long deadline = System.currentTimeMillis() + WAIT.toMillis();
+            while (judge.currentVersion().id().equals(first.id()) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
+            // Then a newer version, trained on more examples, took over without a restart
+            StudentArtifacts.Version second = judge.currentVersion();
+            assertThat(second.id()).isNotEqualTo(first.id());
+            assertThat(second.trainExamples()).isGreaterThan(first.trainExamples());
+            Candidates again = candidatesFor("s:1#1", List.of(0, 1, 2, 3));
+            TestKafka.send(platform, Topics.CANDIDATES, again.getContextId(), again);
+            List<ConsumerRecord<String, ScoredPair>> all = TestKafka.readAll(platform, Topics.SCORED_PAIRS, 16, WAIT);
+            assertThat(all.subList(12, 16)).allSatisfy(r ->
+                    assertThat(r.value().getJudgeVersion()).isEqualTo(second.id()));
+        } finally {
+            scorer.stop();
+        }
+
+        // And a judge started later loads the newest published version instead of waiting to train
+        try (StudentJudge restarted = new StudentJudge(platform, new ArtifactStore(artifacts), options(50, 60_000),
+                null)) {
+            assertThat(restarted.currentVersion()).isNotNull();
+        }
+    }
+
+    @Test
+    void withoutQuestionnairesOrJudgementsItStopsWithAnErrorNamingTheFix(@TempDir Path artifacts) {
+        Platform platform = kafka.platform(Map.of("topic.prefix", "nofeedback-"));
+        // Given dialogues like INSPIRED's: no questionnaire answers, and an empty judgement cache
+        givenItems(platform);
+        givenDialogues(platform, 0, 30, "train", false);
+
+        try (StudentJudge judge = new StudentJudge(platform, new ArtifactStore(artifacts), options(10, 30_000),
+                null)) {
+            // When it is asked to judge, Then it refuses with the way out rather than scoring blindly
+            assertThatThrownBy(() -> judge.judge(candidatesFor("s:0#1", List.of(1, 2)), JudgeInputs.none()))
+                    .isInstanceOf(JudgeUnavailableException.class)
+                    .hasMessageContaining("scorer.student.teacher=llm")
+                    .hasMessageContaining("retrieval-only");
+        }
+    }
+}
