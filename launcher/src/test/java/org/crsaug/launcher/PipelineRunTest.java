@@ -75,7 +75,7 @@ class PipelineRunTest {
         assertThat(evaluations).extracting(r -> r.value().getProtocol()).containsOnly("strict");
         assertThat(evaluations).extracting(r -> r.value().getCheckpointId())
                 .containsExactlyInAnyOrderElementsOf(checkpoints.stream().map(ConsumerRecord::key).toList());
-        assertThat(progress.toString(StandardCharsets.UTF_8)).contains("[1/5]", "[4/5]");
+        assertThat(progress.toString(StandardCharsets.UTF_8)).contains("[1/5]", "[4/5]", "contexts encoded", "/s)");
         assertThat(ResultTable.render(rows)).contains("baseline", "two-stage", "lift");
     }
 }
