@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code crs serve} against checkpoints a real (small) pipeline run published: the API answers with
  * the best checkpoint, rejects bad dialogues clearly, hot-reloads a better checkpoint, ignores worse
- * or broken ones, and the chat page works in a real headless browser.
+ * or broken ones, and the chat page works in a real headless browser. {@code crs status} is checked
+ * here too because it needs the same published pipeline.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServeTest {
@@ -138,6 +139,11 @@ class ServeTest {
         assertThat(badK.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(badK.body()).path("error").asText()).contains("k must be between 1 and");
 
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(server.url() + "metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body()).contains("crs_serve_recommendation_seconds{quantile=\"0.95\"}",
+                "crs_checkpoint_metric{checkpoint=\"" + trained.get(0).getCheckpointId());
+
         HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(server.url() + "api/recommend"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(get.statusCode()).isEqualTo(405);
@@ -192,6 +198,24 @@ class ServeTest {
         TestKafka.send(platform, Topics.CHECKPOINTS, worse.getCheckpointId(), worse);
         Thread.sleep(3000);
         assertThat(engine.servedCheckpoint().getCheckpointId()).isEqualTo(better.getCheckpointId());
+    }
+
+    @Test
+    @Order(5)
+    void statusSummarisesTopicsLagAndTheLastCheckpoint() {
+        PipelineStatus.Snapshot status = PipelineStatus.collect(platform);
+        assertThat(status.topics()).anySatisfy(t -> {
+            assertThat(t.topic()).isEqualTo(platform.config().topic(Topics.DIALOGUES));
+            assertThat(t.records()).isEqualTo(56);
+        });
+        assertThat(status.topics()).anySatisfy(t -> {
+            assertThat(t.topic()).isEqualTo(platform.config().topic(Topics.CHECKPOINTS));
+            assertThat(t.lagByGroup()).containsKey("crs-evaluator");
+        });
+        assertThat(status.checkpointCount()).isEqualTo(trained.size() + 3);
+        String screen = PipelineStatus.render(status);
+        assertThat(screen).contains("dialogues", "checkpoints", "last of " + (trained.size() + 3) + " checkpoints",
+                "validation_recall@50");
     }
 
     private static Checkpoint copy(Checkpoint cp, String suffix, double metric) {

@@ -106,6 +106,7 @@ public final class RecommendationEngine implements Service {
                 checkpoints.catchUp(r -> {
                     if (r.value() != null) {
                         published.add(r.value());
+                        org.crsaug.common.metrics.PipelineMeters.recordCheckpoint(r.value());
                     }
                 }, Duration.ofMinutes(2));
                 Checkpoint best = model == null ? null : model.checkpoint();

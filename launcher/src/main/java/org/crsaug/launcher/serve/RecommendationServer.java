@@ -33,6 +33,10 @@ public final class RecommendationServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY_BYTES = 1 << 20;
     private static final String REQUEST_DIALOGUE_ID = "serve:request";
+    /** Encoding plus scoring time of answered requests, with percentiles for dashboards. */
+    private static final io.micrometer.core.instrument.Timer LATENCY = io.micrometer.core.instrument.Timer
+            .builder("crs.serve.recommendation").publishPercentiles(0.5, 0.95, 0.99)
+            .register(org.crsaug.common.metrics.CrsMetrics.registry());
 
     private final RecommendationEngine engine;
     private final HttpServer server;
@@ -70,6 +74,14 @@ public final class RecommendationServer implements AutoCloseable {
         server.createContext("/", rs::page);
         server.createContext("/api/recommend", rs::recommend);
         server.createContext("/api/status", rs::status);
+        server.createContext("/metrics", ex -> {
+            byte[] text = org.crsaug.common.metrics.CrsMetrics.registry().scrape().getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            ex.sendResponseHeaders(200, text.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(text);
+            }
+        });
         server.createContext("/health/live", ex -> rs.send(ex, 200, Map.of("status", "UP")));
         server.createContext("/health/ready", ex -> rs.send(ex, engine.isReady() ? 200 : 503,
                 Map.of("status", engine.isReady() ? "UP" : "DOWN")));
@@ -138,7 +150,9 @@ public final class RecommendationServer implements AutoCloseable {
             }
             Dialogue dialogue = DialogueJson.parse(JSON.writeValueAsString(request), engine.settings().dataset(),
                     engine.titles());
+            long started = System.nanoTime();
             RecommendationEngine.Recommendation rec = engine.recommend(dialogue.getTurns(), k);
+            LATENCY.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             send(ex, 200, rec);
         } catch (IllegalArgumentException e) {
             send(ex, 400, Map.of("error", e.getMessage()));
