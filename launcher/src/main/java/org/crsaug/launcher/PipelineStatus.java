@@ -33,7 +33,10 @@ import org.crsaug.schema.Evaluation;
  */
 final class PipelineStatus {
 
-    /** One topic: records currently held (end minus start offsets) and lag per consumer group. */
+    /**
+     * One topic: the offset span currently held (end minus start offsets: the records, plus the commit
+     * markers of transactional writers) and lag per consumer group.
+     */
     record TopicRow(String topic, long records, Map<String, Long> lagByGroup) {
     }
 
@@ -130,7 +133,7 @@ final class PipelineStatus {
     static String render(Snapshot s) {
         StringBuilder sb = new StringBuilder();
         sb.append("Kafka: ").append(s.bootstrapServers()).append('\n');
-        sb.append(String.format(Locale.ROOT, "%-22s %10s  %s%n", "topic", "records", "lag by consumer group"));
+        sb.append(String.format(Locale.ROOT, "%-22s %10s  %s%n", "topic", "offsets", "lag by consumer group"));
         for (TopicRow r : s.topics()) {
             StringBuilder lag = new StringBuilder();
             r.lagByGroup().forEach((g, l) -> lag.append(lag.length() == 0 ? "" : ", ").append(g).append('=').append(l));

@@ -37,7 +37,9 @@ final class ProgressBar {
         for (Counter c : counters) {
             done += Math.min(c.done(), c.total());
             total += c.total();
-            counts.append(String.format(Locale.ROOT, "  %s %d/%d (%.1f/s)", c.label(), c.done(), c.total(),
+            // a rate over less than a second of work says nothing
+            counts.append(seconds < 1 ? String.format(Locale.ROOT, "  %s %d/%d", c.label(), c.done(), c.total())
+                    : String.format(Locale.ROOT, "  %s %d/%d (%.1f/s)", c.label(), c.done(), c.total(),
                     c.done() / seconds));
         }
         double share = total == 0 ? 0 : (double) done / total;

@@ -60,7 +60,7 @@ class RunReportTest {
         bar.finish("100 contexts");
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertThat(out.split("\n")).hasSize(6); // 0%, 25%, 50%, 75%, 100% and the summary
-        assertThat(out).contains("contexts 100/100", "/s)", "[########################] 100%", "done in");
+        assertThat(out).contains("contexts 100/100", "[########################] 100%", "done in");
         assertThat(out).doesNotContain("\r");
     }
 
