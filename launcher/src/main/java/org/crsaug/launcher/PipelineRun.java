@@ -34,10 +34,17 @@ public final class PipelineRun {
 
     private final Platform platform;
     private final PrintStream out;
+    private final boolean interactive;
 
     public PipelineRun(Platform platform, PrintStream out) {
+        this(platform, out, false);
+    }
+
+    /** @param interactive redraw progress lines in place (a terminal) instead of printing each step */
+    public PipelineRun(Platform platform, PrintStream out, boolean interactive) {
         this.platform = platform;
         this.out = out;
+        this.interactive = interactive;
     }
 
     List<Row> run(String dataset, List<TrainingMode> modes, Duration timeout) throws Exception {
@@ -59,19 +66,30 @@ public final class PipelineRun {
         List<Service> services = List.of(retriever, scorer, trainer, evaluator);
         try (PipelineState state = new PipelineState(platform, "crs-run-progress")) {
             services.forEach(Service::start);
-            out.println("[2/5] retrieving candidates and judging them");
             awaitRetrievalAndLabels(state, dataset, services, deadline, true);
 
-            out.printf("[3/5] training %s%n", modes);
-            List<Checkpoint> checkpoints = trainer.requestRound(dataset, modes)
-                    .get(remaining(deadline), TimeUnit.NANOSECONDS);
+            ProgressBar trainBar = new ProgressBar(out, "[3/5] train   ", interactive);
+            java.util.concurrent.CompletableFuture<List<Checkpoint>> round = trainer.requestRound(dataset, modes);
+            while (!round.isDone()) {
+                checkHealth(services);
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Timed out waiting for the training round " + modes);
+                }
+                trainBar.elapsed("training " + modes);
+                Thread.sleep(500);
+            }
+            List<Checkpoint> checkpoints = round.get(remaining(deadline), TimeUnit.NANOSECONDS);
+            trainBar.finish(checkpoints.size() + " checkpoints " + checkpoints.stream()
+                    .map(Checkpoint::getCheckpointId).toList());
 
-            out.println("[4/5] evaluating on the test split");
+            ProgressBar evalBar = new ProgressBar(out, "[4/5] evaluate", interactive);
             List<Row> rows = new ArrayList<>();
             for (Checkpoint cp : checkpoints) {
+                evalBar.update(new ProgressBar.Counter("checkpoints evaluated on test", rows.size(), checkpoints.size()));
                 Evaluation ev = awaitEvaluation(evaluations, cp.getCheckpointId(), services, deadline);
                 rows.add(new Row(cp.getMode(), cp.getCheckpointId(), ev.getMetrics()));
             }
+            evalBar.finish(rows.size() + " evaluations (test split, " + headline + " protocol)");
             return rows;
         } finally {
             stopAll(services);
@@ -81,11 +99,16 @@ public final class PipelineRun {
     /** Publishes the dataset (unchanged records are skipped). */
     public void ingest(String dataset) {
         Path datasetDir = DataDirectory.datasetDir(platform.config(), dataset);
-        out.printf("[1/5] ingesting %s from %s%n", dataset, datasetDir);
+        ProgressBar ingestBar = new ProgressBar(out, "[1/5] ingest  ", interactive);
+        ingestBar.elapsed("reading " + datasetDir);
+        long ingestStart = System.nanoTime();
         try (Ingestor ingestor = new Ingestor(platform)) {
             Ingestor.Report r = ingestor.ingestDataset(dataset, datasetDir);
-            out.printf("      %d items (%d new or changed), %d dialogues (%d new or changed), %d bad lines -> dead-letters%n",
-                    r.itemsRead(), r.itemsPublished(), r.dialoguesRead(), r.dialoguesPublished(), r.failures());
+            double seconds = Math.max(1e-3, (System.nanoTime() - ingestStart) / 1e9);
+            ingestBar.finish(String.format(java.util.Locale.ROOT,
+                    "%d items (%d new or changed), %d dialogues (%d new or changed), %.0f records/s, %d bad lines"
+                            + " -> dead-letters", r.itemsRead(), r.itemsPublished(), r.dialoguesRead(),
+                    r.dialoguesPublished(), (r.itemsRead() + r.dialoguesRead()) / seconds, r.failures()));
         }
     }
 
@@ -128,7 +151,7 @@ public final class PipelineRun {
 
     private void awaitRetrievalAndLabels(PipelineState state, String dataset, List<Service> services, long deadline,
             boolean needLabels) throws InterruptedException {
-        String last = "";
+        ProgressBar bar = new ProgressBar(out, "[2/5] retrieve+judge", interactive);
         while (true) {
             checkHealth(services);
             state.catchUp(Duration.ofMinutes(2));
@@ -151,18 +174,17 @@ public final class PipelineRun {
                     }
                 }
             }
-            String line = String.format("      contexts encoded %d/%d, train contexts labelled %d/%d", embedded,
-                    contexts, labelled, trainContexts);
-            if (!line.equals(last)) {
-                out.println(line);
-                last = line;
-            }
+            bar.update(new ProgressBar.Counter("contexts encoded", embedded, contexts),
+                    new ProgressBar.Counter("train contexts labelled", labelled, trainContexts));
             if (contexts > 0 && embedded == contexts && (!needLabels || labelled == trainContexts)) {
+                bar.finish(String.format(java.util.Locale.ROOT, "%d contexts encoded, %d train contexts labelled",
+                        embedded, labelled));
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Timed out waiting for retrieval and labels (" + line.strip()
-                        + "); see the log file and the dead-letters topic");
+                throw new IllegalStateException("Timed out waiting for retrieval and labels (" + embedded + "/"
+                        + contexts + " contexts encoded, " + labelled + "/" + trainContexts
+                        + " labelled); see the log file and the dead-letters topic");
             }
             Thread.sleep(1000);
         }

@@ -39,13 +39,16 @@ final class RunCommand implements Callable<Integer> {
         long started = System.nanoTime();
         try (Platform platform = Platform.start(config)) {
             platform.ensureTopics();
-            List<PipelineRun.Row> rows = new PipelineRun(platform, System.out)
+            List<PipelineRun.Row> rows = new PipelineRun(platform, System.out, System.console() != null)
                     .run(dataset, List.of(TrainingMode.BASELINE, TrainingMode.TWO_STAGE),
                             Duration.ofMinutes(timeoutMinutes));
             System.out.println("[5/5] results (" + dataset + ", test split, strict protocol: items mentioned earlier"
                     + " removed from gold and predictions)");
             System.out.print(ResultTable.render(rows));
-            System.out.printf(Locale.ROOT, "done in %.0f s; log: %s%n", (System.nanoTime() - started) / 1e9,
+            double seconds = (System.nanoTime() - started) / 1e9;
+            java.nio.file.Path report = RunReport.write(config.getPath("state.dir").resolve("reports").toAbsolutePath(),
+                    dataset, rows, seconds, config.asMap());
+            System.out.printf(Locale.ROOT, "done in %.0f s%nreport: %s%nlog:    %s%n", seconds, report,
                     Logging.logFile(config));
         }
         return 0;

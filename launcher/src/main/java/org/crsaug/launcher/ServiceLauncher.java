@@ -21,7 +21,11 @@ final class ServiceLauncher {
             case "retriever" -> RetrieverService::new;
             case "scorer" -> ScorerService::create;
             case "trainer" -> TrainerService::new;
-            case "evaluator" -> EvaluatorService::new;
+            case "evaluator" -> p -> {
+                EvaluatorService evaluator = new EvaluatorService(p);
+                evaluator.onEvaluation(org.crsaug.common.metrics.PipelineMeters::recordEvaluation);
+                return evaluator;
+            };
             default -> throw new IllegalArgumentException("Unknown service " + name);
         };
         return ServiceRunner.runUntilStopped(config, factory);

@@ -43,14 +43,21 @@ class CrsCommandTest {
 
     @Test
     void everyCommandHasHelpWithExamples() {
-        for (String cmd : new String[] {"run", "ingest", "service"}) {
+        for (String cmd : new String[] {"run", "ingest", "service", "serve", "status"}) {
             out.reset();
             assertThat(Crs.execute(cmd, "--help")).isZero();
             assertThat(stdout()).contains("Usage: crs " + cmd).contains("Examples:");
         }
         out.reset();
         assertThat(Crs.execute("--help")).isZero();
-        assertThat(stdout()).contains("run", "ingest", "service");
+        assertThat(stdout()).contains("run", "ingest", "service", "serve", "status");
+    }
+
+    @Test
+    void serveRejectsBadSettingsBeforeStartingAnything(@TempDir Path tmp) {
+        int rc = Crs.execute("serve", "--port", "70000", "--state-dir", tmp.resolve("state").toString());
+        assertThat(rc).isNotZero();
+        assertThat(stderr()).contains("serve.port must be between 0 and 65535");
     }
 
     @Test

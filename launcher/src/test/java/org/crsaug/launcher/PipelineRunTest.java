@@ -80,7 +80,7 @@ class PipelineRunTest {
         assertThat(evaluations).filteredOn(r -> r.value().getProtocol().equals("lenient")).hasSize(2);
         assertThat(evaluations).allSatisfy(r -> assertThat(r.value().getMetrics())
                 .containsKeys("tail_recall@10", "tail_recall@50", "coverage@50", "augmented_label_tail_share"));
-        assertThat(progress.toString(StandardCharsets.UTF_8)).contains("[1/5]", "[4/5]");
+        assertThat(progress.toString(StandardCharsets.UTF_8)).contains("[1/5]", "[4/5]", "contexts encoded", "/s)");
 
         // the lineage alone reproduces the two-stage model exactly
         String twoStage = rows.get(1).checkpointId();

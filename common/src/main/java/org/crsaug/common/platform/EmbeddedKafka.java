@@ -93,7 +93,12 @@ public final class EmbeddedKafka implements Service {
             if (mentionsBind(e)) {
                 throw new IllegalStateException(portInUse(port), e);
             }
-            throw new IllegalStateException("Embedded Kafka failed to start on " + dataDir + ": " + e.getMessage(), e);
+            String hint = String.valueOf(e.getMessage()).contains("Failed to acquire lock")
+                    ? " (another crs process, e.g. run or serve, is using this state directory: stop it, use another"
+                    + " --state-dir, or point both at a cluster with --bootstrap-servers)"
+                    : "";
+            throw new IllegalStateException("Embedded Kafka failed to start on " + dataDir + ": " + e.getMessage()
+                    + hint, e);
         }
         server = s;
         bootstrapServers = HOST + ":" + port;

@@ -60,13 +60,19 @@ public final class ServiceRunner {
             }, service.name() + "-shutdown"));
             service.start();
             LOG.info("{} started against {}", service.name(), platform.bootstrapServers());
-            while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
-                Throwable failure = service.failure();
-                if (failure != null) {
-                    LOG.error("{} failed", service.name(), failure);
-                    System.err.println(service.name() + " failed: " + failure.getMessage());
-                    service.stop();
-                    return 1;
+            try (org.crsaug.common.metrics.MetricsServer metrics = org.crsaug.common.metrics.MetricsServer
+                    .startIfConfigured(config, () -> service.failure() == null, service::isReady)) {
+                if (metrics != null) {
+                    LOG.info("{} exposes /metrics and /health on port {}", service.name(), metrics.port());
+                }
+                while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                    Throwable failure = service.failure();
+                    if (failure != null) {
+                        LOG.error("{} failed", service.name(), failure);
+                        System.err.println(service.name() + " failed: " + failure.getMessage());
+                        service.stop();
+                        return 1;
+                    }
                 }
             }
             return 0;

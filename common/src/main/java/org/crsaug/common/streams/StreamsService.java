@@ -27,6 +27,7 @@ public class StreamsService implements Service {
     private final Properties props;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private KafkaStreams streams;
+    private io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics streamsMetrics;
 
     public StreamsService(String name, Platform platform, String applicationId, Topology topology) {
         this.name = name;
@@ -56,11 +57,18 @@ public class StreamsService implements Service {
             failure.compareAndSet(null, e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+        // process rates per processor and the embedded consumers' lag, on the service's /metrics
+        streamsMetrics = new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(org.crsaug.common.metrics.CrsMetrics.registry());
         streams.start();
     }
 
     @Override
     public synchronized void stop() {
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+            streamsMetrics = null;
+        }
         if (streams != null) {
             streams.close(Duration.ofSeconds(30));
             streams = null;

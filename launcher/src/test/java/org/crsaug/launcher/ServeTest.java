@@ -1,0 +1,244 @@
+package org.crsaug.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.crsaug.common.model.TrainingMode;
+import org.crsaug.common.platform.Platform;
+import org.crsaug.common.testing.DataSlices;
+import org.crsaug.common.testing.TestKafka;
+import org.crsaug.common.topic.Topics;
+import org.crsaug.launcher.serve.RecommendationEngine;
+import org.crsaug.launcher.serve.RecommendationServer;
+import org.crsaug.launcher.serve.ServeSettings;
+import org.crsaug.schema.Checkpoint;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code crs serve} against checkpoints a real (small) pipeline run published: the API answers with
+ * the best checkpoint, rejects bad dialogues clearly, hot-reloads a better checkpoint, ignores worse
+ * or broken ones, and the chat page works in a real headless browser. {@code crs status} is checked
+ * here too because it needs the same published pipeline.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServeTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String METRIC = "validation_recall@50";
+
+    @TempDir
+    static Path tmp;
+    private static TestKafka kafka;
+    private static Platform platform;
+    private static List<Checkpoint> trained;
+    private static RecommendationEngine engine;
+    private static RecommendationServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void trainAndServe() throws Exception {
+        kafka = new TestKafka();
+        Path data = DataSlices.inspiredSlice(tmp.resolve("data"), Map.of("train", 40, "valid", 8, "test", 8));
+        platform = kafka.platform(Map.of(
+                "data.dir", data.toString(),
+                "state.dir", tmp.resolve("state").toString(),
+                "trainer.round.min.new.labels", "0",
+                "trainer.pretrain.epochs", "2",
+                "trainer.finetune.epochs", "3",
+                "retriever.top.k", "20",
+                "serve.port", "0"));
+        new PipelineRun(platform, new PrintStream(new ByteArrayOutputStream()))
+                .run("inspired", List.of(TrainingMode.BASELINE, TrainingMode.TWO_STAGE), Duration.ofMinutes(8));
+        trained = TestKafka.readAll(platform, Topics.CHECKPOINTS, 2, Duration.ofSeconds(30)).stream()
+                .map(ConsumerRecord::value).toList();
+        engine = new RecommendationEngine(platform, ServeSettings.fromConfig(platform.config()));
+        engine.start();
+        server = RecommendationServer.start(engine);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (engine != null) {
+            engine.stop();
+        }
+        kafka.close();
+    }
+
+    @Test
+    @Order(1)
+    void servesTheCheckpointWithTheBestValidationMetricAndNeverRepeatsMentionedItems() throws Exception {
+        Checkpoint best = trained.stream().max(Comparator.comparingDouble(c -> c.getMetrics().get(METRIC)))
+                .orElseThrow();
+        await(() -> engine.servedCheckpoint() != null);
+        assertThat(engine.servedCheckpoint().getCheckpointId()).isEqualTo(best.getCheckpointId());
+
+        HttpResponse<String> first = post("{\"turns\": [{\"role\": \"SEEKER\", \"text\": \"I want a scary movie"
+                + " with ghosts\", \"items\": []}], \"k\": 5}");
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(first.body());
+        assertThat(body.path("checkpointId").asText()).isEqualTo(best.getCheckpointId());
+        assertThat(body.path("items")).hasSize(5);
+        List<Double> scores = new ArrayList<>();
+        body.path("items").forEach(i -> {
+            assertThat(i.path("itemId").asText()).startsWith("inspired:");
+            assertThat(i.path("title").asText()).isNotBlank();
+            scores.add(i.path("score").asDouble());
+        });
+        assertThat(scores).isSortedAccordingTo(Comparator.reverseOrder());
+        assertThat(body.path("reply").asText()).contains(body.path("items").get(0).path("title").asText());
+
+        // the top item, once mentioned in the dialogue, must not come back
+        String top = body.path("items").get(0).path("itemId").asText();
+        HttpResponse<String> second = post("{\"turns\": [{\"role\": \"SEEKER\", \"text\": \"I want a scary movie"
+                + " with ghosts\", \"items\": []}, {\"role\": \"RECOMMENDER\", \"text\": \"How about this one?\","
+                + " \"items\": [\"" + top + "\"]}, {\"role\": \"SEEKER\", \"text\": \"Seen it, something else\"}]}");
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        JsonNode again = JSON.readTree(second.body());
+        assertThat(again.path("items")).hasSize(10);
+        again.path("items").forEach(i -> assertThat(i.path("itemId").asText()).isNotEqualTo(top));
+    }
+
+    @Test
+    @Order(2)
+    void badRequestsGetAClearError() throws Exception {
+        HttpResponse<String> notJson = post("{turns:");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(notJson.body()).path("error").asText()).contains("not JSON");
+
+        HttpResponse<String> unknownItem = post("{\"turns\": [{\"role\": \"SEEKER\", \"text\": \"like this\","
+                + " \"items\": [\"No Such Film Ever (1899)\"]}]}");
+        assertThat(unknownItem.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(unknownItem.body()).path("error").asText()).contains("No Such Film Ever");
+
+        HttpResponse<String> badK = post("{\"turns\": [{\"role\": \"SEEKER\", \"text\": \"hi\"}], \"k\": 0}");
+        assertThat(badK.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(badK.body()).path("error").asText()).contains("k must be between 1 and");
+
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(server.url() + "metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body()).contains("crs_serve_recommendation_seconds{quantile=\"0.95\"}",
+                "crs_checkpoint_metric{checkpoint=\"" + trained.get(0).getCheckpointId());
+
+        HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(server.url() + "api/recommend"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    @Order(3)
+    void theChatPageShowsRecommendationsInARealBrowser() throws Exception {
+        String reason = HeadlessChromium.unavailableReason().orElse(null);
+        assumeTrue(reason == null, () -> "skipped: " + reason);
+        try (HeadlessChromium browser = HeadlessChromium.start(tmp.resolve("chromium"))) {
+            browser.open(server.url());
+            browser.type("#message", "Something funny for a family evening");
+            browser.click("#send");
+            await(() -> {
+                try {
+                    return browser.findAll("#recommendations li").size() == ServeSettings.fromConfig(platform.config())
+                            .defaultK();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(browser.text(browser.findAll("#checkpoint").get(0)))
+                    .isEqualTo(engine.servedCheckpoint().getCheckpointId());
+            List<String> turns = browser.findAll(".turn.RECOMMENDER");
+            assertThat(browser.text(turns.get(turns.size() - 1))).startsWith("From what you have told me");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aBetterCheckpointIsLoadedWithoutRestartAndWorseOrBrokenOnesAreNot() throws Exception {
+        Checkpoint served = engine.servedCheckpoint();
+        double best = served.getMetrics().get(METRIC);
+
+        // a broken artifact that claims to be better: refused, the served model stays
+        Checkpoint broken = copy(served, "broken", best + 0.5);
+        broken.setSha256("0".repeat(64));
+        TestKafka.send(platform, Topics.CHECKPOINTS, broken.getCheckpointId(), broken);
+        await(() -> engine.lastRejection() != null);
+        assertThat(engine.lastRejection()).contains("broken");
+        assertThat(engine.servedCheckpoint().getCheckpointId()).isEqualTo(served.getCheckpointId());
+
+        Checkpoint better = copy(served, "better", best + 0.1);
+        TestKafka.send(platform, Topics.CHECKPOINTS, better.getCheckpointId(), better);
+        await(() -> engine.servedCheckpoint().getCheckpointId().equals(better.getCheckpointId()));
+        JsonNode answer = JSON.readTree(post("{\"turns\": [{\"role\": \"SEEKER\", \"text\": \"a romantic comedy\"}]}")
+                .body());
+        assertThat(answer.path("checkpointId").asText()).isEqualTo(better.getCheckpointId());
+
+        Checkpoint worse = copy(served, "worse", best - 0.1);
+        TestKafka.send(platform, Topics.CHECKPOINTS, worse.getCheckpointId(), worse);
+        Thread.sleep(3000);
+        assertThat(engine.servedCheckpoint().getCheckpointId()).isEqualTo(better.getCheckpointId());
+    }
+
+    @Test
+    @Order(5)
+    void statusSummarisesTopicsLagAndTheLastCheckpoint() {
+        PipelineStatus.Snapshot status = PipelineStatus.collect(platform);
+        assertThat(status.topics()).anySatisfy(t -> {
+            assertThat(t.topic()).isEqualTo(platform.config().topic(Topics.DIALOGUES));
+            assertThat(t.records()).isEqualTo(56);
+        });
+        assertThat(status.topics()).anySatisfy(t -> {
+            assertThat(t.topic()).isEqualTo(platform.config().topic(Topics.CHECKPOINTS));
+            assertThat(t.lagByGroup()).containsKey("crs-evaluator");
+        });
+        assertThat(status.checkpointCount()).isEqualTo(trained.size() + 3);
+        String screen = PipelineStatus.render(status);
+        assertThat(screen).contains("dialogues", "checkpoints", "last of " + (trained.size() + 3) + " checkpoints",
+                "validation_recall@50");
+    }
+
+    private static Checkpoint copy(Checkpoint cp, String suffix, double metric) {
+        Checkpoint c = Checkpoint.newBuilder(cp).build();
+        c.setCheckpointId(cp.getCheckpointId() + "-" + suffix);
+        Map<String, Double> metrics = new java.util.TreeMap<>(cp.getMetrics());
+        metrics.put(METRIC, metric);
+        c.setMetrics(metrics);
+        c.setCreatedAtMs(System.currentTimeMillis());
+        return c;
+    }
+
+    private HttpResponse<String> post(String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(server.url() + "api/recommend"))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void await(Supplier<Boolean> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.get()) {
+            assertThat(System.nanoTime()).as("condition not met within 60 s").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+}
