@@ -39,9 +39,15 @@ public final class LoadedCheckpoint implements AutoCloseable {
     public static LoadedCheckpoint open(Checkpoint checkpoint) {
         Path dir = ArtifactStore.open(checkpoint.getArtifactUri(), checkpoint.getSha256());
         try {
-            return new LoadedCheckpoint(checkpoint, Catalogue.readFrom(dir),
-                    Files.readString(dir.resolve("encoder.txt")).strip(),
-                    TrainedRecommender.load(dir.resolve("model.bin")));
+            Catalogue catalogue = Catalogue.readFrom(dir);
+            TrainedRecommender model = TrainedRecommender.load(dir.resolve("model.bin"));
+            if (model.numItems() != catalogue.size()) {
+                model.close();
+                throw new IOException("Artifact of " + checkpoint.getCheckpointId() + " scores " + model.numItems()
+                        + " items but lists " + catalogue.size());
+            }
+            return new LoadedCheckpoint(checkpoint, catalogue, Files.readString(dir.resolve("encoder.txt")).strip(),
+                    model);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load checkpoint " + checkpoint.getCheckpointId() + " from " + dir, e);
         }
@@ -57,6 +63,11 @@ public final class LoadedCheckpoint implements AutoCloseable {
 
     public Checkpoint checkpoint() {
         return checkpoint;
+    }
+
+    /** Length of the context vectors the model takes. */
+    public int contextDim() {
+        return model.contextDim();
     }
 
     public Catalogue catalogue() {

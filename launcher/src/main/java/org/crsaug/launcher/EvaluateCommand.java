@@ -18,6 +18,7 @@ import org.crsaug.common.platform.Platform;
 import org.crsaug.common.store.CheckpointDirectory;
 import org.crsaug.common.training.ExampleSets;
 import org.crsaug.evaluator.LoadedCheckpoint;
+import org.crsaug.retriever.RetrievalText;
 import org.crsaug.schema.Dialogue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,7 +73,9 @@ final class EvaluateCommand implements Callable<Integer> {
                 }
             }
             int maxChars = config.getInt("retriever.context.max.chars");
-            List<String> texts = contexts.stream().map(c -> DialogueContexts.render(c.history(), maxChars)).toList();
+            boolean enrich = config.getBoolean("retriever.context.enrich");
+            List<String> texts = contexts.stream()
+                    .map(c -> RetrievalText.forEncoder(c, maxChars, enrich, inputs.items)).toList();
             float[][] vectors = texts.isEmpty() ? new float[0][] : inputs.encoder.encode(texts);
             Map<String, float[]> byId = new HashMap<>();
             for (int i = 0; i < contexts.size(); i++) {

@@ -3,20 +3,19 @@ package org.crsaug.launcher;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.crsaug.common.config.CrsConfig;
+import org.crsaug.common.context.DialogueContext;
 import org.crsaug.common.context.DialogueContexts;
+import org.crsaug.retriever.RetrievalText;
 import org.crsaug.common.dataset.DialogueJson;
 import org.crsaug.common.platform.Platform;
 import org.crsaug.common.store.CheckpointDirectory;
 import org.crsaug.evaluator.LoadedCheckpoint;
 import org.crsaug.schema.Dialogue;
-import org.crsaug.schema.Turn;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,15 +54,14 @@ final class RecommendCommand implements Callable<Integer> {
                 LoadedCheckpoint model = LoadedCheckpoint.open(CheckpointDirectory.resolve(platform, checkpointId, dataset));
                 CheckpointInputs inputs = new CheckpointInputs(platform, model)) {
             Dialogue d = DialogueJson.parse(json, model.checkpoint().getDataset(), inputs.titles::lookup);
-            Set<String> mentioned = new LinkedHashSet<>();
-            for (Turn t : d.getTurns()) {
-                mentioned.addAll(t.getMentionedItemIds());
-            }
-            String text = DialogueContexts.render(d.getTurns(), config.getInt("retriever.context.max.chars"));
+            // the same text the retriever encodes for training contexts
+            DialogueContext now = DialogueContexts.current(d.getDialogueId(), d.getDataset(), d.getTurns());
+            String text = RetrievalText.forEncoder(now, config.getInt("retriever.context.max.chars"),
+                    config.getBoolean("retriever.context.enrich"), inputs.items);
             float[] vector = inputs.encoder.encode(List.of(text))[0];
             System.out.println("checkpoint " + model.checkpoint().getCheckpointId());
             int rank = 1;
-            for (LoadedCheckpoint.Recommendation r : model.recommend(vector, List.copyOf(mentioned), top)) {
+            for (LoadedCheckpoint.Recommendation r : model.recommend(vector, now.mentionedInOrder(), top)) {
                 System.out.printf(Locale.ROOT, "%2d. %-50s %8.3f  %s%n", rank++, inputs.title(r.itemId()), r.score(),
                         r.itemId());
             }

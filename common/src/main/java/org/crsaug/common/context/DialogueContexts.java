@@ -54,6 +54,17 @@ public final class DialogueContexts {
         return contexts;
     }
 
+    /**
+     * The dialogue so far as a context: what a recommender is asked after the last turn (serving,
+     * one-off recommendations). It has no gold items.
+     */
+    public static DialogueContext current(String dialogueId, String dataset, List<Turn> turns) {
+        Set<String> mentioned = new LinkedHashSet<>();
+        turns.forEach(t -> mentioned.addAll(t.getMentionedItemIds()));
+        return new DialogueContext(contextId(dialogueId, turns.size()), dialogueId, dataset, "live", turns.size(),
+                List.copyOf(turns), List.of(), Collections.unmodifiableSet(mentioned));
+    }
+
     public static String contextId(String dialogueId, int turnIndex) {
         return dialogueId + SEPARATOR + turnIndex;
     }

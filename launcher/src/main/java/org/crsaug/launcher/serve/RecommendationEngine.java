@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
+import org.crsaug.common.context.DialogueContext;
 import org.crsaug.common.context.DialogueContexts;
 import org.crsaug.common.dataset.TitleIndex;
 import org.crsaug.common.encoder.TextEncoder;
@@ -19,6 +20,8 @@ import org.crsaug.common.platform.Platform;
 import org.crsaug.common.service.Service;
 import org.crsaug.common.store.TopicFollower;
 import org.crsaug.common.topic.Topics;
+import org.crsaug.evaluator.LoadedCheckpoint;
+import org.crsaug.retriever.RetrievalText;
 import org.crsaug.schema.Checkpoint;
 import org.crsaug.schema.Item;
 import org.crsaug.schema.Turn;
@@ -45,12 +48,13 @@ public final class RecommendationEngine implements Service {
 
     private final Platform platform;
     private final ServeSettings settings;
+    private final boolean enrichContexts;
     private final AtomicBoolean running = new AtomicBoolean();
     private final ReentrantReadWriteLock swapLock = new ReentrantReadWriteLock();
     private final Map<String, Item> items = new ConcurrentHashMap<>();
     private final List<Consumer<Checkpoint>> reloadListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile TitleIndex titles = TitleIndex.of(List.of());
-    private volatile ServedModel model;
+    private volatile LoadedCheckpoint model;
     private volatile String lastRejection;
     private volatile boolean caughtUp;
     private volatile Throwable failure;
@@ -60,6 +64,7 @@ public final class RecommendationEngine implements Service {
     public RecommendationEngine(Platform platform, ServeSettings settings) {
         this.platform = platform;
         this.settings = settings;
+        this.enrichContexts = platform.config().getBoolean("retriever.context.enrich");
     }
 
     @Override
@@ -131,9 +136,9 @@ public final class RecommendationEngine implements Service {
     }
 
     private void load(Checkpoint cp) {
-        ServedModel opened;
+        LoadedCheckpoint opened;
         try {
-            opened = ServedModel.open(cp);
+            opened = LoadedCheckpoint.open(cp);
         } catch (Exception e) {
             reject(cp, "cannot open its artifact: " + e.getMessage());
             return;
@@ -144,7 +149,7 @@ public final class RecommendationEngine implements Service {
                     + " with " + encoder.id() + " (set retriever.encoder to match)");
             return;
         }
-        ServedModel old;
+        LoadedCheckpoint old;
         swapLock.writeLock().lock();
         try {
             old = model;
@@ -173,7 +178,7 @@ public final class RecommendationEngine implements Service {
 
     /** The checkpoint answering requests now, or null before the first one is loaded. */
     public Checkpoint servedCheckpoint() {
-        ServedModel m = model;
+        LoadedCheckpoint m = model;
         return m == null ? null : m.checkpoint();
     }
 
@@ -191,17 +196,18 @@ public final class RecommendationEngine implements Service {
         if (k < 1 || k > ServeSettings.MAX_K) {
             throw new IllegalArgumentException("k must be between 1 and " + ServeSettings.MAX_K + ", got " + k);
         }
-        Set<String> mentioned = new LinkedHashSet<>();
-        turns.forEach(t -> mentioned.addAll(t.getMentionedItemIds()));
-        float[] context = encoder.encode(List.of(DialogueContexts.render(turns, settings.contextMaxChars())))[0];
+        // the same text the retriever encoded for the training contexts, or the model sees a stranger
+        DialogueContext now = DialogueContexts.current("serve", settings.dataset(), turns);
+        float[] context = encoder.encode(List.of(RetrievalText.forEncoder(now, settings.contextMaxChars(),
+                enrichContexts, items)))[0];
         swapLock.readLock().lock();
         try {
-            ServedModel m = model;
+            LoadedCheckpoint m = model;
             if (m == null) {
                 throw new IllegalStateException(noModelMessage());
             }
             List<RecommendedItem> out = new ArrayList<>();
-            for (ServedModel.Scored s : m.topK(context, k, mentioned)) {
+            for (LoadedCheckpoint.Recommendation s : m.recommend(context, now.mentionedInOrder(), k)) {
                 Item item = items.get(s.itemId());
                 out.add(new RecommendedItem(s.itemId(), item == null ? s.itemId() : item.getTitle(),
                         item == null ? null : item.getYear(), s.score()));
