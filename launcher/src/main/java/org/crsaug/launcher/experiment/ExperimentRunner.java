@@ -172,7 +172,7 @@ public final class ExperimentRunner {
             for (int s = 0; s < plan.seeds(); s++) {
                 long seed = config.getLong("trainer.seed") + s;
                 TrainingRound.Snapshot snapshot = round.snapshot(state, plan.dataset(), seed);
-                quality.putIfAbsent(variant.name(), LabelQuality.of(state, plan.dataset(), snapshot.catalogue().size()));
+                quality.putIfAbsent(variant.name(), LabelQuality.of(state, plan.dataset(), snapshot.catalogue()));
                 Set<String> tail = CheckpointEvaluator.tailItems(state, plan.dataset(), snapshot.catalogue(), tailMax);
                 int[] tailPositions = tail.stream().mapToInt(id -> snapshot.catalogue().position(id).getAsInt())
                         .sorted().toArray();

@@ -17,12 +17,13 @@ import org.crsaug.schema.Label;
  *
  * @param goldHitRate   share of labelled training contexts whose real gold item is among the labels
  * @param top20Share    share of all labels that go to the 20 most-labelled items
- * @param coverage      distinct labelled items over catalogue size
+ * @param coverage      distinct labelled catalogue items over catalogue size (labels outside the
+ *                      catalogue cannot be trained on and do not count)
  */
 public record LabelQuality(int labelledContexts, double labelsPerContext, double goldHitRate, double top20Share,
         double coverage) {
 
-    public static LabelQuality of(PipelineState state, String dataset, int catalogueSize) {
+    public static LabelQuality of(PipelineState state, String dataset, org.crsaug.common.training.Catalogue catalogue) {
         List<DialogueContext> train = state.contexts(dataset, "train");
         int labelled = 0;
         int hits = 0;
@@ -47,6 +48,7 @@ public record LabelQuality(int labelledContexts, double labelsPerContext, double
         long top20 = perItem.values().stream().sorted((a, b) -> b - a).limit(20).mapToLong(Integer::longValue).sum();
         return new LabelQuality(labelled, labelled == 0 ? 0 : (double) labels / labelled,
                 labelled == 0 ? 0 : (double) hits / labelled, labels == 0 ? 0 : (double) top20 / labels,
-                catalogueSize == 0 ? 0 : (double) perItem.size() / catalogueSize);
+                catalogue.size() == 0 ? 0 : (double) perItem.keySet().stream()
+                        .filter(id -> catalogue.position(id).isPresent()).count() / catalogue.size());
     }
 }
