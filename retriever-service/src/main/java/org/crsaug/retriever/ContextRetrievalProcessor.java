@@ -1,12 +1,11 @@
 package org.crsaug.retriever;
 
-import java.nio.charset.StandardCharsets;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.crsaug.common.deadletter.DeadLetters;
+import org.crsaug.common.topic.Topics;
 import org.crsaug.common.embedding.Embeddings;
 import org.crsaug.schema.Candidates;
 import org.crsaug.schema.ContextEmbedding;
@@ -45,12 +44,8 @@ final class ContextRetrievalProcessor implements Processor<String, Dialogue, Str
         try {
             result = retriever.retrieve(dialogue);
         } catch (RuntimeException e) {
-            RecordMetadata meta = context.recordMetadata().orElse(null);
-            context.forward(record.withKey(record.key()).withValue(DeadLetters.fromRecord(
-                    meta == null ? "dialogues" : meta.topic(), meta == null ? -1 : meta.partition(),
-                    meta == null ? -1 : meta.offset(), STAGE, e,
-                    record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
-                    dialogue.toString().getBytes(StandardCharsets.UTF_8))), TO_DEAD_LETTERS);
+            context.forward(record.withValue(DeadLetters.fromProcessing(context.recordMetadata(),
+                    Topics.DIALOGUES.baseName(), STAGE, e, record.key(), dialogue)), TO_DEAD_LETTERS);
             return;
         }
         for (ContextEmbedding e : result.newEmbeddings()) {

@@ -4,10 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.crsaug.common.encoder.TextEncoders;
 import org.crsaug.common.platform.Platform;
-import org.crsaug.common.service.Service;
+import org.crsaug.common.service.WorkerService;
 import org.crsaug.common.store.TopicFollower;
 import org.crsaug.common.streams.StreamsService;
 import org.crsaug.common.topic.Topics;
@@ -23,83 +22,59 @@ import org.slf4j.LoggerFactory;
  * index holds every item published so far and the statistics every dialogue, so early contexts are
  * not retrieved against half a catalogue. Afterwards both keep following their topics.
  */
-public final class RetrieverService implements Service {
+public final class RetrieverService extends WorkerService {
 
     public static final String APPLICATION_ID = "crs-retriever";
     private static final Logger LOG = LoggerFactory.getLogger(RetrieverService.class);
 
     private final Platform platform;
     private final RetrieverSettings settings;
-    private final AtomicBoolean running = new AtomicBoolean();
     private volatile RetrieverParts parts;
     private CountingEncoder encoder;
     private ItemIndexer indexer;
     private TopicFollower<Dialogue> dialogues;
     private StreamsService streams;
-    private Thread worker;
-    private volatile Throwable failure;
 
     public RetrieverService(Platform platform) {
+        super("retriever");
         this.platform = platform;
         this.settings = RetrieverSettings.fromConfig(platform.config());
     }
 
     @Override
-    public String name() {
-        return "retriever";
+    protected long stopTimeoutMs() {
+        return 10_000;
     }
 
     @Override
-    public synchronized void start() {
-        if (!running.compareAndSet(false, true)) {
-            return;
-        }
-        worker = new Thread(this::run, "retriever-indexer");
-        worker.setDaemon(true);
-        worker.start();
-    }
-
-    private void run() {
-        try {
-            Path modelCache = platform.config().getPath("state.dir").resolve("models");
-            encoder = new CountingEncoder(TextEncoders.create(platform.config(), modelCache));
-            EmbeddingCache cache = EmbeddingCache.load(platform, encoder.id(), APPLICATION_ID + "-embedding-cache",
-                    Duration.ofMinutes(2));
-            LOG.info("Reusing {} item and {} context embeddings of encoder {}", cache.count(EmbeddingKind.ITEM),
-                    cache.count(EmbeddingKind.CONTEXT), encoder.id());
-            Map<String, Item> catalogue = new ConcurrentHashMap<>();
-            RetrieverParts p = RetrieverParts.of(encoder, cache, catalogue, settings);
-            indexer = new ItemIndexer(platform, p, APPLICATION_ID);
-            indexer.catchUp(Duration.ofMinutes(10));
-            dialogues = new TopicFollower<>(platform, Topics.DIALOGUES, APPLICATION_ID + "-co-mentions");
-            dialogues.catchUp(r -> p.coMentions().put(r.key(), r.value()), Duration.ofMinutes(2));
-            parts = p;
-            LOG.info("Item index ready with {} items, co-mentions from {} dialogues; starting {} retrieval",
-                    p.index().size(), p.coMentions().dialogueCount(), settings.source());
-            streams = new StreamsService("retriever", platform, APPLICATION_ID, RetrieverTopology.build(platform, p));
-            streams.start();
-            while (running.get()) {
-                indexer.poll(Duration.ofMillis(250));
-                dialogues.pollOnce(r -> p.coMentions().put(r.key(), r.value()), Duration.ofMillis(250));
-            }
-        } catch (RuntimeException e) {
-            if (running.get()) {
-                failure = e;
-                LOG.error("Retriever failed", e);
-            }
+    protected void work() {
+        Path modelCache = platform.config().getPath("state.dir").resolve("models");
+        encoder = new CountingEncoder(TextEncoders.create(platform.config(), modelCache));
+        EmbeddingCache cache = EmbeddingCache.load(platform, encoder.id(), APPLICATION_ID + "-embedding-cache",
+                Duration.ofMinutes(2));
+        LOG.info("Reusing {} item and {} context embeddings of encoder {}", cache.count(EmbeddingKind.ITEM),
+                cache.count(EmbeddingKind.CONTEXT), encoder.id());
+        Map<String, Item> catalogue = new ConcurrentHashMap<>();
+        RetrieverParts p = RetrieverParts.of(encoder, cache, catalogue, settings);
+        indexer = new ItemIndexer(platform, p, APPLICATION_ID);
+        indexer.catchUp(Duration.ofMinutes(10));
+        dialogues = new TopicFollower<>(platform, Topics.DIALOGUES, APPLICATION_ID + "-co-mentions");
+        dialogues.catchUp(r -> p.coMentions().put(r.key(), r.value()), Duration.ofMinutes(2));
+        parts = p;
+        LOG.info("Item index ready with {} items, co-mentions from {} dialogues; starting {} retrieval",
+                p.index().size(), p.coMentions().dialogueCount(), settings.source());
+        streams = new StreamsService("retriever", platform, APPLICATION_ID, RetrieverTopology.build(platform, p));
+        streams.start();
+        markReady();
+        while (running()) {
+            indexer.poll(Duration.ofMillis(250));
+            dialogues.pollOnce(r -> p.coMentions().put(r.key(), r.value()), Duration.ofMillis(250));
         }
     }
 
     @Override
     public synchronized void stop() {
-        if (!running.compareAndSet(true, false)) {
-            return;
-        }
-        try {
-            worker.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        super.stop();
         if (streams != null) {
             streams.stop();
         }
@@ -121,7 +96,8 @@ public final class RetrieverService implements Service {
 
     @Override
     public Throwable failure() {
-        return failure != null ? failure : streams == null ? null : streams.failure();
+        Throwable own = super.failure();
+        return own != null ? own : streams == null ? null : streams.failure();
     }
 
     public int indexedItems() {

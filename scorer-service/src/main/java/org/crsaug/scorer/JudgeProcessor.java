@@ -1,6 +1,5 @@
 package org.crsaug.scorer;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -10,9 +9,9 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.crsaug.common.deadletter.DeadLetters;
+import org.crsaug.common.topic.Topics;
 import org.crsaug.schema.AugmentedLabels;
 import org.crsaug.schema.Candidate;
 import org.crsaug.schema.Candidates;
@@ -76,11 +75,8 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
             // not this record's fault: stop without committing so a restart retries it
             throw e;
         } catch (RuntimeException e) {
-            RecordMetadata meta = context.recordMetadata().orElse(null);
-            context.forward(record.withValue(DeadLetters.fromRecord(meta == null ? "candidates" : meta.topic(),
-                    meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(), STAGE, e,
-                    record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
-                    candidates.toString().getBytes(StandardCharsets.UTF_8))), TO_DEAD_LETTERS);
+            context.forward(record.withValue(DeadLetters.fromProcessing(context.recordMetadata(),
+                    Topics.CANDIDATES.baseName(), STAGE, e, record.key(), candidates)), TO_DEAD_LETTERS);
             return;
         }
         for (Judgement j : verdict.newJudgements()) {

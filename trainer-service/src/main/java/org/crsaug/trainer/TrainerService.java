@@ -8,14 +8,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.crsaug.common.artifact.ArtifactStore;
 import org.crsaug.common.config.CrsConfig;
 import org.crsaug.common.model.TrainingMode;
 import org.crsaug.common.platform.Platform;
-import org.crsaug.common.service.Service;
+import org.crsaug.common.service.WorkerService;
 import org.crsaug.common.store.PipelineState;
 import org.crsaug.common.store.TopicFollower;
 import org.crsaug.common.topic.Topics;
@@ -35,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * staging directory, which is deleted when the trainer starts again; round numbers come from the
  * checkpoints topic, so the interrupted round is simply trained again under the same number.
  */
-public final class TrainerService implements Service {
+public final class TrainerService extends WorkerService {
 
     public static final String CLIENT_ID = "crs-trainer";
     private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
@@ -46,22 +45,14 @@ public final class TrainerService implements Service {
     private final Platform platform;
     private final CrsConfig config;
     private final LinkedBlockingQueue<Request> requests = new LinkedBlockingQueue<>();
-    private final AtomicBoolean running = new AtomicBoolean();
-    private volatile boolean ready;
-    private volatile Throwable failure;
-    private Thread worker;
     private int lastRound;
     /** Latest checkpoint per dataset/mode/backbone: the candidates for a warm start. */
     private final java.util.Map<String, Checkpoint> latest = new java.util.HashMap<>();
 
     public TrainerService(Platform platform) {
+        super("trainer");
         this.platform = platform;
         this.config = platform.config();
-    }
-
-    @Override
-    public String name() {
-        return "trainer";
     }
 
     /** Trains the given modes on everything published so far; completes with the checkpoints. */
@@ -71,17 +62,14 @@ public final class TrainerService implements Service {
         return done;
     }
 
+    /** A round in progress finishes before the service stops. */
     @Override
-    public synchronized void start() {
-        if (!running.compareAndSet(false, true)) {
-            return;
-        }
-        worker = new Thread(this::run, "trainer");
-        worker.setDaemon(true);
-        worker.start();
+    protected long stopTimeoutMs() {
+        return 60_000;
     }
 
-    private void run() {
+    @Override
+    protected void work() throws InterruptedException {
         Path artifactRoot = config.has("artifact.dir") ? config.getPath("artifact.dir")
                 : config.getPath("state.dir").resolve("artifacts");
         ArtifactStore store = new ArtifactStore(artifactRoot);
@@ -93,7 +81,7 @@ public final class TrainerService implements Service {
                 LOG.warn("Removed {} half-written artifact(s) left by an interrupted round under {}", stale, artifactRoot);
             }
             lastRound = readCheckpoints();
-            ready = true;
+            markReady();
             int minNewLabels = config.getInt("trainer.round.min.new.labels");
             long quietMs = config.getLong("trainer.round.quiet.ms");
             long intervalMs = config.getLong("trainer.round.interval.ms");
@@ -102,7 +90,7 @@ public final class TrainerService implements Service {
             int lastSeenLabels = 0;
             long lastChange = System.currentTimeMillis();
             long lastRoundAt = System.currentTimeMillis();
-            while (running.get()) {
+            while (running()) {
                 Request request = requests.poll(500, TimeUnit.MILLISECONDS);
                 if (request == null && (minNewLabels > 0 || intervalMs > 0)) {
                     state.catchUp(Duration.ofMinutes(2));
@@ -145,11 +133,6 @@ public final class TrainerService implements Service {
                     }
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            failure = e;
-            LOG.error("Trainer stopped", e);
         } finally {
             Request r;
             while ((r = requests.poll()) != null) {
@@ -210,27 +193,5 @@ public final class TrainerService implements Service {
             }, Duration.ofMinutes(1));
         }
         return max[0];
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (!running.compareAndSet(true, false)) {
-            return;
-        }
-        try {
-            worker.join(60_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public boolean isReady() {
-        return ready && running.get();
-    }
-
-    @Override
-    public Throwable failure() {
-        return failure;
     }
 }

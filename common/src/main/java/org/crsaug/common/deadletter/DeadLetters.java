@@ -15,6 +15,19 @@ public final class DeadLetters {
         return build(topic, partition, offset, stage, describe(error), key, value);
     }
 
+    /**
+     * A record a stream processor could not handle: where it was read from (when the stream knows)
+     * and its decoded value as text, since the raw bytes are no longer at hand.
+     */
+    public static DeadLetter fromProcessing(java.util.Optional<org.apache.kafka.streams.processor.api.RecordMetadata> meta,
+            String fallbackTopic, String stage, Throwable error, String key, Object value) {
+        org.apache.kafka.streams.processor.api.RecordMetadata m = meta.orElse(null);
+        return fromRecord(m == null ? fallbackTopic : m.topic(), m == null ? -1 : m.partition(),
+                m == null ? -1 : m.offset(), stage, error,
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value == null ? null : value.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
     public static DeadLetter fromFileLine(String file, long lineNumber, String stage, String reason, String line) {
         return build("file:" + file, -1, lineNumber, stage, reason, null,
                 line == null ? null : line.getBytes(StandardCharsets.UTF_8));
