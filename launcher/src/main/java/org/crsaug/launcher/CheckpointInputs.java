@@ -30,7 +30,7 @@ final class CheckpointInputs implements AutoCloseable {
             }, Duration.ofMinutes(2));
         }
         titles = TitleIndex.of(items.values());
-        Path cache = platform.config().getPath("state.dir").resolve("models");
+        Path cache = platform.config().modelCache();
         encoder = TextEncoders.create(platform.config(), cache);
         model.requireEncoder(encoder);
     }

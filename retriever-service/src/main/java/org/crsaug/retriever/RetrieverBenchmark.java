@@ -57,7 +57,7 @@ public final class RetrieverBenchmark {
      * @param variants   also measure the semantic variants (plain/enriched text, centred or not)
      */
     public void run(List<String> datasets, int everyNth, boolean variants) {
-        Path models = config.getPath("state.dir").resolve("models");
+        Path models = config.modelCache();
         try (TextEncoder raw = TextEncoders.create(config, models)) {
             line("encoder %s, k=%d, labels=top-%d, cores=%d%n", raw.id(), base.topK(), LABELS,
                     Runtime.getRuntime().availableProcessors());

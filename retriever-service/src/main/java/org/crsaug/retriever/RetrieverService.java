@@ -48,7 +48,7 @@ public final class RetrieverService extends WorkerService {
 
     @Override
     protected void work() {
-        Path modelCache = platform.config().getPath("state.dir").resolve("models");
+        Path modelCache = platform.config().modelCache();
         encoder = new CountingEncoder(TextEncoders.create(platform.config(), modelCache));
         EmbeddingCache cache = EmbeddingCache.load(platform, encoder.id(), APPLICATION_ID + "-embedding-cache",
                 Duration.ofMinutes(2));

@@ -70,8 +70,7 @@ public final class TrainerService extends WorkerService {
 
     @Override
     protected void work() throws InterruptedException {
-        Path artifactRoot = config.has("artifact.dir") ? config.getPath("artifact.dir")
-                : config.getPath("state.dir").resolve("artifacts");
+        Path artifactRoot = config.artifactRoot();
         ArtifactStore store = new ArtifactStore(artifactRoot);
         TrainingRound rounds = new TrainingRound(config, store);
         try (PipelineState state = new PipelineState(platform, CLIENT_ID);

@@ -163,6 +163,16 @@ public final class CrsConfig {
         return p;
     }
 
+    /** Where checkpoint and student artifacts go: {@code artifact.dir}, else {@code <state.dir>/artifacts}. */
+    public Path artifactRoot() {
+        return has("artifact.dir") ? getPath("artifact.dir") : getPath("state.dir").resolve("artifacts");
+    }
+
+    /** Where bundled encoder models are unpacked: {@code <state.dir>/models}. */
+    public Path modelCache() {
+        return getPath("state.dir").resolve("models");
+    }
+
     /** Physical topic name: lets a replay write into a fresh namespace of topics. */
     public String topic(TopicSpec<?> spec) {
         return spec.name(get("topic.prefix", ""));

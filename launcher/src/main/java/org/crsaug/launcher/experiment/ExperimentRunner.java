@@ -107,8 +107,7 @@ public final class ExperimentRunner {
      */
     private void publishRecommenderCandidates(ExperimentPlan plan, Platform vp, PipelineState state) {
         CrsConfig config = vp.config();
-        Path artifactRoot = config.has("artifact.dir") ? config.getPath("artifact.dir")
-                : config.getPath("state.dir").resolve("artifacts");
+        Path artifactRoot = config.artifactRoot();
         TrainingRound round = new TrainingRound(config, new ArtifactStore(artifactRoot));
         long seed = config.getLong("trainer.seed");
         TrainingRound.Snapshot snapshot = round.snapshot(state, plan.dataset(), seed);
@@ -163,8 +162,7 @@ public final class ExperimentRunner {
     private List<RunResult> trainAll(ExperimentPlan plan, ExperimentPlan.LabelVariant variant, Platform vp,
             PipelineState state, Map<String, LabelQuality> quality) {
         CrsConfig config = vp.config();
-        Path artifactRoot = config.has("artifact.dir") ? config.getPath("artifact.dir")
-                : config.getPath("state.dir").resolve("artifacts");
+        Path artifactRoot = config.artifactRoot();
         TrainingRound round = new TrainingRound(config, new ArtifactStore(artifactRoot));
         int tailMax = config.getInt("evaluator.tail.max.mentions");
         List<RunResult> runs = new ArrayList<>();

@@ -86,7 +86,7 @@ public final class RecommendationEngine implements Service {
         if (!running.compareAndSet(false, true)) {
             return;
         }
-        Path cache = platform.config().getPath("state.dir").resolve("models");
+        Path cache = platform.config().modelCache();
         encoder = TextEncoders.create(platform.config(), cache);
         worker = new Thread(this::follow, "serve-follower");
         worker.setDaemon(true);

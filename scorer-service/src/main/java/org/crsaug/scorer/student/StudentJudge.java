@@ -122,7 +122,7 @@ public final class StudentJudge implements RelevanceJudge {
     public static StudentJudge fromConfig(Platform platform, Map<String, String> environment) {
         CrsConfig c = platform.config();
         Options o = Options.fromConfig(c);
-        Path root = (c.has("artifact.dir") ? c.getPath("artifact.dir") : c.getPath("state.dir").resolve("artifacts"))
+        Path root = c.artifactRoot()
                 .resolve("students");
         RelevanceJudge teacher = TEACHER_LLM.equals(o.teacher()) ? LlmJudge.fromConfig(c, environment) : null;
         return new StudentJudge(platform, new ArtifactStore(root), o, teacher);
