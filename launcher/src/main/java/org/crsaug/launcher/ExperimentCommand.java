@@ -1,5 +1,6 @@
 package org.crsaug.launcher;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -26,6 +27,8 @@ import picocli.CommandLine.Option;
                 + " with paired significance tests; writes a Markdown and HTML report with plots.",
         footer = {"", "Examples:", "  crs experiment --dataset inspired --seeds 5",
                 "  crs experiment --dataset inspired --seeds 2 --alphas 0,0.2 --sizes 0.5,1",
+                "  crs experiment --dataset redial --backbones semantic,hybrid --catalogues metadata,all"
+                        + " --alphas none --sizes none --no-self-distillation",
                 "  crs experiment --dataset redial --label-variant no-scorer=scorer.judge=retrieval-only"})
 final class ExperimentCommand implements Callable<Integer> {
 
@@ -60,6 +63,12 @@ final class ExperimentCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE}; --no-self-distillation skips it).")
     boolean selfDistillation;
 
+    @Option(names = "--catalogues", split = ",", paramLabel = "metadata|all",
+            description = "Item catalogues to repeat the comparisons under: 'metadata' (items with descriptive"
+                    + " metadata, as the method's tables) and/or 'all' (every title); the sweeps use the first"
+                    + " (default: the configured catalogue).")
+    List<String> catalogues;
+
     @Option(names = "--bootstrap", defaultValue = "2000", description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
     int bootstrap;
 
@@ -79,19 +88,29 @@ final class ExperimentCommand implements Callable<Integer> {
         ExperimentPlan plan = new ExperimentPlan(dataset, seeds,
                 backbones == null ? List.of(config.get("trainer.backbone")) : backbones,
                 modes.stream().map(TrainingMode::parse).toList(), numbers(alphas), numbers(sizes),
-                variants(config), bootstrap);
+                variants(config), catalogues == null ? List.of(config.get("catalogue")) : catalogues, bootstrap);
         Path dir = out != null ? out : Path.of(config.get("report.dir", "reports"),
                 dataset + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Logging.toFile(config);
         try (Platform platform = Platform.start(config)) {
             platform.ensureTopics();
             ExperimentRunner.Outcome outcome = new ExperimentRunner(platform, System.out)
+                    .afterEachSeed(partial -> writeQuietly(partial, dir))
                     .run(plan, Duration.ofMinutes(timeoutMinutes));
             Path html = new ExperimentReport(outcome).write(dir);
             System.out.println("report: " + html.toAbsolutePath());
             System.out.println("        " + dir.resolve("report.md").toAbsolutePath());
         }
         return 0;
+    }
+
+    /** A partial report is a convenience: failing to write one must not stop the experiment. */
+    private static void writeQuietly(ExperimentRunner.Outcome partial, Path dir) {
+        try {
+            new ExperimentReport(partial).write(dir);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("could not write the partial report to " + dir + ": " + e.getMessage());
+        }
     }
 
     private static List<Double> numbers(List<String> values) {

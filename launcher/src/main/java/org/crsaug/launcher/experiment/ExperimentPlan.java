@@ -10,9 +10,12 @@ import org.crsaug.common.model.TrainingMode;
  *
  * @param alphas    fine-tuning KL weights swept with two-stage training (first backbone)
  * @param sizes     shares of the augmented labels kept, swept with two-stage training (first backbone)
+ * @param catalogues item catalogues every comparison is repeated under ({@code metadata}: the items with
+ *                  descriptive metadata, as the method's tables; {@code all}: every title); sweeps use the first
  */
 public record ExperimentPlan(String dataset, int seeds, List<String> backbones, List<TrainingMode> modes,
-        List<Double> alphas, List<Double> sizes, List<LabelVariant> labelVariants, int bootstrapResamples) {
+        List<Double> alphas, List<Double> sizes, List<LabelVariant> labelVariants, List<String> catalogues,
+        int bootstrapResamples) {
 
     /** A way of making augmented labels: a name and the settings that differ from the base configuration. */
     public record LabelVariant(String name, Map<String, String> overrides) {
@@ -22,8 +25,14 @@ public record ExperimentPlan(String dataset, int seeds, List<String> backbones, 
         if (seeds < 1) {
             throw new IllegalArgumentException("--seeds must be at least 1");
         }
-        if (backbones.isEmpty() || modes.isEmpty() || labelVariants.isEmpty()) {
-            throw new IllegalArgumentException("An experiment needs at least one backbone, mode and label variant");
+        if (backbones.isEmpty() || modes.isEmpty() || labelVariants.isEmpty() || catalogues.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "An experiment needs at least one backbone, mode, label variant and catalogue");
+        }
+        for (String c : catalogues) {
+            if (!c.equals("metadata") && !c.equals("all")) {
+                throw new IllegalArgumentException("Catalogues are 'metadata' or 'all', got '" + c + "'");
+            }
         }
         if (!modes.contains(TrainingMode.BASELINE)) {
             throw new IllegalArgumentException("The modes must include baseline: every result is compared with it");

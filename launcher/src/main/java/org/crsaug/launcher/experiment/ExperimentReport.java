@@ -23,7 +23,8 @@ public final class ExperimentReport {
     private static final String[] HEADERS = {"R@1", "R@10", "R@50", "tail R@10", "tail R@50", "cov@50"};
 
     /** Runs that differ only by seed, summarised. */
-    public record Row(String variant, String backbone, String group, String setting, int seeds,
+    public record Row(String variant, String catalogue, int pairs, String backbone, String group, String setting,
+            int seeds,
             Map<String, double[]> meanStd, Significance.Result vsBaseline10, Significance.Result vsBaseline50,
             List<String> checkpoints) {
     }
@@ -43,7 +44,8 @@ public final class ExperimentReport {
     static List<Row> summarise(ExperimentRunner.Outcome outcome) {
         Map<String, List<RunResult>> groups = new LinkedHashMap<>();
         for (RunResult r : outcome.runs()) {
-            groups.computeIfAbsent(String.join("\u0000", r.variant(), r.backbone(), r.group(), r.setting()),
+            groups.computeIfAbsent(String.join("\u0000", r.variant(), r.catalogue(), r.backbone(), r.group(),
+                            r.setting()),
                     k -> new ArrayList<>()).add(r);
         }
         List<Row> out = new ArrayList<>();
@@ -55,7 +57,8 @@ public final class ExperimentReport {
                 double[] v = runs.stream().mapToDouble(r -> r.metrics().getOrDefault(m, Double.NaN)).toArray();
                 stats.put(m, meanStd(v));
             }
-            List<RunResult> baseline = baselineRuns(outcome.runs(), first.variant(), first.backbone());
+            List<RunResult> baseline = baselineRuns(outcome.runs(), first.variant(), first.catalogue(),
+                    first.backbone());
             Significance.Result s10 = null;
             Significance.Result s50 = null;
             boolean isBaseline = first.group().equals(ExperimentRunner.GROUP_MODES) && first.setting().equals("baseline");
@@ -70,14 +73,17 @@ public final class ExperimentReport {
                             resamples, 51);
                 }
             }
-            out.add(new Row(first.variant(), first.backbone(), first.group(), first.setting(), runs.size(), stats,
+            out.add(new Row(first.variant(), first.catalogue(), first.ranks().length, first.backbone(), first.group(),
+                    first.setting(), runs.size(), stats,
                     s10, s50, runs.stream().map(RunResult::checkpointId).toList()));
         }
         return out;
     }
 
-    private static List<RunResult> baselineRuns(List<RunResult> all, String variant, String backbone) {
-        return all.stream().filter(r -> r.variant().equals(variant) && r.backbone().equals(backbone)
+    private static List<RunResult> baselineRuns(List<RunResult> all, String variant, String catalogue,
+            String backbone) {
+        return all.stream().filter(r -> r.variant().equals(variant) && r.catalogue().equals(catalogue)
+                        && r.backbone().equals(backbone)
                         && r.group().equals(ExperimentRunner.GROUP_MODES) && r.setting().equals("baseline"))
                 .sorted(Comparator.comparingLong(RunResult::seed)).toList();
     }
@@ -160,7 +166,8 @@ public final class ExperimentReport {
     }
 
     private Table table(String title, java.util.function.Predicate<Row> filter) {
-        List<String> header = new ArrayList<>(List.of("label variant", "backbone", "setting", "seeds"));
+        List<String> header = new ArrayList<>(List.of("label variant", "catalogue", "test pairs", "backbone",
+                "setting", "seeds"));
         header.addAll(List.of(HEADERS));
         header.addAll(List.of("Δ R@10 (p)", "Δ R@50 (p)", "checkpoints"));
         List<String[]> body = new ArrayList<>();
@@ -168,8 +175,8 @@ public final class ExperimentReport {
             if (!filter.test(r)) {
                 continue;
             }
-            List<String> cells = new ArrayList<>(List.of(r.variant(), r.backbone(), r.setting(),
-                    String.valueOf(r.seeds())));
+            List<String> cells = new ArrayList<>(List.of(r.variant(), r.catalogue(), String.valueOf(r.pairs()),
+                    r.backbone(), r.setting(), String.valueOf(r.seeds())));
             for (String m : METRICS) {
                 double[] ms = r.meanStd().get(m);
                 cells.add(String.format(Locale.ROOT, "%.2f ± %.2f", 100 * ms[0], 100 * ms[1]));
@@ -198,8 +205,9 @@ public final class ExperimentReport {
         ExperimentPlan p = outcome.plan();
         return String.format(Locale.ROOT, "Dataset %s, test split, strict protocol (items mentioned earlier removed from"
                 + " gold and predictions). Recall in %%, mean ± standard deviation over %d seed(s). Δ is the difference"
-                + " to the baseline of the same label variant and backbone; p is a two-sided paired bootstrap over"
-                + " test pairs of all seeds (%d resamples). Tail items are mentioned at most a few times in training.",
+                + " to the baseline of the same label variant, catalogue and backbone; p is a two-sided paired bootstrap over"
+                + " test pairs of all seeds (%d resamples). Tail items are mentioned at most a few times in training. Catalogue 'metadata' ranks"
+                + " the items that have descriptive metadata (the method's tables); 'all' ranks every title.",
                 p.dataset(), p.seeds(), p.bootstrapResamples());
     }
 

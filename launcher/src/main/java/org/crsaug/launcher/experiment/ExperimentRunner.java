@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.crsaug.common.artifact.ArtifactStore;
@@ -50,10 +51,20 @@ public final class ExperimentRunner {
 
     private final Platform platform;
     private final PrintStream out;
+    private Consumer<Outcome> afterEachSeed = outcome -> { };
 
     public ExperimentRunner(Platform platform, PrintStream out) {
         this.platform = platform;
         this.out = out;
+    }
+
+    /**
+     * Receives everything measured so far after each seed of each variant and catalogue, so that a long
+     * run (ReDial takes hours on two cores) leaves a usable partial report if it is stopped.
+     */
+    public ExperimentRunner afterEachSeed(Consumer<Outcome> listener) {
+        this.afterEachSeed = listener;
+        return this;
     }
 
     /** Everything measured, for the report. */
@@ -79,7 +90,7 @@ public final class ExperimentRunner {
                         pipeline.labelAll(state, plan.dataset(), labellingTimeout);
                     }
                     state.catchUp(Duration.ofMinutes(5));
-                    runs.addAll(trainAll(plan, variant, vp, state, quality));
+                    trainAll(plan, variant, vp, state, quality, runs);
                 }
             }
         }
@@ -159,57 +170,89 @@ public final class ExperimentRunner {
         return Platform.connect(c);
     }
 
-    private List<RunResult> trainAll(ExperimentPlan plan, ExperimentPlan.LabelVariant variant, Platform vp,
-            PipelineState state, Map<String, LabelQuality> quality) {
-        CrsConfig config = vp.config();
-        Path artifactRoot = config.artifactRoot();
-        TrainingRound round = new TrainingRound(config, new ArtifactStore(artifactRoot));
-        int tailMax = config.getInt("evaluator.tail.max.mentions");
-        List<RunResult> runs = new ArrayList<>();
+    private void trainAll(ExperimentPlan plan, ExperimentPlan.LabelVariant variant, Platform vp,
+            PipelineState state, Map<String, LabelQuality> quality, List<RunResult> runs) {
         try (KafkaProducer<String, Checkpoint> producer = vp.producer(Topics.CHECKPOINTS, "crs-experiment")) {
-            for (int s = 0; s < plan.seeds(); s++) {
-                long seed = config.getLong("trainer.seed") + s;
-                TrainingRound.Snapshot snapshot = round.snapshot(state, plan.dataset(), seed);
-                quality.putIfAbsent(variant.name(), LabelQuality.of(state, plan.dataset(), snapshot.catalogue()));
-                Set<String> tail = CheckpointEvaluator.tailItems(state, plan.dataset(), snapshot.catalogue(), tailMax);
-                int[] tailPositions = tail.stream().mapToInt(id -> snapshot.catalogue().position(id).getAsInt())
-                        .sorted().toArray();
-                Trainer trainer = (group, setting, backbone, settings, snap) -> {
-                    long started = System.nanoTime();
-                    Checkpoint cp = round.train(snap, settings, 0, null);
-                    producer.send(new ProducerRecord<>(config.topic(Topics.CHECKPOINTS), cp.getCheckpointId(), cp));
-                    CheckpointEvaluator.Scored scored = CheckpointEvaluator.score(state, cp);
-                    Map<String, Double> metrics = new TreeMap<>(RecallMetrics.compute(scored.scores(),
-                            scored.contexts(), RecallMetrics.Protocol.STRICT, tailPositions, KS));
-                    int[] ranks = PairRanks.compute(scored.scores(), scored.contexts(), RecallMetrics.Protocol.STRICT);
-                    out.printf(Locale.ROOT, "   seed %d %-8s %-6s %-10s R@1 %5.2f R@10 %5.2f R@50 %5.2f (%.0f s)%n",
-                            seed, backbone, group, setting, 100 * metrics.get("recall@1"),
-                            100 * metrics.get("recall@10"), 100 * metrics.get("recall@50"),
-                            (System.nanoTime() - started) / 1e9);
-                    runs.add(new RunResult(variant.name(), backbone, group, setting, seed, cp.getCheckpointId(),
-                            metrics, ranks));
-                };
-                for (String backbone : plan.backbones()) {
-                    CrsConfig withBackbone = config.with("trainer.backbone", backbone);
-                    for (TrainingMode mode : plan.modes()) {
-                        trainer.train(GROUP_MODES, mode.label(), backbone,
-                                TrainerSettings.fromConfig(withBackbone, mode).withSeed(seed), snapshot);
-                    }
-                }
-                String first = plan.backbones().get(0);
-                CrsConfig firstBackbone = config.with("trainer.backbone", first);
-                TrainerSettings twoStage = TrainerSettings.fromConfig(firstBackbone, TrainingMode.TWO_STAGE)
-                        .withSeed(seed);
-                for (double alpha : plan.alphas()) {
-                    trainer.train(GROUP_ALPHA, fmt(alpha), first, twoStage.withAlpha(alpha), snapshot);
-                }
-                for (double size : plan.sizes()) {
-                    trainer.train(GROUP_SIZE, fmt(size), first, twoStage, subsample(snapshot, size, seed));
-                }
+            for (String catalogue : plan.catalogues()) {
+                // the labels were made once; only the item set the models rank over changes
+                CrsConfig config = vp.config().with("catalogue", catalogue);
+                boolean sweeps = catalogue.equals(plan.catalogues().get(0));
+                trainCatalogue(plan, variant, config, state, quality, producer, sweeps, runs);
             }
             producer.flush();
         }
-        return runs;
+    }
+
+    private void trainCatalogue(ExperimentPlan plan, ExperimentPlan.LabelVariant variant,
+            CrsConfig config, PipelineState state, Map<String, LabelQuality> quality,
+            KafkaProducer<String, Checkpoint> producer, boolean sweeps, List<RunResult> runs) {
+        String catalogue = config.get("catalogue");
+        TrainingRound round = new TrainingRound(config, new ArtifactStore(config.artifactRoot()));
+        int tailMax = config.getInt("evaluator.tail.max.mentions");
+        for (int s = 0; s < plan.seeds(); s++) {
+            long seed = config.getLong("trainer.seed") + s;
+            TrainingRound.Snapshot snapshot = round.snapshot(state, plan.dataset(), seed);
+            if (sweeps) {
+                quality.putIfAbsent(variant.name(), LabelQuality.of(state, plan.dataset(), snapshot.catalogue()));
+            }
+            Set<String> tail = CheckpointEvaluator.tailItems(state, plan.dataset(), snapshot.catalogue(), tailMax);
+            int[] tailPositions = tail.stream().mapToInt(id -> snapshot.catalogue().position(id).getAsInt())
+                    .sorted().toArray();
+            Trainer trainer = (group, setting, backbone, settings, snap) -> {
+                long started = System.nanoTime();
+                Checkpoint cp = round.train(snap, settings, 0, null);
+                producer.send(new ProducerRecord<>(config.topic(Topics.CHECKPOINTS), cp.getCheckpointId(), cp));
+                CheckpointEvaluator.Scored scored = CheckpointEvaluator.score(state, cp);
+                Map<String, Double> metrics = new TreeMap<>(RecallMetrics.compute(scored.scores(),
+                        scored.contexts(), RecallMetrics.Protocol.STRICT, tailPositions, KS));
+                int[] ranks = PairRanks.compute(scored.scores(), scored.contexts(), RecallMetrics.Protocol.STRICT);
+                out.printf(Locale.ROOT, "   seed %d %-8s %-8s %-6s %-10s R@1 %5.2f R@10 %5.2f R@50 %5.2f"
+                        + " (%d pairs, %.0f s)%n", seed, catalogue, backbone, group, setting,
+                        100 * metrics.get("recall@1"), 100 * metrics.get("recall@10"),
+                        100 * metrics.get("recall@50"), ranks.length, (System.nanoTime() - started) / 1e9);
+                runs.add(new RunResult(variant.name(), catalogue, backbone, group, setting, seed,
+                        cp.getCheckpointId(), metrics, ranks));
+            };
+            for (String backbone : plan.backbones()) {
+                CrsConfig withBackbone = config.with("trainer.backbone", backbone);
+                for (TrainingMode mode : plan.modes()) {
+                    trainer.train(GROUP_MODES, mode.label(), backbone,
+                            TrainerSettings.fromConfig(withBackbone, mode).withSeed(seed), snapshot);
+                }
+            }
+            if (sweeps) {
+                sweep(plan, variant.name(), config, seed, snapshot, trainer, runs);
+            }
+            afterEachSeed.accept(new Outcome(plan, List.copyOf(runs), Map.copyOf(quality)));
+        }
+    }
+
+    private static void sweep(ExperimentPlan plan, String variant, CrsConfig config, long seed,
+            TrainingRound.Snapshot snapshot, Trainer trainer, List<RunResult> runs) {
+        String first = plan.backbones().get(0);
+        CrsConfig firstBackbone = config.with("trainer.backbone", first);
+        TrainerSettings twoStage = TrainerSettings.fromConfig(firstBackbone, TrainingMode.TWO_STAGE)
+                .withSeed(seed);
+        // the configured alpha and the full label set are the two-stage run already made above:
+        // reuse it rather than train the same model twice
+        RunResult twoStageRun = runs.stream().filter(r -> r.variant().equals(variant) && r.seed() == seed
+                && r.catalogue().equals(config.get("catalogue")) && r.backbone().equals(first)
+                && r.group().equals(GROUP_MODES) && r.setting().equals(TrainingMode.TWO_STAGE.label()))
+                .findFirst().orElse(null);
+        for (double alpha : plan.alphas()) {
+            if (twoStageRun != null && alpha == twoStage.alpha()) {
+                runs.add(twoStageRun.as(GROUP_ALPHA, fmt(alpha)));
+            } else {
+                trainer.train(GROUP_ALPHA, fmt(alpha), first, twoStage.withAlpha(alpha), snapshot);
+            }
+        }
+        for (double size : plan.sizes()) {
+            if (twoStageRun != null && size >= 1.0) {
+                runs.add(twoStageRun.as(GROUP_SIZE, fmt(size)));
+            } else {
+                trainer.train(GROUP_SIZE, fmt(size), first, twoStage, subsample(snapshot, size, seed));
+            }
+        }
     }
 
     @FunctionalInterface

@@ -50,40 +50,56 @@ class ExperimentRunnerTest {
                 "trainer.finetune.epochs", "2",
                 "retriever.top.k", "10"));
         ExperimentPlan plan = new ExperimentPlan("inspired", 2, List.of("semantic"),
-                List.of(TrainingMode.BASELINE, TrainingMode.TWO_STAGE), List.of(0.0), List.of(0.5),
+                List.of(TrainingMode.BASELINE, TrainingMode.TWO_STAGE), List.of(0.0, 0.2), List.of(0.5, 1.0),
                 List.of(new ExperimentPlan.LabelVariant("top5", Map.of()),
                         new ExperimentPlan.LabelVariant("top2", Map.of("scorer.retrieval.top.n", "2")),
                         ExperimentRunner.selfDistillation()),
-                200);
+                List.of("all", "metadata"), 200);
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
         ExperimentRunner.Outcome outcome = new ExperimentRunner(platform,
                 new PrintStream(progress, true, StandardCharsets.UTF_8)).run(plan, Duration.ofMinutes(5));
 
-        // 3 variants x 2 seeds x (2 modes + 1 alpha + 1 size)
-        assertThat(outcome.runs()).hasSize(24);
+        // all titles: 3 variants x 2 seeds x (2 modes + 2 alphas + 2 sizes), where alpha 0.2 (the configured
+        // one) and size 1 are the two-stage model itself, listed again rather than retrained; the metadata
+        // catalogue repeats only the 2 modes
+        assertThat(outcome.runs()).hasSize(36 + 12);
+        assertThat(outcome.runs().stream().map(RunResult::checkpointId).distinct()).hasSize(24 + 12);
+        assertThat(outcome.runs()).filteredOn(r -> r.setting().equals("0.20"))
+                .allSatisfy(alpha -> assertThat(outcome.runs()).anySatisfy(r -> {
+                    assertThat(r.setting()).isEqualTo("two-stage");
+                    assertThat(r.checkpointId()).isEqualTo(alpha.checkpointId());
+                }));
+        // the metadata catalogue drops items without descriptive text, and with them some test pairs
+        int allPairs = outcome.runs().stream().filter(r -> r.catalogue().equals("all")).findFirst().orElseThrow()
+                .ranks().length;
+        int metadataPairs = outcome.runs().stream().filter(r -> r.catalogue().equals("metadata")).findFirst()
+                .orElseThrow().ranks().length;
+        assertThat(metadataPairs).isPositive().isLessThanOrEqualTo(allPairs);
         assertThat(outcome.labelQuality()).containsOnlyKeys("top5", "top2", "self-distillation");
         assertThat(outcome.labelQuality().get("self-distillation").labelledContexts()).isPositive();
         assertThat(outcome.labelQuality().get("top5").labelsPerContext())
                 .isGreaterThan(outcome.labelQuality().get("top2").labelsPerContext());
-        // all runs of one seed face the same test pairs, so their ranks line up for paired tests
-        assertThat(outcome.runs().stream().map(r -> r.ranks().length).collect(Collectors.toSet())).hasSize(1);
+        // all runs of one catalogue face the same test pairs, so their ranks line up for paired tests
+        assertThat(outcome.runs().stream().filter(r -> r.catalogue().equals("all")).map(r -> r.ranks().length)
+                .collect(Collectors.toSet())).hasSize(1);
 
         ExperimentReport report = new ExperimentReport(outcome);
-        assertThat(report.rows()).hasSize(12);
+        assertThat(report.rows()).hasSize(18 + 6);
         assertThat(report.rows()).filteredOn(r -> r.setting().equals("two-stage"))
                 .allSatisfy(r -> assertThat(r.vsBaseline50()).isNotNull());
         Path html = report.write(tmp.resolve("report"));
         assertThat(Files.readString(html)).contains("Baseline vs two-stage", "top2", "<img");
         assertThat(tmp.resolve("report/recall-vs-alpha.png")).isNotEmptyFile();
         assertThat(tmp.resolve("report/recall-vs-data-size.png")).isNotEmptyFile();
-        assertThat(tmp.resolve("report/report.md")).content().contains("| top5 | semantic | baseline | 2 |");
+        assertThat(tmp.resolve("report/report.md")).content().contains("| top5 | all | " + allPairs + " | semantic | baseline | 2 |",
+                "| top5 | metadata | " + metadataPairs + " | semantic | two-stage | 2 |");
 
         // every checkpoint named in the report was published, each variant in its own namespace
-        List<ConsumerRecord<String, Checkpoint>> base = TestKafka.readAll(platform, Topics.CHECKPOINTS, 8,
+        List<ConsumerRecord<String, Checkpoint>> base = TestKafka.readAll(platform, Topics.CHECKPOINTS, 12,
                 Duration.ofSeconds(30));
         Platform top2 = Platform.connect(platform.config().with("topic.prefix", "exp-top2-"));
-        List<ConsumerRecord<String, Checkpoint>> variant = TestKafka.readAll(top2, Topics.CHECKPOINTS, 8,
+        List<ConsumerRecord<String, Checkpoint>> variant = TestKafka.readAll(top2, Topics.CHECKPOINTS, 12,
                 Duration.ofSeconds(30));
         top2.close();
         // the self-distillation candidates came from the baseline recommender, not the retriever
@@ -92,7 +108,7 @@ class ExperimentRunnerTest {
                 .allSatisfy(r -> assertThat(r.value().getItems()).allSatisfy(c ->
                         assertThat(c.getSource()).isEqualTo("recommender")));
         variant = new java.util.ArrayList<>(variant);
-        variant.addAll(TestKafka.readAll(sd, Topics.CHECKPOINTS, 9, Duration.ofSeconds(30)));
+        variant.addAll(TestKafka.readAll(sd, Topics.CHECKPOINTS, 13, Duration.ofSeconds(30)));
         sd.close();
         Set<String> published = new java.util.HashSet<>();
         base.forEach(r -> published.add(r.key()));
