@@ -52,7 +52,7 @@ public final class ContextRetriever {
         }
         List<ContextEmbedding> fresh = new ArrayList<>(missing.size());
         if (!toEncode.isEmpty()) {
-            float[][] encoded = parts.encoder().encode(toEncode);
+            float[][] encoded = parts.encoder().encodeQueries(toEncode);
             for (int j = 0; j < missing.size(); j++) {
                 int i = missing.get(j);
                 vectors[i] = encoded[j];
