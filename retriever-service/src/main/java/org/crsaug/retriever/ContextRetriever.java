@@ -75,6 +75,9 @@ public final class ContextRetriever {
         for (int i = 0; i < n; i++) {
             out.add(candidates(contexts.get(i), proposals.get(i), encoderId));
         }
+        if (parts.reretriever() != null) {
+            parts.reretriever().remember(requests, proposals);
+        }
         return new Result(fresh, out);
     }
 
