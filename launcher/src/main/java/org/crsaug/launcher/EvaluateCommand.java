@@ -76,7 +76,7 @@ final class EvaluateCommand implements Callable<Integer> {
             boolean enrich = config.getBoolean("retriever.context.enrich");
             List<String> texts = contexts.stream()
                     .map(c -> RetrievalText.forEncoder(c, maxChars, enrich, inputs.items)).toList();
-            float[][] vectors = texts.isEmpty() ? new float[0][] : inputs.encoder.encode(texts);
+            float[][] vectors = texts.isEmpty() ? new float[0][] : inputs.encoder.encodeQueries(texts);
             Map<String, float[]> byId = new HashMap<>();
             for (int i = 0; i < contexts.size(); i++) {
                 byId.put(contexts.get(i).contextId(), vectors[i]);

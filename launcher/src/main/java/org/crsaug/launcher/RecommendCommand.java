@@ -58,7 +58,7 @@ final class RecommendCommand implements Callable<Integer> {
             DialogueContext now = DialogueContexts.current(d.getDialogueId(), d.getDataset(), d.getTurns());
             String text = RetrievalText.forEncoder(now, config.getInt("retriever.context.max.chars"),
                     config.getBoolean("retriever.context.enrich"), inputs.items);
-            float[] vector = inputs.encoder.encode(List.of(text))[0];
+            float[] vector = inputs.encoder.encodeQueries(List.of(text))[0];
             System.out.println("checkpoint " + model.checkpoint().getCheckpointId());
             int rank = 1;
             for (LoadedCheckpoint.Recommendation r : model.recommend(vector, now.mentionedInOrder(), top)) {

@@ -52,7 +52,7 @@ public final class ContextRetriever {
         }
         List<ContextEmbedding> fresh = new ArrayList<>(missing.size());
         if (!toEncode.isEmpty()) {
-            float[][] encoded = parts.encoder().encode(toEncode);
+            float[][] encoded = parts.encoder().encodeQueries(toEncode);
             for (int j = 0; j < missing.size(); j++) {
                 int i = missing.get(j);
                 vectors[i] = encoded[j];
@@ -74,6 +74,9 @@ public final class ContextRetriever {
         List<Candidates> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             out.add(candidates(contexts.get(i), proposals.get(i), encoderId));
+        }
+        if (parts.reretriever() != null) {
+            parts.reretriever().remember(requests, proposals);
         }
         return new Result(fresh, out);
     }

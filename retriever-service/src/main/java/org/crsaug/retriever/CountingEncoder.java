@@ -30,6 +30,12 @@ public final class CountingEncoder implements TextEncoder {
         return delegate.encode(batch);
     }
 
+    @Override
+    public float[][] encodeQueries(List<String> batch) {
+        texts.addAndGet(batch.size());
+        return delegate.encodeQueries(batch);
+    }
+
     /** Texts handed to the encoder so far. */
     public long encodedTexts() {
         return texts.get();

@@ -102,6 +102,33 @@ public final class ItemIndex {
         }
     }
 
+    /**
+     * The score {@link #search} would give this item for the query, or NaN when the item is not
+     * indexed: lets a caller test one item against a remembered top-k without a full scan.
+     */
+    public float score(float[] query, String itemId) {
+        rebuildIfDirty();
+        lock.readLock().lock();
+        try {
+            Integer slot = slots.get(itemId);
+            if (slot == null) {
+                return Float.NaN;
+            }
+            if (query.length != dim) {
+                throw new IllegalArgumentException("Query has " + query.length + " dimensions; the index holds " + dim);
+            }
+            float[] m = matrix;
+            int base = slot * dim;
+            float s = 0;
+            for (int d = 0; d < dim; d++) {
+                s += m[base + d] * query[d];
+            }
+            return s;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** The k best items for the query, skipping excluded ones; ties go to the smaller item id. */
     public List<Hit> search(float[] query, int k, Collection<String> excluded) {
         return searchBatch(new float[][] {query}, k, List.of(excluded)).get(0);

@@ -10,6 +10,7 @@ import org.crsaug.common.embedding.Embeddings;
 import org.crsaug.common.platform.Platform;
 import org.crsaug.common.store.TopicFollower;
 import org.crsaug.common.topic.Topics;
+import org.crsaug.schema.Candidates;
 import org.crsaug.schema.ContextEmbedding;
 import org.crsaug.schema.EmbeddingKind;
 import org.crsaug.schema.Item;
@@ -28,13 +29,20 @@ final class ItemIndexer implements AutoCloseable {
     private final RetrieverParts parts;
     private final TopicFollower<Item> items;
     private final KafkaProducer<String, ContextEmbedding> producer;
+    /** Null unless re-retrieval is on. */
+    private final KafkaProducer<String, Candidates> candidates;
+    private final ContextRetriever retriever;
     private long encoded;
+    private volatile long reretrieved;
 
     ItemIndexer(Platform platform, RetrieverParts parts, String clientId) {
         this.platform = platform;
         this.parts = parts;
         this.items = new TopicFollower<>(platform, Topics.ITEMS, clientId + "-items");
         this.producer = platform.producer(Topics.EMBEDDINGS, clientId + "-item-embeddings");
+        this.candidates = parts.reretriever() == null ? null
+                : platform.producer(Topics.CANDIDATES, clientId + "-reretrieved-candidates");
+        this.retriever = parts.reretriever() == null ? null : new ContextRetriever(parts);
     }
 
     /** Reads the items topic to its current end and indexes what it found. */
@@ -69,12 +77,45 @@ final class ItemIndexer implements AutoCloseable {
             producer.send(new ProducerRecord<>(platform.config().topic(Topics.EMBEDDINGS),
                     Embeddings.key(e.getEncoderId(), EmbeddingKind.ITEM, e.getId()), e));
         }
+        if (retriever != null && !fresh.isEmpty()) {
+            reretrieve(fresh.stream().map(ContextEmbedding::getId).toList());
+        }
         producer.flush();
         encoded += fresh.size();
         if (!fresh.isEmpty()) {
             LOG.info("Indexed {} new or changed items ({} encoded so far, index size {})", fresh.size(), encoded,
                     parts.index().size());
         }
+    }
+
+    /** Only items whose vector is new (added, or text changed) can change anyone's candidates. */
+    private void reretrieve(List<String> itemIds) {
+        ContextRetriever.Result r;
+        try {
+            r = parts.reretriever().reretrieve(itemIds, retriever);
+        } catch (RuntimeException e) {
+            // the items are indexed either way; contexts keep their older candidates until retrieved again
+            LOG.error("Re-retrieval after items {} failed: {}", itemIds, e.getMessage(), e);
+            return;
+        }
+        for (ContextEmbedding e : r.newEmbeddings()) {
+            producer.send(new ProducerRecord<>(platform.config().topic(Topics.EMBEDDINGS),
+                    Embeddings.key(e.getEncoderId(), e.getKind(), e.getId()), e));
+        }
+        for (Candidates c : r.candidates()) {
+            candidates.send(new ProducerRecord<>(platform.config().topic(Topics.CANDIDATES), c.getContextId(), c));
+        }
+        candidates.flush();
+        reretrieved += r.candidates().size();
+        if (!r.candidates().isEmpty()) {
+            LOG.info("Items {} changed the candidates of {} contexts; published them again", itemIds,
+                    r.candidates().size());
+        }
+    }
+
+    /** Contexts whose candidates were published again because items changed. */
+    long reretrievedCount() {
+        return reretrieved;
     }
 
     long encodedCount() {
@@ -84,6 +125,9 @@ final class ItemIndexer implements AutoCloseable {
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));
+        if (candidates != null) {
+            candidates.close(Duration.ofSeconds(5));
+        }
         items.close();
     }
 }

@@ -18,6 +18,8 @@ import org.crsaug.common.dataset.DataDirectory;
 import org.crsaug.common.dataset.DatasetSink;
 import org.crsaug.common.dataset.Datasets;
 import org.crsaug.common.dataset.ParseFailure;
+import org.crsaug.common.encoder.OnnxEncoder;
+import org.crsaug.common.encoder.OnnxModelSpec;
 import org.crsaug.common.encoder.TextEncoder;
 import org.crsaug.common.encoder.TextEncoders;
 import org.crsaug.schema.Candidate;
@@ -61,10 +63,15 @@ public final class RetrieverBenchmark {
         try (TextEncoder raw = TextEncoders.create(config, models)) {
             line("encoder %s, k=%d, labels=top-%d, cores=%d%n", raw.id(), base.topK(), LABELS,
                     Runtime.getRuntime().availableProcessors());
+            boolean comparedEncoders = false;
             for (String name : datasets) {
                 Data data = read(name);
                 line("%n== %s: %d items, %d dialogues (every %d. dialogue used for quality/timing)%n",
                         name, data.items().size(), data.dialogues().size(), everyNth);
+                if (!comparedEncoders) {
+                    compareBundledEncoders(data, models);
+                    comparedEncoders = true;
+                }
                 benchDataset(raw, data, everyNth, variants);
             }
         }
@@ -282,6 +289,16 @@ public final class RetrieverBenchmark {
         }
     }
 
+    /** Throughput of every bundled encoder on the same dialogue texts, so they can be compared in one run. */
+    private void compareBundledEncoders(Data data, Path models) {
+        for (OnnxModelSpec spec : OnnxModelSpec.BUNDLED) {
+            try (OnnxEncoder e = new OnnxEncoder(spec, models, config.getInt(TextEncoders.BATCH_SIZE_KEY))) {
+                line("%-18s ", spec.name());
+                throughput(e, data.dialogues(), base);
+            }
+        }
+    }
+
     private void throughput(TextEncoder raw, List<Dialogue> sample, RetrieverSettings s) {
         List<String> texts = new ArrayList<>();
         for (Dialogue d : sample) {
@@ -294,11 +311,11 @@ public final class RetrieverBenchmark {
         if (texts.isEmpty()) {
             return;
         }
-        raw.encode(texts.subList(0, Math.min(16, texts.size())));
+        raw.encodeQueries(texts.subList(0, Math.min(16, texts.size())));
         double[] rates = new double[REPEATS];
         for (int i = 0; i < REPEATS; i++) {
             long t0 = System.nanoTime();
-            raw.encode(texts);
+            raw.encodeQueries(texts);
             rates[i] = texts.size() / ((System.nanoTime() - t0) / 1e9);
         }
         Arrays.sort(rates);

@@ -7,9 +7,23 @@ import org.crsaug.schema.Item;
 /**
  * What the retrieval step works with: built once by the service (or a test) and shared by the
  * topology's processors. {@code items} is the live catalogue, used to enrich context texts.
+ * {@code reretriever} is null unless retrieved contexts are to be revisited when items change.
  */
 public record RetrieverParts(TextEncoder encoder, ItemIndex index, CandidateSource source, EmbeddingCache cache,
-        ContextMean contextMean, CoMentionIndex coMentions, Map<String, Item> items, RetrieverSettings settings) {
+        ContextMean contextMean, CoMentionIndex coMentions, Map<String, Item> items, RetrieverSettings settings,
+        Reretriever reretriever) {
+
+    public RetrieverParts(TextEncoder encoder, ItemIndex index, CandidateSource source, EmbeddingCache cache,
+            ContextMean contextMean, CoMentionIndex coMentions, Map<String, Item> items, RetrieverSettings settings) {
+        this(encoder, index, source, cache, contextMean, coMentions, items, settings, null);
+    }
+
+    /** The same parts, remembering what each retrieval found so that item changes can revisit it. */
+    public RetrieverParts withReretrieval() {
+        Reretriever r = new Reretriever(new SemanticSource(index, settings.centre() ? contextMean : null),
+                settings.topK());
+        return new RetrieverParts(encoder, index, source, cache, contextMean, coMentions, items, settings, r);
+    }
 
     /** Wires the source the settings name around the given shared state. */
     public static RetrieverParts of(TextEncoder encoder, EmbeddingCache cache, Map<String, Item> items,

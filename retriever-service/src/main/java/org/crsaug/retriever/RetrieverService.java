@@ -25,13 +25,14 @@ import org.slf4j.LoggerFactory;
 public final class RetrieverService extends WorkerService {
 
     public static final String APPLICATION_ID = "crs-retriever";
+    public static final String RERETRIEVE_KEY = "retriever.reretrieve.on.item";
     private static final Logger LOG = LoggerFactory.getLogger(RetrieverService.class);
 
     private final Platform platform;
     private final RetrieverSettings settings;
     private volatile RetrieverParts parts;
     private CountingEncoder encoder;
-    private ItemIndexer indexer;
+    private volatile ItemIndexer indexer;
     private TopicFollower<Dialogue> dialogues;
     private StreamsService streams;
 
@@ -55,7 +56,8 @@ public final class RetrieverService extends WorkerService {
         LOG.info("Reusing {} item and {} context embeddings of encoder {}", cache.count(EmbeddingKind.ITEM),
                 cache.count(EmbeddingKind.CONTEXT), encoder.id());
         Map<String, Item> catalogue = new ConcurrentHashMap<>();
-        RetrieverParts p = RetrieverParts.of(encoder, cache, catalogue, settings);
+        RetrieverParts plain = RetrieverParts.of(encoder, cache, catalogue, settings);
+        RetrieverParts p = platform.config().getBoolean(RERETRIEVE_KEY) ? plain.withReretrieval() : plain;
         indexer = new ItemIndexer(platform, p, APPLICATION_ID);
         indexer.catchUp(Duration.ofMinutes(10));
         dialogues = new TopicFollower<>(platform, Topics.DIALOGUES, APPLICATION_ID + "-co-mentions");
@@ -103,6 +105,12 @@ public final class RetrieverService extends WorkerService {
     public int indexedItems() {
         RetrieverParts p = parts;
         return p == null ? 0 : p.index().size();
+    }
+
+    /** Contexts whose candidates were published again because a new or changed item entered them. */
+    public long reretrievedContexts() {
+        ItemIndexer i = indexer;
+        return i == null ? 0 : i.reretrievedCount();
     }
 
     /** Texts (items and contexts) this instance has encoded since it started; cached ones are not counted. */

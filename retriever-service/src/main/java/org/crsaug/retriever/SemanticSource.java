@@ -20,6 +20,11 @@ public final class SemanticSource implements CandidateSource {
         this.contextMean = contextMean;
     }
 
+    /** What {@link #propose} would score this item for a context with this (raw) vector; NaN if not indexed. */
+    public float score(float[] contextVector, String itemId) {
+        return index.score(contextMean == null ? contextVector : contextMean.centre(contextVector), itemId);
+    }
+
     @Override
     public String name() {
         return SEMANTIC;

@@ -91,6 +91,42 @@ class RetrieverServiceTest {
         assertThat(second.failure()).isNull();
     }
 
+    @Test
+    void aNewItemRepublishesTheCandidatesOfTheContextsItEnters() throws Exception {
+        // Given a service that re-retrieves on item changes, a top-2 list and two retrieved contexts
+        Platform platform = kafka.platform(Map.of("topic.prefix", "reretrieve-", "retriever.source", "semantic",
+                "retriever.top.k", "2", "retriever.reretrieve.on.item", "true"));
+        for (Item item : Catalogue.ALL) {
+            TestKafka.send(platform, Topics.ITEMS, item.getItemId(), item);
+        }
+        RetrieverService service = new RetrieverService(platform);
+        service.start();
+        awaitReady(service);
+        TestKafka.send(platform, Topics.DIALOGUES, "t:scary", dialogue("t:scary", "train",
+                seeker("I want a terrifying horror film tonight, with ghosts and zombies and lots of screaming."),
+                recommender("Dead Streets has zombies.", "t:2")));
+        TestKafka.send(platform, Topics.DIALOGUES, "t:love", dialogue("t:love", "train",
+                seeker("Something romantic please, a love story about a couple in Paris."),
+                recommender("Paris in Spring is lovely.", "t:3")));
+        Candidates before = awaitCandidates(platform, "t:scary#1");
+        awaitCandidates(platform, "t:love#1");
+        assertThat(before.getItems()).extracting(Candidate::getItemId).doesNotContain("t:8");
+
+        // When a horror film joins the catalogue
+        TestKafka.send(platform, Topics.ITEMS, "t:8", Catalogue.item("t:8", "Night Screams", List.of("Horror"),
+                "Ghosts and zombies hunt screaming teenagers through a terrifying haunted town."));
+
+        // Then the horror context gets new candidates with it, and the romance context is left alone
+        Candidates after = awaitCandidateCount(platform, "t:scary#1", 2);
+        assertThat(after.getItems()).extracting(Candidate::getItemId).contains("t:8");
+        awaitCondition(() -> service.reretrievedContexts() == 1);
+        List<ConsumerRecord<String, Candidates>> all =
+                TestKafka.readAll(platform, Topics.CANDIDATES, 0, Duration.ofSeconds(5));
+        assertThat(all).filteredOn(r -> r.key().equals("t:love#1")).hasSize(1);
+        service.stop();
+        assertThat(service.failure()).isNull();
+    }
+
     private static void awaitReady(RetrieverService s) throws InterruptedException {
         awaitCondition(() -> {
             if (s.failure() != null) {

@@ -16,6 +16,9 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.crsaug.common.encoder.MiniLmEncoder;
+import org.crsaug.common.encoder.TextEncoder;
+import org.crsaug.common.encoder.TextEncoders;
+import org.crsaug.common.openai.FakeChatServer;
 import org.crsaug.common.platform.Platform;
 import org.crsaug.common.testing.TestKafka;
 import org.crsaug.common.topic.TopicSpec;
@@ -165,6 +168,42 @@ class RetrieverTopologyTest {
                     .orElseThrow();
             assertThat(orbit.getSource()).as("proposed by both lists").isEqualTo("fusion");
             assertThat(fused.getItems()).extracting(Candidate::getItemId).doesNotContain("t:2");
+        }
+    }
+
+    @Test
+    void retrievalWorksThroughAnOpenAiCompatibleEmbeddingsEndpoint() {
+        try (FakeChatServer server = new FakeChatServer().embeddingDimension(512);
+                TextEncoder remote = TextEncoders.create(platform.config()
+                        .with(TextEncoders.ENCODER_KEY, "openai")
+                        .with("retriever.encoder.openai.base.url", server.baseUrl())
+                        .with("retriever.encoder.openai.model", "fake-embed")
+                        .with("retriever.encoder.openai.api.key.env", "")
+                        .with("retriever.encoder.openai.query.prefix", "query: "), Path.of("unused"))) {
+            RetrieverSettings settings = RetrieverSettings.fromConfig(platform.config())
+                    .withSource(CandidateSource.SEMANTIC).withSemantic(false, false);
+            RetrieverParts parts = RetrieverParts.of(remote, new EmbeddingCache(remote.id()), new ConcurrentHashMap<>(),
+                    settings);
+            ItemEmbedder.index(Catalogue.ALL, parts);
+            try (Driver d = drive(parts)) {
+                d.dialogues().pipeInput("t:r1", dialogue("t:r1", "train",
+                        seeker("Any film with flesh-eating zombies?"),
+                        recommender("Dead Streets.", "t:2"),
+                        seeker("Great. Now something about astronauts on a space station."),
+                        recommender("Orbit!", "t:4")));
+                Map<String, Candidates> byContext = d.candidates().readKeyValuesToMap();
+                assertThat(byContext.get("t:r1#1").getEncoderId()).isEqualTo(remote.id()).startsWith("openai:fake-embed");
+                assertThat(byContext.get("t:r1#1").getItems().get(0).getItemId()).isEqualTo("t:2");
+                assertThat(byContext.get("t:r1#3").getItems()).extracting(Candidate::getItemId)
+                        .doesNotContain("t:2").first().isEqualTo("t:4");
+                assertThat(d.embeddings().readValuesToList()).extracting(ContextEmbedding::getEncoderId)
+                        .containsOnly(remote.id());
+                assertThat(d.deadLetters().isEmpty()).isTrue();
+            }
+            // items went as documents, contexts as queries with their prefix
+            List<List<String>> sent = server.embeddingInputs();
+            assertThat(sent.get(0)).noneMatch(t -> t.startsWith("query: "));
+            assertThat(sent.get(sent.size() - 1)).allMatch(t -> t.startsWith("query: "));
         }
     }
 

@@ -20,7 +20,7 @@ import org.crsaug.schema.DeadLetter;
 import org.crsaug.schema.Item;
 import org.crsaug.schema.Judgement;
 import org.crsaug.schema.ScoredPair;
-import org.crsaug.scorer.bench.FakeChatServer;
+import org.crsaug.common.openai.FakeChatServer;
 import org.crsaug.scorer.llm.LlmJudge;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -27,7 +27,10 @@ class TextEncodersTest {
         assertThatThrownBy(() -> TextEncoders.create(config, cache))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("word2vec")
-                .hasMessageContaining("all-minilm-l6-v2");
+                .hasMessageContaining("all-minilm-l6-v2")
+                .hasMessageContaining("bge-small-en-v1.5")
+                .hasMessageContaining("e5-small-v2")
+                .hasMessageContaining("openai");
     }
 
     @Test

@@ -198,7 +198,7 @@ public final class RecommendationEngine implements Service {
         }
         // the same text the retriever encoded for the training contexts, or the model sees a stranger
         DialogueContext now = DialogueContexts.current("serve", settings.dataset(), turns);
-        float[] context = encoder.encode(List.of(RetrievalText.forEncoder(now, settings.contextMaxChars(),
+        float[] context = encoder.encodeQueries(List.of(RetrievalText.forEncoder(now, settings.contextMaxChars(),
                 enrichContexts, items)))[0];
         swapLock.readLock().lock();
         try {

@@ -10,6 +10,7 @@ import java.util.Random;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.crsaug.common.config.CrsConfig;
+import org.crsaug.common.openai.FakeChatServer;
 import org.crsaug.common.platform.Platform;
 import org.crsaug.common.store.TopicFollower;
 import org.crsaug.common.topic.Topics;

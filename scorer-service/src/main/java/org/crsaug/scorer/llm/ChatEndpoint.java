@@ -8,10 +8,8 @@ import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.RateLimitException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
+import org.crsaug.common.openai.RetryAfter;
 import org.crsaug.scorer.JudgeUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +76,7 @@ final class ChatEndpoint implements AutoCloseable {
                 usage.failedCalls.incrementAndGet();
                 usage.rateLimited.incrementAndGet();
                 last = e;
-                waitMs = retryAfterMs(e).orElse(backoffMs(attempt));
+                waitMs = RetryAfter.requestedMs(e).orElse(backoffMs(attempt));
                 limiter.holdOff(waitMs);
             } catch (OpenAIServiceException e) {
                 usage.failedCalls.incrementAndGet();
@@ -124,32 +122,8 @@ final class ChatEndpoint implements AutoCloseable {
         return b.build();
     }
 
-    /** Full jitter: a random wait up to the exponential bound, so retrying replicas do not align. */
     private long backoffMs(int attempt) {
-        long cap = Math.min(settings.backoffMax().toMillis(),
-                settings.backoffBase().toMillis() * (1L << Math.min(20, attempt - 1)));
-        return ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
-    }
-
-    static java.util.Optional<Long> retryAfterMs(OpenAIServiceException e) {
-        List<String> ms = e.headers().values("retry-after-ms");
-        try {
-            if (!ms.isEmpty()) {
-                return java.util.Optional.of((long) Double.parseDouble(ms.get(0).strip()));
-            }
-            List<String> s = e.headers().values("retry-after");
-            if (s.isEmpty()) {
-                return java.util.Optional.empty();
-            }
-            String v = s.get(0).strip();
-            if (v.matches("\\d+(\\.\\d+)?")) {
-                return java.util.Optional.of((long) (Double.parseDouble(v) * 1000));
-            }
-            ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-            return java.util.Optional.of(Math.max(0, at.toInstant().toEpochMilli() - System.currentTimeMillis()));
-        } catch (RuntimeException malformed) {
-            return java.util.Optional.empty();
-        }
+        return RetryAfter.backoffMs(attempt, settings.backoffBase().toMillis(), settings.backoffMax().toMillis());
     }
 
     /** About four characters a token for English text; only used to pace a tokens/min budget. */

@@ -18,7 +18,7 @@ import org.crsaug.scorer.JudgeInputs;
 import org.crsaug.scorer.JudgeUnavailableException;
 import org.crsaug.scorer.UnusableReplyException;
 import org.crsaug.scorer.Verdict;
-import org.crsaug.scorer.bench.FakeChatServer;
+import org.crsaug.common.openai.FakeChatServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

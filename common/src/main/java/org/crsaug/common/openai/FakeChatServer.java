@@ -1,4 +1,4 @@
-package org.crsaug.scorer.bench;
+package org.crsaug.common.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,16 +22,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A local stand-in for a paid OpenAI-compatible chat endpoint, for tests and benchmarks only. It
- * answers {@code POST /v1/chat/completions} like a chain-of-thought judge (reasoning, then a JSON
- * object of scores for the candidates it was shown), after a configurable latency, and can be told
- * to misbehave: 429 with Retry-After, 500, a hang past the client's timeout, or any reply text.
+ * A local stand-in for a paid OpenAI-compatible endpoint, for tests and benchmarks only. It answers
+ * {@code POST /v1/chat/completions} like a chain-of-thought judge (reasoning, then a JSON object of
+ * scores for the candidates it was shown) and {@code POST /v1/embeddings} with a hashed
+ * bag-of-words vector per input (texts sharing words point the same way), after a configurable
+ * latency. It can be told to misbehave: 429 with Retry-After, 500, a hang past the client's
+ * timeout, any reply text, or any raw body. Faults are shared by both endpoints, in arrival order.
  * With a per-minute limit it answers 429 like a real provider once the limit is exceeded.
  */
 public final class FakeChatServer implements AutoCloseable {
 
     /** What the next request gets instead of a normal answer. */
-    public sealed interface Fault permits RateLimited, ServerError, Hang, Reply {
+    public sealed interface Fault permits RateLimited, ServerError, Hang, Reply, RawBody {
     }
 
     public record RateLimited(int retryAfterSeconds) implements Fault {
@@ -45,6 +47,10 @@ public final class FakeChatServer implements AutoCloseable {
 
     /** A 200 answer with exactly this assistant text. */
     public record Reply(String text) implements Fault {
+    }
+
+    /** A 200 answer whose whole body is this text, e.g. JSON missing what the client needs. */
+    public record RawBody(String body) implements Fault {
     }
 
     /** What a request contained: the messages in order, as (role, text). */
@@ -85,6 +91,8 @@ public final class FakeChatServer implements AutoCloseable {
     private volatile long latencyMs;
     private volatile int limitPerMinute;
     private volatile Function<Request, String> responder = FakeChatServer::chainOfThoughtReply;
+    private final List<List<String>> embeddingInputs = new ArrayList<>();
+    private volatile int embeddingDimension = 64;
 
     public FakeChatServer() {
         try {
@@ -94,6 +102,7 @@ public final class FakeChatServer implements AutoCloseable {
         }
         server.setExecutor(executor);
         server.createContext("/v1/chat/completions", this::handle);
+        server.createContext("/v1/embeddings", this::handleEmbeddings);
         server.start();
     }
 
@@ -124,7 +133,18 @@ public final class FakeChatServer implements AutoCloseable {
         return this;
     }
 
-    /** Every request received, answered or not. */
+    /** Length of the vectors {@code /v1/embeddings} returns. */
+    public FakeChatServer embeddingDimension(int dimension) {
+        this.embeddingDimension = dimension;
+        return this;
+    }
+
+    /** The inputs of every embeddings request received, answered or not, in arrival order. */
+    public synchronized List<List<String>> embeddingInputs() {
+        return List.copyOf(embeddingInputs);
+    }
+
+    /** Every chat request received, answered or not. */
     public synchronized List<Request> requests() {
         return List.copyOf(requests);
     }
@@ -139,6 +159,7 @@ public final class FakeChatServer implements AutoCloseable {
 
     public synchronized void resetCounts() {
         requests.clear();
+        embeddingInputs.clear();
         answered.set(0);
         rateLimited.set(0);
     }
@@ -168,26 +189,8 @@ public final class FakeChatServer implements AutoCloseable {
                 fault = faults.poll();
                 overLimit = overLimit();
             }
-            if (latencyMs > 0) {
-                Thread.sleep(latencyMs);
-            }
-            if (overLimit && fault == null) {
-                fault = new RateLimited(1);
-            }
-            if (fault instanceof RateLimited r) {
-                rateLimited.incrementAndGet();
-                exchange.getResponseHeaders().add("Retry-After", Integer.toString(r.retryAfterSeconds()));
-                send(exchange, 429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\","
-                        + "\"code\":\"rate_limit_exceeded\"}}");
+            if (failed(exchange, fault, overLimit)) {
                 return;
-            }
-            if (fault instanceof ServerError) {
-                send(exchange, 500, "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}");
-                return;
-            }
-            if (fault instanceof Hang h) {
-                Thread.sleep(h.millis());
-                return; // the client has given up by now; closing without an answer
             }
             String text = fault instanceof Reply r ? r.text() : responder.apply(request);
             answered.incrementAndGet();
@@ -197,6 +200,112 @@ public final class FakeChatServer implements AutoCloseable {
         } catch (RuntimeException e) {
             send(exchange, 500, "{\"error\":{\"message\":" + JSON.writeValueAsString(String.valueOf(e)) + "}}");
         }
+    }
+
+    private void handleEmbeddings(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            lastAuthorization = exchange.getRequestHeaders().getFirst("Authorization");
+            JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
+            List<String> inputs = new ArrayList<>();
+            JsonNode input = body.path("input");
+            if (input.isTextual()) {
+                inputs.add(input.asText());
+            } else {
+                input.forEach(n -> inputs.add(n.asText()));
+            }
+            Fault fault;
+            boolean overLimit;
+            synchronized (this) {
+                embeddingInputs.add(List.copyOf(inputs));
+                fault = faults.poll();
+                overLimit = overLimit();
+            }
+            if (failed(exchange, fault, overLimit)) {
+                return;
+            }
+            if (fault instanceof Reply r) {
+                send(exchange, 200, r.text());
+                return;
+            }
+            int dim = body.has("dimensions") ? body.path("dimensions").asInt() : embeddingDimension;
+            ObjectNode root = JSON.createObjectNode();
+            root.put("object", "list").put("model", body.path("model").asText("fake"));
+            var data = root.putArray("data");
+            long tokens = 0;
+            for (int i = 0; i < inputs.size(); i++) {
+                ObjectNode row = data.addObject();
+                row.put("object", "embedding").put("index", i);
+                var vector = row.putArray("embedding");
+                for (float f : bagOfWords(inputs.get(i), dim)) {
+                    vector.add(f);
+                }
+                tokens += inputs.get(i).length() / 4 + 1;
+            }
+            root.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
+            answered.incrementAndGet();
+            send(exchange, 200, JSON.writeValueAsString(root));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            send(exchange, 500, "{\"error\":{\"message\":" + JSON.writeValueAsString(String.valueOf(e)) + "}}");
+        }
+    }
+
+    /** Waits the configured latency, then answers the fault (or the rate limit) if there is one. */
+    private boolean failed(HttpExchange exchange, Fault fault, boolean overLimit)
+            throws IOException, InterruptedException {
+        if (latencyMs > 0) {
+            Thread.sleep(latencyMs);
+        }
+        if (overLimit && fault == null) {
+            fault = new RateLimited(1);
+        }
+        if (fault instanceof RateLimited r) {
+            rateLimited.incrementAndGet();
+            exchange.getResponseHeaders().add("Retry-After", Integer.toString(r.retryAfterSeconds()));
+            send(exchange, 429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\","
+                    + "\"code\":\"rate_limit_exceeded\"}}");
+            return true;
+        }
+        if (fault instanceof ServerError) {
+            send(exchange, 500, "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}");
+            return true;
+        }
+        if (fault instanceof Hang h) {
+            Thread.sleep(h.millis());
+            return true; // the client has given up by now; closing without an answer
+        }
+        if (fault instanceof RawBody b) {
+            send(exchange, 200, b.body());
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The vector this server gives a text: lower-cased words hashed into {@code dim} buckets, counted
+     * and L2-normalised, so tests can predict neighbours (shared words, higher inner product).
+     */
+    public static float[] bagOfWords(String text, int dim) {
+        float[] v = new float[dim];
+        for (String w : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+            if (!w.isEmpty()) {
+                v[Math.floorMod(w.hashCode(), dim)] += 1;
+            }
+        }
+        double norm = 0;
+        for (float f : v) {
+            norm += f * f;
+        }
+        if (norm == 0) {
+            v[0] = 1; // an empty text still gets a unit vector
+            return v;
+        }
+        float inv = (float) (1 / Math.sqrt(norm));
+        for (int i = 0; i < dim; i++) {
+            v[i] *= inv;
+        }
+        return v;
     }
 
     private boolean overLimit() {
