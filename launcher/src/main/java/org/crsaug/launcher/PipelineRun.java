@@ -132,7 +132,8 @@ public final class PipelineRun {
         runUntilDone(state, dataset, timeout, List.of(ScorerService.create(platform)), true);
     }
 
-    private void runUntilDone(PipelineState state, String dataset, Duration timeout, List<Service> services,
+    /** Starts the given services and stops them once every context has a vector (and, if asked, labels). */
+    void runUntilDone(PipelineState state, String dataset, Duration timeout, List<Service> services,
             boolean needLabels) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {

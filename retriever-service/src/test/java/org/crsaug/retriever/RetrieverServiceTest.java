@@ -19,7 +19,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The retriever service on a real embedded cluster: streaming, incremental indexing, no re-encoding on restart. */
+/**
+ * The retriever service on a real embedded cluster: streaming, incremental indexing, and a restart that
+ * resumes from committed offsets and the embedding cache (counted: texts encoded, candidates records).
+ */
 class RetrieverServiceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -74,19 +77,28 @@ class RetrieverServiceTest {
         assertThat(encodedByFirst).isEqualTo(Catalogue.ALL.size() + 1 + 3);
         first.stop();
 
-        // When the service restarts and the same dialogues are replayed
+        // When the service restarts, one dialogue is replayed and one new dialogue arrives
         RetrieverService second = new RetrieverService(platform);
         second.start();
         awaitReady(second);
         TestKafka.send(platform, Topics.DIALOGUES, "t:sub", dialogue("t:sub", "train",
                 seeker("I want a tense submarine thriller under the ice, running out of oxygen."),
                 recommender("Deep Dive!", "t:7")));
+        TestKafka.send(platform, Topics.DIALOGUES, "t:late", dialogue("t:late", "train",
+                seeker("Something with farm animals for the kids?"), recommender("Barnyard Pals", "t:5")));
         awaitCandidateCount(platform, "t:sub#1", 2);
+        awaitCandidates(platform, "t:late#1");
 
-        // Then nothing is encoded again: items and contexts come from the embeddings topic
+        // Then only the new context is encoded: items and the replayed context come from the embeddings topic
         assertThat(second.indexedItems()).isEqualTo(Catalogue.ALL.size() + 1);
-        assertThat(second.encodedTexts()).isZero();
+        assertThat(second.encodedTexts()).isEqualTo(1);
         second.stop();
+        // ... and it resumed from its committed offsets: one candidates record per context and dialogue record
+        // (two for the replayed one), none for dialogues it had finished before the restart
+        Map<String, Long> perContext = TestKafka.readAll(platform, Topics.CANDIDATES, 5, Duration.ofSeconds(30))
+                .stream().collect(java.util.stream.Collectors.groupingBy(ConsumerRecord::key,
+                        java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+        assertThat(perContext).isEqualTo(Map.of("t:old#1", 1L, "t:new#1", 1L, "t:sub#1", 2L, "t:late#1", 1L));
         assertThat(first.failure()).isNull();
         assertThat(second.failure()).isNull();
     }

@@ -115,21 +115,28 @@ class ScorerServiceLlmTest {
 
             assertThat(server.lastAuthorization()).isEqualTo("Bearer " + SECRET);
 
-            // When the same candidates are replayed into a restarted scorer
+            // When the same candidates are replayed into a restarted scorer, followed by one new context
             server.resetCounts();
             good.forEach(c -> TestKafka.send(platform, Topics.CANDIDATES, c.getContextId(), c));
+            Candidates late = candidates("d4#1", "Seeker: I want film 4", ids);
+            TestKafka.send(platform, Topics.CANDIDATES, late.getContextId(), late);
             ScorerService restarted = ScorerService.create(platform, LlmJudge.fromConfig(config,
                     Map.of("OPENAI_API_KEY", SECRET)));
             restarted.start();
             List<ConsumerRecord<String, ScoredPair>> all;
             try {
-                all = TestKafka.readAll(platform, Topics.SCORED_PAIRS, 40, WAIT);
+                all = TestKafka.readAll(platform, Topics.SCORED_PAIRS, 45, WAIT);
             } finally {
                 restarted.stop();
             }
 
-            // Then every score comes from the cache, identical, and the LLM is never called
-            assertThat(server.requests()).isEmpty();
+            // Then every replayed score comes from the cache, identical; the LLM is called only for the new
+            // context (5 candidates in batches of 2: 3 calls), and nothing finished before the restart is redone
+            assertThat(server.requests()).hasSize(3)
+                    .allSatisfy(r -> assertThat(r.firstUser()).contains("I want film 4"));
+            assertThat(all).hasSize(45);
+            assertThat(all).filteredOn(r -> r.value().getContextId().equals("d4#1")).hasSize(5)
+                    .allSatisfy(r -> assertThat(r.value().getFromCache()).isFalse());
             List<ScoredPair> replayed = all.subList(0, all.size()).stream().map(ConsumerRecord::value)
                     .filter(ScoredPair::getFromCache).toList();
             assertThat(replayed).hasSize(20);
@@ -137,8 +144,8 @@ class ScorerServiceLlmTest {
                     .collect(Collectors.toSet());
             assertThat(replayed.stream().map(p -> p.getContextId() + "|" + p.getItemId() + "=" + p.getScore())
                     .collect(Collectors.toSet())).isEqualTo(firstRun);
-            assertThat(TestKafka.readAll(platform, Topics.JUDGEMENTS, 20, WAIT)).as("nothing new paid for")
-                    .hasSize(20).extracting(r -> r.value()).extracting(Judgement::getItemId).isNotEmpty();
+            assertThat(TestKafka.readAll(platform, Topics.JUDGEMENTS, 25, WAIT)).as("only the new context paid for")
+                    .hasSize(25).extracting(r -> r.value()).extracting(Judgement::getItemId).isNotEmpty();
 
             // And the API key was sent to the endpoint but written nowhere: no topic, no state file
             byte[] secret = SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8);

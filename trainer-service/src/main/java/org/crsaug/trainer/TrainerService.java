@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Crash safety: artifacts appear only by atomic rename, so a round killed half-way leaves at most a
  * staging directory, which is deleted when the trainer starts again; round numbers come from the
- * checkpoints topic, so the interrupted round is simply trained again under the same number.
+ * checkpoints topic, so the interrupted round is simply trained again under the same number. A restart
+ * does not retrain what is already trained: the automatic triggers count new labels and dialogues from
+ * the state the latest checkpoint was trained on (its recorded offset ranges), not from zero.
  */
 public final class TrainerService extends WorkerService {
 
@@ -48,11 +50,20 @@ public final class TrainerService extends WorkerService {
     private int lastRound;
     /** Latest checkpoint per dataset/mode/backbone: the candidates for a warm start. */
     private final java.util.Map<String, Checkpoint> latest = new java.util.HashMap<>();
+    /** The checkpoint of the highest round, whatever its dataset: where the automatic triggers count from. */
+    private Checkpoint lastPublished;
+    private final ArtifactStore.StagingHook stagingHook;
 
     public TrainerService(Platform platform) {
+        this(platform, ArtifactStore.StagingHook.NONE);
+    }
+
+    /** @param stagingHook runs before each artifact's rename; fault-injection tests stop the trainer there */
+    public TrainerService(Platform platform, ArtifactStore.StagingHook stagingHook) {
         super("trainer");
         this.platform = platform;
         this.config = platform.config();
+        this.stagingHook = stagingHook;
     }
 
     /** Trains the given modes on everything published so far; completes with the checkpoints. */
@@ -71,7 +82,7 @@ public final class TrainerService extends WorkerService {
     @Override
     protected void work() throws InterruptedException {
         Path artifactRoot = config.artifactRoot();
-        ArtifactStore store = new ArtifactStore(artifactRoot);
+        ArtifactStore store = new ArtifactStore(artifactRoot, stagingHook);
         TrainingRound rounds = new TrainingRound(config, store);
         try (PipelineState state = new PipelineState(platform, CLIENT_ID);
                 KafkaProducer<String, Checkpoint> producer = platform.producer(Topics.CHECKPOINTS, CLIENT_ID)) {
@@ -80,12 +91,13 @@ public final class TrainerService extends WorkerService {
                 LOG.warn("Removed {} half-written artifact(s) left by an interrupted round under {}", stale, artifactRoot);
             }
             lastRound = readCheckpoints();
-            markReady();
             int minNewLabels = config.getInt("trainer.round.min.new.labels");
             long quietMs = config.getLong("trainer.round.quiet.ms");
             long intervalMs = config.getLong("trainer.round.interval.ms");
-            int labelsAtLastRound = 0;
-            int dialoguesAtLastRound = 0;
+            int[] atLastRound = countsAtLastRound(minNewLabels > 0 || intervalMs > 0);
+            int labelsAtLastRound = atLastRound[0];
+            int dialoguesAtLastRound = atLastRound[1];
+            markReady();
             int lastSeenLabels = 0;
             long lastChange = System.currentTimeMillis();
             long lastRoundAt = System.currentTimeMillis();
@@ -169,6 +181,7 @@ public final class TrainerService extends WorkerService {
                 throw new IllegalStateException("Cannot publish checkpoint " + cp.getCheckpointId(), e.getCause());
             }
             latest.put(key, cp);
+            lastPublished = cp;
             out.add(cp);
         }
         return out;
@@ -178,6 +191,24 @@ public final class TrainerService extends WorkerService {
         return dataset + "|" + mode + "|" + backbone;
     }
 
+    /**
+     * Labelled contexts and dialogues as the latest checkpoint saw them, read back from its offset ranges, so
+     * that a restarted trainer does not take everything published before it as new and train the same data
+     * again. {0, 0} without a checkpoint (or without automatic triggers, which are all that use them).
+     */
+    private int[] countsAtLastRound(boolean automatic) {
+        if (!automatic || lastPublished == null) {
+            return new int[] {0, 0};
+        }
+        try (PipelineState then = new PipelineState(platform, CLIENT_ID + "-last-round")) {
+            then.catchUpTo(lastPublished.getInputRanges(), Duration.ofMinutes(5));
+            LOG.info("Round {} ({}) was trained on {} labelled contexts and {} dialogues; counting new ones from there",
+                    lastPublished.getRound(), lastPublished.getCheckpointId(), then.labelledContexts(),
+                    then.dialogueCount());
+            return new int[] {then.labelledContexts(), then.dialogueCount()};
+        }
+    }
+
     /** Reads the checkpoints published so far: the last round number and the warm-start candidates. */
     private int readCheckpoints() {
         int[] max = {0};
@@ -185,6 +216,9 @@ public final class TrainerService extends WorkerService {
             f.catchUp(r -> {
                 Checkpoint cp = r.value();
                 if (cp != null) {
+                    if (lastPublished == null || cp.getRound() >= lastPublished.getRound()) {
+                        lastPublished = cp;
+                    }
                     max[0] = Math.max(max[0], cp.getRound());
                     latest.merge(lineKey(cp.getDataset(), cp.getMode(), cp.getBackbone()), cp,
                             (a, b) -> b.getRound() >= a.getRound() ? b : a);

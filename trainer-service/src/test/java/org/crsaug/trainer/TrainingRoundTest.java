@@ -7,10 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -18,20 +16,17 @@ import java.util.stream.Stream;
 import org.crsaug.common.artifact.ArtifactStore;
 import org.crsaug.common.config.CrsConfig;
 import org.crsaug.common.context.DialogueContext;
-import org.crsaug.common.embedding.Embeddings;
-import org.crsaug.common.ingest.Ingestor;
 import org.crsaug.common.model.TrainedRecommender;
 import org.crsaug.common.model.TrainingMode;
 import org.crsaug.common.platform.Platform;
 import org.crsaug.common.store.PipelineState;
 import org.crsaug.common.testing.DataSlices;
+import org.crsaug.common.testing.PipelineInputs;
 import org.crsaug.common.testing.TestKafka;
 import org.crsaug.common.topic.Topics;
 import org.crsaug.schema.AugmentedLabels;
 import org.crsaug.schema.Checkpoint;
-import org.crsaug.schema.EmbeddingKind;
 import org.crsaug.schema.Item;
-import org.crsaug.schema.Label;
 import org.crsaug.schema.OffsetRange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,8 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrainingRoundTest {
 
-    private static final String ENCODER = "test-encoder";
-    private static final int DIM = 8;
+    private static final String ENCODER = PipelineInputs.ENCODER;
 
     private static TestKafka kafka;
 
@@ -66,61 +60,18 @@ class TrainingRoundTest {
                 "trainer.learning.rate", "0.01");
     }
 
-    /** Deterministic pseudo-embedding, so a test can republish "the same" vector. */
-    private static float[] vector(String id) {
-        Random r = new Random(id.hashCode());
-        float[] v = new float[DIM];
-        for (int i = 0; i < DIM; i++) {
-            v[i] = (float) r.nextGaussian();
-        }
-        return v;
-    }
-
-    /** Ingests the slice and publishes embeddings for every item and context and labels for train contexts. */
-    private static void publishInputs(Platform p, Path slice) throws Exception {
-        try (Ingestor ingestor = new Ingestor(p)) {
-            ingestor.ingestDataset("inspired", slice.resolve("inspired"));
-        }
-        try (PipelineState state = new PipelineState(p, "test-setup")) {
-            state.catchUp(Duration.ofMinutes(1));
-            for (Item item : state.items("inspired")) {
-                send(p, EmbeddingKind.ITEM, item.getItemId());
-            }
-            List<String> itemIds = state.items("inspired").stream().map(Item::getItemId).toList();
-            for (String split : List.of("train", "valid", "test")) {
-                for (DialogueContext c : state.contexts("inspired", split)) {
-                    send(p, EmbeddingKind.CONTEXT, c.contextId());
-                    if (split.equals("train")) {
-                        List<String> labels = new ArrayList<>(c.goldItemIds());
-                        labels.add(itemIds.get(Math.floorMod(c.contextId().hashCode(), itemIds.size())));
-                        TestKafka.send(p, Topics.AUGMENTED_LABELS, c.contextId(), labels(c, labels));
-                    }
-                }
-            }
-        }
-    }
-
-    private static void send(Platform p, EmbeddingKind kind, String id) {
-        TestKafka.send(p, Topics.EMBEDDINGS, Embeddings.key(ENCODER, kind, id),
-                Embeddings.record(kind, id, ENCODER, "h", vector(id)));
+    private static void publishInputs(Platform p, Path slice) {
+        PipelineInputs.publish(p, slice);
     }
 
     private static AugmentedLabels labels(DialogueContext c, List<String> itemIds) {
-        return AugmentedLabels.newBuilder().setContextId(c.contextId()).setDialogueId(c.dialogueId())
-                .setLabels(itemIds.stream().map(i -> Label.newBuilder().setItemId(i).setScore(4f).build()).toList())
-                .setThreshold(3.5f).setJudgeId("test").setJudgeVersion("1").setCandidateCount(itemIds.size()).build();
+        return PipelineInputs.labels(c, itemIds);
     }
 
     private static TrainerService startTrainer(Platform p) throws InterruptedException {
         TrainerService trainer = new TrainerService(p);
         trainer.start();
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (!trainer.isReady()) {
-            assertThat(trainer.failure()).isNull();
-            assertThat(System.currentTimeMillis()).as("trainer ready in time").isLessThan(deadline);
-            Thread.sleep(100);
-        }
-        return trainer;
+        return PipelineInputs.awaitReady(trainer, Duration.ofSeconds(60));
     }
 
     private static Set<String> published(Path artifacts) throws Exception {

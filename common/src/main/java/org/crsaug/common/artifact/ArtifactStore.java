@@ -30,10 +30,28 @@ public final class ArtifactStore {
         void writeInto(Path directory) throws IOException;
     }
 
+    /**
+     * Sees each complete staging directory just before its rename. It exists so that fault-injection
+     * tests can stop a writer at the worst moment; whatever it throws leaves the staging directory
+     * behind, exactly as a crash there would.
+     */
+    @FunctionalInterface
+    public interface StagingHook {
+        StagingHook NONE = (artifactId, staging) -> { };
+
+        void beforeRename(String artifactId, Path staging) throws IOException;
+    }
+
     private final Path root;
+    private final StagingHook stagingHook;
 
     public ArtifactStore(Path root) {
+        this(root, StagingHook.NONE);
+    }
+
+    public ArtifactStore(Path root, StagingHook stagingHook) {
         this.root = root.toAbsolutePath();
+        this.stagingHook = stagingHook;
     }
 
     public Path root() {
@@ -89,6 +107,7 @@ public final class ArtifactStore {
                 throw e;
             }
             String sha = checksum(staging);
+            stagingHook.beforeRename(artifactId, staging);
             try {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

@@ -173,10 +173,19 @@ public final class CrsConfig {
         return getPath("state.dir").resolve("models");
     }
 
-    /** Physical topic name: lets a replay write into a fresh namespace of topics. */
+    /**
+     * Physical topic name: {@code topic.prefix} + base name, so a replay can write into a fresh namespace
+     * of topics, unless {@code topic.name.<base name>} names the topic itself. That lets a namespace keep
+     * reading one topic of another, e.g. a replay into fresh topics that reads the old {@code dialogues}
+     * and shares the LLM judgement cache ({@code topic.name.judgements}).
+     */
     public String topic(TopicSpec<?> spec) {
-        return spec.name(get("topic.prefix", ""));
+        String own = get(TOPIC_NAME_PREFIX + spec.baseName(), "").trim();
+        return own.isEmpty() ? spec.name(get("topic.prefix", "")) : own;
     }
+
+    /** {@code topic.name.judgements=judgements} pins one topic's physical name, whatever the prefix. */
+    public static final String TOPIC_NAME_PREFIX = "topic.name.";
 
     @Override
     public String toString() {

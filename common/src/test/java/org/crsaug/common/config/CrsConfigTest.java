@@ -28,6 +28,15 @@ class CrsConfigTest {
     }
 
     @Test
+    void aPinnedTopicNameIgnoresThePrefixWhileTheOthersKeepIt() {
+        CrsConfig replay = CrsConfig.defaults().withAll(Map.of("topic.prefix", "replay-",
+                CrsConfig.TOPIC_NAME_PREFIX + "judgements", "judgements"));
+        assertThat(replay.topic(org.crsaug.common.topic.Topics.JUDGEMENTS)).isEqualTo("judgements");
+        assertThat(replay.topic(org.crsaug.common.topic.Topics.AUGMENTED_LABELS)).isEqualTo("replay-augmented-labels");
+        assertThat(CrsConfig.defaults().topic(org.crsaug.common.topic.Topics.JUDGEMENTS)).isEqualTo("judgements");
+    }
+
+    @Test
     void environmentNamesMapToKeys() {
         assertThat(CrsConfig.envToKey("CRS_SCHEMA_REGISTRY_URL")).isEqualTo("schema.registry.url");
         assertThat(CrsConfig.envToKey("CRS_KAFKA_SASL__MECHANISM")).isEqualTo("kafka.sasl_mechanism");

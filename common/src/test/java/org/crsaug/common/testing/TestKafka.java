@@ -236,6 +236,36 @@ public final class TestKafka implements AutoCloseable {
         return out.toByteArray();
     }
 
+    /**
+     * The latest value bytes of every key in the topic, as stored (Avro wire format included): for checking
+     * that two topics hold byte-identical records whatever order they were written in.
+     */
+    public static Map<String, String> latestRawValues(Platform p, String topic) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        Properties props = p.consumerProps("raw-values-" + UUID.randomUUID());
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                parts.add(new TopicPartition(topic, info.partition()));
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("Could not read " + topic + " to its end");
+                }
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    out.put(r.key(), r.value() == null ? null : java.util.HexFormat.of().formatHex(r.value()));
+                }
+            }
+        }
+        return out;
+    }
+
     public static void sendRaw(Platform p, String topic, String key, byte[] value) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p.producerProps("test-raw-sender"),
                 new StringSerializer(), new ByteArraySerializer())) {

@@ -1,0 +1,103 @@
+package org.crsaug.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.crsaug.common.model.TrainingMode;
+import org.crsaug.common.platform.Platform;
+import org.crsaug.common.testing.DataSlices;
+import org.crsaug.common.testing.PipelineInputs;
+import org.crsaug.common.testing.TestKafka;
+import org.crsaug.common.topic.Topics;
+import org.crsaug.evaluator.EvaluatorService;
+import org.crsaug.schema.Checkpoint;
+import org.crsaug.schema.Evaluation;
+import org.crsaug.trainer.TrainerService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The evaluator restarted on a real embedded broker: it resumes from its committed offset on the
+ * checkpoints topic, so a checkpoint evaluated before the restart is not evaluated again and one
+ * published while it was down is evaluated exactly once. Checkpoints come from a real trainer.
+ */
+class EvaluatorRestartTest {
+
+    private static final Duration WAIT = Duration.ofMinutes(3);
+    private static TestKafka kafka;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = new TestKafka();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    private static <S extends org.crsaug.common.service.Service> S start(S service) throws InterruptedException {
+        service.start();
+        return PipelineInputs.awaitReady(service, Duration.ofSeconds(60));
+    }
+
+    @Test
+    void aRestartedEvaluatorEvaluatesOnlyTheCheckpointsItHasNotEvaluated(@TempDir Path tmp) throws Exception {
+        // Given pipeline inputs, a trainer that trains on request and an evaluator with two protocols
+        Path slice = DataSlices.inspiredSlice(tmp.resolve("data"), Map.of("train", 30, "valid", 6, "test", 10));
+        Platform p = kafka.platform(Map.of("topic.prefix", "eval-restart.", "artifact.dir",
+                tmp.resolve("artifacts").toString(), "trainer.round.min.new.labels", "0", "trainer.hidden", "16",
+                "trainer.pretrain.epochs", "2", "trainer.finetune.epochs", "2", "evaluator.protocols", "strict,lenient",
+                "kafka.session.timeout.ms", "6000"));
+        PipelineInputs.publish(p, slice);
+        TrainerService trainer = start(new TrainerService(p));
+        List<Evaluation> byFirst = new CopyOnWriteArrayList<>();
+        List<Evaluation> bySecond = new CopyOnWriteArrayList<>();
+        try {
+            EvaluatorService first = new EvaluatorService(p);
+            first.onEvaluation(byFirst::add);
+            start(first);
+            Checkpoint cp1;
+            try {
+                // When round 1 is trained and evaluated
+                cp1 = trainer.requestRound("inspired", List.of(TrainingMode.BASELINE)).get(3, TimeUnit.MINUTES).get(0);
+                PipelineInputs.await(() -> byFirst.size() == 2, WAIT, "both evaluations of " + cp1.getCheckpointId());
+            } finally {
+                first.stop();
+            }
+            assertThat(first.failure()).isNull();
+
+            // ... and round 2 is published while the evaluator is down, which then starts again
+            Checkpoint cp2 = trainer.requestRound("inspired", List.of(TrainingMode.BASELINE)).get(3, TimeUnit.MINUTES)
+                    .get(0);
+            EvaluatorService second = new EvaluatorService(p);
+            second.onEvaluation(bySecond::add);
+            start(second);
+            try {
+                PipelineInputs.await(() -> bySecond.size() >= 2, WAIT, "both evaluations of " + cp2.getCheckpointId());
+            } finally {
+                second.stop();
+            }
+            assertThat(second.failure()).isNull();
+
+            // Then each checkpoint was evaluated exactly once per protocol: 2 x 2 records, none repeated
+            assertThat(byFirst).extracting(Evaluation::getCheckpointId).containsOnly(cp1.getCheckpointId());
+            assertThat(bySecond).extracting(Evaluation::getCheckpointId).containsOnly(cp2.getCheckpointId());
+            assertThat(bySecond).extracting(Evaluation::getProtocol).containsExactlyInAnyOrder("strict", "lenient");
+            List<ConsumerRecord<String, Evaluation>> all = TestKafka.readAll(p, Topics.EVALUATIONS, 4, WAIT);
+            assertThat(all).extracting(ConsumerRecord::key).containsExactlyInAnyOrder(
+                    cp1.getCheckpointId() + "|strict", cp1.getCheckpointId() + "|lenient",
+                    cp2.getCheckpointId() + "|strict", cp2.getCheckpointId() + "|lenient");
+        } finally {
+            trainer.stop();
+        }
+    }
+}
