@@ -31,12 +31,18 @@ import org.slf4j.LoggerFactory;
 public final class EvaluatorService extends WorkerService {
 
     public static final String GROUP_ID = "crs-evaluator";
+    static final String STAGE = "evaluator";
     private static final Logger LOG = LoggerFactory.getLogger(EvaluatorService.class);
 
     private final Platform platform;
     private final List<Protocol> protocols;
     private final int tailMaxMentions;
     private final List<Consumer<Evaluation>> listeners = new CopyOnWriteArrayList<>();
+    private final io.micrometer.core.instrument.Counter evaluated = org.crsaug.common.metrics.StageMeters
+            .records(STAGE, org.crsaug.common.metrics.StageMeters.OK);
+    private final io.micrometer.core.instrument.Counter deadLettered = org.crsaug.common.metrics.StageMeters
+            .records(STAGE, org.crsaug.common.metrics.StageMeters.DEAD_LETTER);
+    private io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics clientMetrics;
 
     public EvaluatorService(Platform platform) {
         super("evaluator");
@@ -66,6 +72,9 @@ public final class EvaluatorService extends WorkerService {
                 KafkaProducer<String, Evaluation> producer = platform.producer(Topics.EVALUATIONS, GROUP_ID);
                 KafkaProducer<String, DeadLetter> deadLetters = platform.producer(Topics.DEAD_LETTERS, GROUP_ID)) {
             consumer.subscribe(List.of(platform.config().topic(Topics.CHECKPOINTS)));
+            // the consumer's lag and fetch rates, on the service's /metrics
+            clientMetrics = new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer);
+            clientMetrics.bindTo(org.crsaug.common.metrics.CrsMetrics.registry());
             markReady();
             while (running()) {
                 ConsumerRecords<String, Checkpoint> records;
@@ -76,6 +85,7 @@ public final class EvaluatorService extends WorkerService {
                             e.topicPartition().partition(), e.offset(), name(), e, null, null);
                     deadLetters.send(new ProducerRecord<>(platform.config().topic(Topics.DEAD_LETTERS),
                             DeadLetters.key(letter), letter));
+                    deadLettered.increment();
                     consumer.seek(e.topicPartition(), e.offset() + 1);
                     continue;
                 }
@@ -89,6 +99,11 @@ public final class EvaluatorService extends WorkerService {
                     deadLetters.flush();
                     consumer.commitSync();
                 }
+            }
+        } finally {
+            if (clientMetrics != null) {
+                clientMetrics.close();
+                clientMetrics = null;
             }
         }
     }
@@ -107,8 +122,10 @@ public final class EvaluatorService extends WorkerService {
             for (Evaluation ev : evaluations) {
                 LOG.info("Evaluated {} ({}, {} pairs): {}", cp.getCheckpointId(), ev.getProtocol(), ev.getPairs(),
                         ev.getMetrics());
+                org.crsaug.common.metrics.PipelineMeters.recordEvaluation(ev);
                 listeners.forEach(l -> l.accept(ev));
             }
+            evaluated.increment();
         } catch (RuntimeException e) {
             LOG.error("Cannot evaluate checkpoint {}", cp.getCheckpointId(), e);
             DeadLetter letter = DeadLetters.fromRecord(r.topic(), r.partition(), r.offset(), name(), e,
@@ -116,6 +133,7 @@ public final class EvaluatorService extends WorkerService {
                     cp.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             deadLetters.send(new ProducerRecord<>(platform.config().topic(Topics.DEAD_LETTERS),
                     DeadLetters.key(letter), letter));
+            deadLettered.increment();
         }
     }
 }

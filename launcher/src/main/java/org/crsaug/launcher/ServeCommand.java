@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.crsaug.common.config.CrsConfig;
 import org.crsaug.common.platform.Platform;
+import org.crsaug.launcher.serve.LlmReplyWriter;
 import org.crsaug.launcher.serve.RecommendationEngine;
 import org.crsaug.launcher.serve.RecommendationServer;
 import org.crsaug.launcher.serve.ServeSettings;
@@ -20,7 +21,9 @@ import picocli.CommandLine.Option;
                 "  crs serve                                  chat at http://127.0.0.1:8080/ (after crs run)",
                 "  crs serve --dataset redial --port 9000",
                 "  curl -s localhost:8080/api/recommend -d '{\"turns\":[{\"role\":\"SEEKER\",\"text\":\"a scary movie please\"}],\"k\":5}'",
-                "", "A better checkpoint (higher serve.selection.metric) published later is loaded without a restart."})
+                "  OPENAI_API_KEY=... crs serve --set serve.reply=llm    replies written by the scorer.llm.* model",
+                "", "A better checkpoint (higher serve.selection.metric) published later is loaded without a restart.",
+                "Without serve.reply=llm the reply is a template sentence; an LLM failure falls back to it."})
 final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--dataset", description = "Serve checkpoints of this dataset (default: serve.dataset = inspired).")
@@ -52,7 +55,8 @@ final class ServeCommand implements Callable<Integer> {
         Logging.toFile(config);
         try (Platform platform = Platform.start(config)) {
             platform.ensureTopics();
-            RecommendationEngine engine = new RecommendationEngine(platform, settings);
+            RecommendationEngine engine = new RecommendationEngine(platform, settings,
+                    LlmReplyWriter.fromConfig(config, System.getenv()));
             engine.start();
             try (RecommendationServer server = RecommendationServer.start(engine)) {
                 engine.onReload(cp -> System.out.println("now serving " + cp.getCheckpointId() + " ("

@@ -21,11 +21,7 @@ final class ServiceLauncher {
             case "retriever" -> RetrieverService::new;
             case "scorer" -> ScorerService::create;
             case "trainer" -> TrainerService::new;
-            case "evaluator" -> p -> {
-                EvaluatorService evaluator = new EvaluatorService(p);
-                evaluator.onEvaluation(org.crsaug.common.metrics.PipelineMeters::recordEvaluation);
-                return evaluator;
-            };
+            case "evaluator" -> EvaluatorService::new;
             default -> throw new IllegalArgumentException("Unknown service " + name);
         };
         return ServiceRunner.runUntilStopped(config, factory);

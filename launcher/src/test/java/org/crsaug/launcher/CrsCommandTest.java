@@ -43,10 +43,23 @@ class CrsCommandTest {
 
     @Test
     void everyCommandHasHelpWithExamples() {
-        for (String cmd : new String[] {"run", "ingest", "service", "serve", "status"}) {
+        // every command and subcommand the CLI has, so a new one cannot ship without examples
+        java.util.List<String[]> commands = new java.util.ArrayList<>();
+        new picocli.CommandLine(new Crs()).getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("help")) {
+                commands.add(new String[] {name});
+                sub.getSubcommands().keySet().stream().filter(n -> !n.equals("help"))
+                        .forEach(n -> commands.add(new String[] {name, n}));
+            }
+        });
+        assertThat(commands).hasSizeGreaterThan(12);
+        for (String[] cmd : commands) {
             out.reset();
-            assertThat(Crs.execute(cmd, "--help")).isZero();
-            assertThat(stdout()).contains("Usage: crs " + cmd).contains("Examples:");
+            String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
+            args[cmd.length] = "--help";
+            assertThat(Crs.execute(args)).isZero();
+            assertThat(stdout()).as(String.join(" ", cmd)).contains("Usage: crs " + String.join(" ", cmd))
+                    .contains("Examples:");
         }
         out.reset();
         assertThat(Crs.execute("--help")).isZero();

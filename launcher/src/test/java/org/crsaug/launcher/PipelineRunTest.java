@@ -14,6 +14,7 @@ import org.crsaug.common.artifact.ArtifactStore;
 import org.crsaug.common.model.TrainingMode;
 import org.crsaug.common.platform.Platform;
 import org.crsaug.common.testing.DataSlices;
+import org.crsaug.common.testing.Scrape;
 import org.crsaug.common.testing.TestKafka;
 import org.crsaug.common.topic.Topics;
 import org.crsaug.schema.Checkpoint;
@@ -49,6 +50,7 @@ class PipelineRunTest {
                 "trainer.finetune.epochs", "3",
                 "retriever.top.k", "20"));
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        Scrape before = Scrape.now();
 
         List<PipelineRun.Row> rows = new PipelineRun(platform, new PrintStream(progress, true, StandardCharsets.UTF_8))
                 .run("inspired", List.of(TrainingMode.BASELINE, TrainingMode.TWO_STAGE), Duration.ofMinutes(8));
@@ -81,6 +83,19 @@ class PipelineRunTest {
         assertThat(evaluations).allSatisfy(r -> assertThat(r.value().getMetrics())
                 .containsKeys("tail_recall@10", "tail_recall@50", "coverage@50", "augmented_label_tail_share"));
         assertThat(progress.toString(StandardCharsets.UTF_8)).contains("[1/5]", "[4/5]", "contexts encoded", "/s)");
+
+        // the evaluator's gauges carry each checkpoint's test metrics; each stage counted its records
+        Scrape after = Scrape.now();
+        for (ConsumerRecord<String, Evaluation> r : evaluations) {
+            Evaluation e = r.value();
+            assertThat(after.value("crs_evaluation_metric", "checkpoint", e.getCheckpointId(), "protocol",
+                    e.getProtocol(), "metric", "recall@50")).isEqualTo(e.getMetrics().get("recall@50"));
+        }
+        assertThat(after.delta(before, "crs_stage_records_total", "stage", "evaluator", "outcome", "ok")).isEqualTo(2.0);
+        assertThat(after.delta(before, "crs_stage_records_total", "stage", "retriever", "outcome", "ok"))
+                .isGreaterThanOrEqualTo(56.0);
+        assertThat(after.delta(before, "crs_judge_seconds_count")).isPositive();
+        assertThat(after.delta(before, "crs_trainer_round_seconds_count", "dataset", "inspired")).isEqualTo(1.0);
 
         // the lineage alone reproduces the two-stage model exactly
         String twoStage = rows.get(1).checkpointId();

@@ -23,6 +23,10 @@ final class ContextRetrievalProcessor implements Processor<String, Dialogue, Str
     static final String STAGE = "retriever";
 
     private final ContextRetriever retriever;
+    private final io.micrometer.core.instrument.Counter ok =
+            org.crsaug.common.metrics.StageMeters.records(STAGE, org.crsaug.common.metrics.StageMeters.OK);
+    private final io.micrometer.core.instrument.Counter deadLettered =
+            org.crsaug.common.metrics.StageMeters.records(STAGE, org.crsaug.common.metrics.StageMeters.DEAD_LETTER);
     private ProcessorContext<String, SpecificRecord> context;
 
     ContextRetrievalProcessor(RetrieverParts parts) {
@@ -46,6 +50,7 @@ final class ContextRetrievalProcessor implements Processor<String, Dialogue, Str
         } catch (RuntimeException e) {
             context.forward(record.withValue(DeadLetters.fromProcessing(context.recordMetadata(),
                     Topics.DIALOGUES.baseName(), STAGE, e, record.key(), dialogue)), TO_DEAD_LETTERS);
+            deadLettered.increment();
             return;
         }
         for (ContextEmbedding e : result.newEmbeddings()) {
@@ -55,5 +60,6 @@ final class ContextRetrievalProcessor implements Processor<String, Dialogue, Str
         for (Candidates c : result.candidates()) {
             context.forward(record.withKey(c.getContextId()).withValue(c), TO_CANDIDATES);
         }
+        ok.increment();
     }
 }

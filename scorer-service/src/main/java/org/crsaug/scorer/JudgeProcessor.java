@@ -34,12 +34,14 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
 
     private final RelevanceJudge judge;
     private final float threshold;
+    private final JudgeMeters meters;
     private ProcessorContext<String, SpecificRecord> context;
     private JudgeInputs inputs;
 
     JudgeProcessor(RelevanceJudge judge, float threshold) {
         this.judge = judge;
         this.threshold = threshold;
+        this.meters = JudgeMeters.of(judge.id());
     }
 
     @Override
@@ -68,8 +70,10 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
         }
         List<ScoredPair> scores;
         Verdict verdict;
+        long started = System.nanoTime();
         try {
             verdict = judge.judge(candidates, inputs);
+            meters.latency().record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             scores = validated(candidates, verdict.scores());
         } catch (JudgeUnavailableException e) {
             // not this record's fault: stop without committing so a restart retries it
@@ -77,8 +81,10 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
         } catch (RuntimeException e) {
             context.forward(record.withValue(DeadLetters.fromProcessing(context.recordMetadata(),
                     Topics.CANDIDATES.baseName(), STAGE, e, record.key(), candidates)), TO_DEAD_LETTERS);
+            meters.deadLettered().increment();
             return;
         }
+        meters.count(scores, verdict.newJudgements().size());
         for (Judgement j : verdict.newJudgements()) {
             context.forward(record.withKey(j.getCacheKey()).withValue(j), TO_JUDGEMENTS);
         }

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.crsaug.common.config.CrsConfig;
 import org.crsaug.common.platform.Platform;
+import org.crsaug.common.testing.Scrape;
 import org.crsaug.common.testing.TestKafka;
 import org.crsaug.common.topic.Topics;
 import org.crsaug.schema.AugmentedLabels;
@@ -79,6 +80,7 @@ class ScorerServiceLlmTest {
             TestKafka.send(platform, Topics.CANDIDATES, "broken#1", candidates("broken#1", "Seeker: BROKEN", ids));
 
             // When the scorer runs with the LLM judge
+            Scrape before = Scrape.now();
             ScorerService scorer = ScorerService.create(platform, LlmJudge.fromConfig(config,
                     Map.of("OPENAI_API_KEY", SECRET)));
             scorer.start();
@@ -87,6 +89,8 @@ class ScorerServiceLlmTest {
             try {
                 pairs = TestKafka.readAll(platform, Topics.SCORED_PAIRS, 20, WAIT);
                 dead = TestKafka.readAll(platform, Topics.DEAD_LETTERS, 2, WAIT);
+                // the records are committed with their outputs, so the counters have been bumped by now
+                assertMetricsOfFirstRun(before, Scrape.now());
             } finally {
                 scorer.stop();
             }
@@ -117,6 +121,7 @@ class ScorerServiceLlmTest {
 
             // When the same candidates are replayed into a restarted scorer, followed by one new context
             server.resetCounts();
+            Scrape beforeReplay = Scrape.now();
             good.forEach(c -> TestKafka.send(platform, Topics.CANDIDATES, c.getContextId(), c));
             Candidates late = candidates("d4#1", "Seeker: I want film 4", ids);
             TestKafka.send(platform, Topics.CANDIDATES, late.getContextId(), late);
@@ -126,6 +131,12 @@ class ScorerServiceLlmTest {
             List<ConsumerRecord<String, ScoredPair>> all;
             try {
                 all = TestKafka.readAll(platform, Topics.SCORED_PAIRS, 45, WAIT);
+                Scrape afterReplay = Scrape.now();
+                // the 20 replayed pairs come from the cache; only the new context's 5 pairs are paid for
+                assertThat(afterReplay.delta(beforeReplay, "crs_judgement_cache_hits_total", "judge", "llm"))
+                        .isEqualTo(20.0);
+                assertThat(afterReplay.delta(beforeReplay, "crs_judgement_cache_misses_total", "judge", "llm"))
+                        .isEqualTo(5.0);
             } finally {
                 restarted.stop();
             }
@@ -165,6 +176,34 @@ class ScorerServiceLlmTest {
                 }
             }
         }
+    }
+
+    /** What a Prometheus scrape of the running scorer shows after the first run. */
+    private static void assertMetricsOfFirstRun(Scrape before, Scrape after) {
+        // judge latency per context: a count per judged context, percentiles and histogram buckets
+        assertThat(after.delta(before, "crs_judge_seconds_count", "judge", "llm")).isEqualTo(4.0);
+        assertThat(after.value("crs_judge_seconds_max", "judge", "llm")).isPositive().isLessThan(60.0);
+        assertThat(after.lines("crs_judge_seconds_bucket", "judge", "llm")).hasSizeGreaterThan(5);
+        assertThat(after.delta(before, "crs_judge_seconds_bucket", "judge", "llm", "le", "+Inf")).isEqualTo(4.0);
+        // every pair of the good contexts was a cache miss the judge paid for
+        assertThat(after.delta(before, "crs_judgement_cache_misses_total", "judge", "llm")).isEqualTo(20.0);
+        assertThat(after.delta(before, "crs_judgement_cache_hits_total", "judge", "llm")).isZero();
+        // tokens as the endpoint reported them, and their estimated price
+        double prompt = after.delta(before, "crs_llm_tokens_total", "purpose", "judge", "type", "prompt");
+        double completion = after.delta(before, "crs_llm_tokens_total", "purpose", "judge", "type", "completion");
+        assertThat(prompt).isGreaterThan(100);
+        assertThat(completion).isGreaterThan(10);
+        assertThat(after.delta(before, "crs_llm_cost_usd_total", "purpose", "judge"))
+                .isCloseTo((prompt * 0.15 + completion * 0.60) / 1e6, org.assertj.core.data.Offset.offset(1e-9));
+        // 4 contexts x 3 batches, plus the broken context's batches and repairs until the first gives up
+        assertThat(after.delta(before, "crs_llm_calls_total", "purpose", "judge", "outcome", "ok"))
+                .isBetween(14.0, 18.0);
+        // records per stage and outcome, and the stream's own rates and consumer lag
+        assertThat(after.delta(before, "crs_stage_records_total", "stage", "scorer", "outcome", "ok")).isEqualTo(4.0);
+        assertThat(after.delta(before, "crs_stage_records_total", "stage", "scorer", "outcome", "dead_letter"))
+                .isEqualTo(2.0);
+        assertThat(after.lines("kafka_consumer_fetch_manager_records_lag_max")).isNotEmpty();
+        assertThat(after.lines("kafka_stream_thread_process_rate")).isNotEmpty();
     }
 
     private static final String SECRET = "sk-test-never-written-7f3a";

@@ -164,6 +164,7 @@ public final class TrainerService extends WorkerService {
     private List<Checkpoint> train(TrainingRound rounds, PipelineState state, KafkaProducer<String, Checkpoint> producer,
             String dataset, List<TrainingMode> modes) {
         int round = ++lastRound;
+        long started = System.nanoTime();
         long seed = config.getLong("trainer.seed");
         TrainingRound.Snapshot snapshot = rounds.snapshot(state, dataset, seed);
         List<Checkpoint> out = new ArrayList<>();
@@ -184,6 +185,7 @@ public final class TrainerService extends WorkerService {
             lastPublished = cp;
             out.add(cp);
         }
+        org.crsaug.common.metrics.PipelineMeters.recordRound(dataset, Duration.ofNanos(System.nanoTime() - started));
         return out;
     }
 

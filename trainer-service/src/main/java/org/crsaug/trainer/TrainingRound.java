@@ -184,6 +184,8 @@ public final class TrainingRound {
             recorded.put("catalogue", config.get("catalogue"));
             recorded.put("trainer.warm.start", Boolean.toString(parentId != null));
             LOG.info("Checkpoint {} ({}): {}", id, mode, metrics);
+            org.crsaug.common.metrics.PipelineMeters.recordTraining(snapshot.dataset(), modeName(mode),
+                    model.history());
             return Checkpoint.newBuilder()
                     .setCheckpointId(id)
                     .setRound(round)

@@ -22,6 +22,7 @@ import org.crsaug.common.platform.Platform;
 import org.crsaug.common.store.PipelineState;
 import org.crsaug.common.testing.DataSlices;
 import org.crsaug.common.testing.PipelineInputs;
+import org.crsaug.common.testing.Scrape;
 import org.crsaug.common.testing.TestKafka;
 import org.crsaug.common.topic.Topics;
 import org.crsaug.schema.AugmentedLabels;
@@ -101,8 +102,25 @@ class TrainingRoundTest {
         List<Checkpoint> second;
         try {
             assertThat(stale).doesNotExist();
+            Scrape before = Scrape.now();
             first = trainer.requestRound("inspired", List.of(TrainingMode.BASELINE, TrainingMode.TWO_STAGE))
                     .get(3, TimeUnit.MINUTES);
+            // the round's duration and every epoch's loss are on the trainer's /metrics
+            Scrape after = Scrape.now();
+            assertThat(after.delta(before, "crs_trainer_round_seconds_count", "dataset", "inspired")).isEqualTo(1.0);
+            assertThat(after.delta(before, "crs_trainer_round_seconds_sum", "dataset", "inspired"))
+                    .isPositive().isLessThan(180.0);
+            assertThat(after.lines("crs_trainer_epoch_loss", "dataset", "inspired", "mode", "two-stage", "stage",
+                    "pretrain", "epoch", "2")).hasSize(1);
+            assertThat(after.lines("crs_trainer_epoch_loss", "dataset", "inspired", "mode", "two-stage", "stage",
+                    "finetune", "epoch", "1")).hasSize(1);
+            assertThat(after.lines("crs_trainer_epoch_loss", "dataset", "inspired", "mode", "baseline", "stage",
+                    "baseline", "epoch", "1")).hasSize(1);
+            for (String line : after.lines("crs_trainer_epoch_loss", "dataset", "inspired")) {
+                // cross-entropy over a catalogue of a few hundred items starts near ln(items), far below 100
+                assertThat(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).as(line).isPositive()
+                        .isLessThan(100.0);
+            }
 
             // later input: more labels for one context; the replay must not see it
             try (PipelineState state = new PipelineState(p, "test-more")) {

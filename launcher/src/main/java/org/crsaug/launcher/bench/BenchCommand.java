@@ -10,7 +10,11 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure a pipeline stage and print the numbers (no timed tests; medians of repeated runs).",
         subcommands = {RetrieverBenchCommand.class, ScorerBenchCommand.class, TrainerBenchCommand.class,
-                CommandLine.HelpCommand.class})
+                CommandLine.HelpCommand.class},
+        footer = {"", "Examples:",
+                "  crs bench retriever --dataset inspired     candidate recall and retrieval speed",
+                "  crs bench scorer --latency-ms 200          judge throughput against a local fake LLM",
+                "  crs bench trainer                          training speed per backbone"})
 public final class BenchCommand implements Runnable {
 
     @Override

@@ -42,12 +42,17 @@ public final class RecommendationEngine implements Service {
     public record RecommendedItem(String itemId, String title, Integer year, float score) {
     }
 
-    /** An answer: the items, the checkpoint that chose them and a sentence presenting them. */
-    public record Recommendation(String checkpointId, String dataset, List<RecommendedItem> items, String reply) {
+    /**
+     * An answer: the items, the checkpoint that chose them and a sentence presenting them, written by
+     * the LLM or from the template ({@code replySource}).
+     */
+    public record Recommendation(String checkpointId, String dataset, List<RecommendedItem> items, String reply,
+                                 String replySource) {
     }
 
     private final Platform platform;
     private final ServeSettings settings;
+    private final ReplyWriter replies;
     private final boolean enrichContexts;
     private final AtomicBoolean running = new AtomicBoolean();
     private final ReentrantReadWriteLock swapLock = new ReentrantReadWriteLock();
@@ -62,8 +67,14 @@ public final class RecommendationEngine implements Service {
     private Thread worker;
 
     public RecommendationEngine(Platform platform, ServeSettings settings) {
+        this(platform, settings, ReplyWriter.template());
+    }
+
+    /** An engine whose answers are presented by {@code replies}; the engine closes it on stop. */
+    public RecommendationEngine(Platform platform, ServeSettings settings, ReplyWriter replies) {
         this.platform = platform;
         this.settings = settings;
+        this.replies = replies;
         this.enrichContexts = platform.config().getBoolean("retriever.context.enrich");
     }
 
@@ -115,14 +126,20 @@ public final class RecommendationEngine implements Service {
                     }
                 }, Duration.ofMinutes(2));
                 Checkpoint best = model == null ? null : model.checkpoint();
-                Checkpoint chosen = null;
+                // best first, and on to the next when one cannot be opened: a broken checkpoint at the
+                // top must not leave a freshly started server with no model at all
+                List<Checkpoint> better = new ArrayList<>();
                 for (Checkpoint cp : published) {
-                    if (CheckpointChoice.isBetter(cp, chosen != null ? chosen : best, settings)) {
-                        chosen = cp;
+                    if (CheckpointChoice.isBetter(cp, best, settings)) {
+                        better.add(cp);
                     }
                 }
-                if (chosen != null) {
-                    load(chosen);
+                better.sort(java.util.Comparator.comparingDouble(
+                        (Checkpoint cp) -> cp.getMetrics().get(settings.selectionMetric())).reversed());
+                for (Checkpoint cp : better) {
+                    if (load(cp)) {
+                        break;
+                    }
                 }
                 caughtUp = true;
                 Thread.sleep(500);
@@ -135,19 +152,20 @@ public final class RecommendationEngine implements Service {
         }
     }
 
-    private void load(Checkpoint cp) {
+    /** Swaps {@code cp} in; false (with the reason kept) when it cannot serve. */
+    private boolean load(Checkpoint cp) {
         LoadedCheckpoint opened;
         try {
             opened = LoadedCheckpoint.open(cp);
         } catch (Exception e) {
             reject(cp, "cannot open its artifact: " + e.getMessage());
-            return;
+            return false;
         }
         if (!opened.encoderId().equals(encoder.id()) || opened.contextDim() != encoder.dimension()) {
             opened.close();
             reject(cp, "it was trained on contexts from encoder " + opened.encoderId() + " but this server encodes"
                     + " with " + encoder.id() + " (set retriever.encoder to match)");
-            return;
+            return false;
         }
         LoadedCheckpoint old;
         swapLock.writeLock().lock();
@@ -164,6 +182,7 @@ public final class RecommendationEngine implements Service {
         LOG.info("Serving checkpoint {} ({} = {})", cp.getCheckpointId(), settings.selectionMetric(),
                 cp.getMetrics().get(settings.selectionMetric()));
         reloadListeners.forEach(l -> l.accept(cp));
+        return true;
     }
 
     private void reject(Checkpoint cp, String reason) {
@@ -200,23 +219,27 @@ public final class RecommendationEngine implements Service {
         DialogueContext now = DialogueContexts.current("serve", settings.dataset(), turns);
         float[] context = encoder.encodeQueries(List.of(RetrievalText.forEncoder(now, settings.contextMaxChars(),
                 enrichContexts, items)))[0];
+        List<RecommendedItem> out = new ArrayList<>();
+        Checkpoint chosenBy;
         swapLock.readLock().lock();
         try {
             LoadedCheckpoint m = model;
             if (m == null) {
                 throw new IllegalStateException(noModelMessage());
             }
-            List<RecommendedItem> out = new ArrayList<>();
             for (LoadedCheckpoint.Recommendation s : m.recommend(context, now.mentionedInOrder(), k)) {
                 Item item = items.get(s.itemId());
                 out.add(new RecommendedItem(s.itemId(), item == null ? s.itemId() : item.getTitle(),
                         item == null ? null : item.getYear(), s.score()));
             }
-            return new Recommendation(m.checkpoint().getCheckpointId(), m.checkpoint().getDataset(), out,
-                    TemplateReply.present(out));
+            chosenBy = m.checkpoint();
         } finally {
             swapLock.readLock().unlock();
         }
+        // outside the lock: an LLM reply takes seconds and must not hold up a checkpoint swap
+        ReplyWriter.Reply reply = replies.write(turns, out);
+        return new Recommendation(chosenBy.getCheckpointId(), chosenBy.getDataset(), out, reply.text(),
+                reply.source());
     }
 
     private String noModelMessage() {
@@ -247,6 +270,7 @@ public final class RecommendationEngine implements Service {
             swapLock.writeLock().unlock();
         }
         encoder.close();
+        replies.close();
     }
 
     /** Ready once the topics have been read to their end once (a model may still be absent). */

@@ -21,7 +21,7 @@ public final class TemplateReply {
         return "From what you have told me, you might enjoy " + list + ".";
     }
 
-    private static String name(RecommendationEngine.RecommendedItem item) {
+    static String name(RecommendationEngine.RecommendedItem item) {
         // titles usually carry their year already; add it only when they do not
         if (item.year() != null && !item.title().contains("(" + item.year() + ")")) {
             return item.title() + " (" + item.year() + ")";

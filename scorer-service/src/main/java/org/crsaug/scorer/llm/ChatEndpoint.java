@@ -17,17 +17,18 @@ import org.slf4j.LoggerFactory;
 /**
  * One OpenAI-compatible chat endpoint, called through the OpenAI Java SDK with the SDK's own retries
  * switched off: we retry here so that every attempt passes the shared limiter, a 429's Retry-After
- * pauses every caller of this process, and no wait runs past the context's deadline.
+ * pauses every caller of this process, and no wait runs past the context's deadline. The judge and
+ * {@code crs serve}'s reply writer both talk to their LLM through this class.
  */
-final class ChatEndpoint implements AutoCloseable {
+public final class ChatEndpoint implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChatEndpoint.class);
 
     /** A conversation turn: role is "system", "user" or "assistant". */
-    record Message(String role, String text) {
+    public record Message(String role, String text) {
     }
 
-    record Reply(String text, long promptTokens, long completionTokens) {
+    public record Reply(String text, long promptTokens, long completionTokens) {
     }
 
     private final OpenAIClient client;
@@ -35,7 +36,7 @@ final class ChatEndpoint implements AutoCloseable {
     private final RequestLimiter limiter;
     private final LlmUsage usage;
 
-    ChatEndpoint(LlmSettings settings, String apiKey, RequestLimiter limiter, LlmUsage usage) {
+    public ChatEndpoint(LlmSettings settings, String apiKey, RequestLimiter limiter, LlmUsage usage) {
         this.settings = settings;
         this.limiter = limiter;
         this.usage = usage;
@@ -48,7 +49,11 @@ final class ChatEndpoint implements AutoCloseable {
     }
 
     /** Sends the conversation, retrying transient failures until it is answered or the deadline nears. */
-    Reply complete(List<Message> messages, long deadlineNanos) throws InterruptedException {
+    /**
+     * @throws JudgeUnavailableException when no attempt got an answer before the deadline or the
+     *     endpoint refused the request outright
+     */
+    public Reply complete(List<Message> messages, long deadlineNanos) throws InterruptedException {
         ChatCompletionCreateParams params = params(messages);
         long estimatedTokens = estimateTokens(messages) + settings.maxTokens();
         RuntimeException last = null;
@@ -60,26 +65,23 @@ final class ChatEndpoint implements AutoCloseable {
             long waitMs;
             try {
                 ChatCompletion completion = client.chat().completions().create(params);
-                usage.calls.incrementAndGet();
                 long in = 0;
                 long out = 0;
                 if (completion.usage().isPresent()) {
                     in = completion.usage().get().promptTokens();
                     out = completion.usage().get().completionTokens();
                 }
-                usage.promptTokens.addAndGet(in);
-                usage.completionTokens.addAndGet(out);
+                usage.answered(in, out);
                 String text = completion.choices().isEmpty() ? ""
                         : completion.choices().get(0).message().content().orElse("");
                 return new Reply(text, in, out);
             } catch (RateLimitException e) {
-                usage.failedCalls.incrementAndGet();
-                usage.rateLimited.incrementAndGet();
+                usage.failed(true);
                 last = e;
                 waitMs = RetryAfter.requestedMs(e).orElse(backoffMs(attempt));
                 limiter.holdOff(waitMs);
             } catch (OpenAIServiceException e) {
-                usage.failedCalls.incrementAndGet();
+                usage.failed(false);
                 if (e.statusCode() < 500 && e.statusCode() != 408 && e.statusCode() != 409) {
                     // a bad key, a wrong model name or a rejected request will not mend by waiting
                     throw new JudgeUnavailableException("LLM endpoint " + settings.baseUrl() + " refused the request"
@@ -89,7 +91,7 @@ final class ChatEndpoint implements AutoCloseable {
                 waitMs = backoffMs(attempt);
             } catch (OpenAIIoException | OpenAIInvalidDataException e) {
                 // timeouts, dropped connections and garbled bodies are worth another try
-                usage.failedCalls.incrementAndGet();
+                usage.failed(false);
                 last = e;
                 waitMs = backoffMs(attempt);
             }

@@ -14,7 +14,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.crsaug.common.config.ConfigException;
 import org.crsaug.common.config.CrsConfig;
 import org.crsaug.common.item.ItemText;
 import org.crsaug.schema.Candidate;
@@ -52,7 +51,7 @@ public final class LlmJudge implements RelevanceJudge {
     public LlmJudge(LlmSettings settings, String apiKey) {
         this.settings = settings;
         this.prompt = PromptTemplate.load(settings.promptName());
-        this.usage = new LlmUsage(settings.inputPricePerMTok(), settings.outputPricePerMTok());
+        this.usage = new LlmUsage(LlmUsage.JUDGE, settings.model(), settings.inputPricePerMTok(), settings.outputPricePerMTok());
         this.endpoint = new ChatEndpoint(settings, apiKey, settings.limiter(), usage);
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(settings.maxInFlight(), r -> {
@@ -67,15 +66,7 @@ public final class LlmJudge implements RelevanceJudge {
      * stays in memory only; configuration and logs only ever name the variable.
      */
     public static LlmJudge fromConfig(CrsConfig config, Map<String, String> environment) {
-        LlmSettings settings = LlmSettings.from(config);
-        String variable = config.get("scorer.llm.api.key.env");
-        String key = variable == null || variable.isBlank() ? null : environment.get(variable);
-        if (key == null || key.isBlank()) {
-            throw new ConfigException("scorer.judge=llm needs an API key in the environment variable named by"
-                    + " scorer.llm.api.key.env (now '" + variable + "'); for a local server without keys set it"
-                    + " to any non-empty value");
-        }
-        return new LlmJudge(settings, key);
+        return new LlmJudge(LlmSettings.from(config), LlmSettings.apiKey(config, environment, "scorer.judge=llm"));
     }
 
     @Override

@@ -32,6 +32,23 @@ public record LlmSettings(String baseUrl, String model, String promptName, int b
                 c.getDouble("scorer.llm.price.output.per.mtok"));
     }
 
+    /**
+     * The API key, read from the environment variable that {@code scorer.llm.api.key.env} names; the
+     * key stays in memory only, configuration and logs only ever name the variable.
+     *
+     * @param usedBy the setting that needs the key, named in the error
+     */
+    public static String apiKey(CrsConfig config, java.util.Map<String, String> environment, String usedBy) {
+        String variable = config.get("scorer.llm.api.key.env");
+        String key = variable == null || variable.isBlank() ? null : environment.get(variable);
+        if (key == null || key.isBlank()) {
+            throw new ConfigException(usedBy + " needs an API key in the environment variable named by"
+                    + " scorer.llm.api.key.env (now '" + variable + "'); for a local server without keys set it"
+                    + " to any non-empty value");
+        }
+        return key;
+    }
+
     /** This process's share of the budget shared by all replicas. */
     public RequestLimiter limiter() {
         return new RequestLimiter(requestsPerMinute / replicas, tokensPerMinute / replicas);
