@@ -82,6 +82,8 @@ public final class FakeChatServer implements AutoCloseable {
     private final Deque<Long> answeredAt = new ArrayDeque<>();
     private final AtomicInteger answered = new AtomicInteger();
     private final AtomicInteger rateLimited = new AtomicInteger();
+    private final AtomicInteger unavailable = new AtomicInteger();
+    private volatile long downUntilNanos = System.nanoTime();
     private volatile long latencyMs;
     private volatile int limitPerMinute;
     private volatile Function<Request, String> responder = FakeChatServer::chainOfThoughtReply;
@@ -113,6 +115,20 @@ public final class FakeChatServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Answers every request with 503 for this long from now, as an endpoint that is down would
+     * (tests scale a real outage of minutes down to seconds).
+     */
+    public FakeChatServer unavailableFor(java.time.Duration window) {
+        this.downUntilNanos = System.nanoTime() + window.toNanos();
+        return this;
+    }
+
+    /** Requests answered 503 because the server was down. */
+    public int unavailableCount() {
+        return unavailable.get();
+    }
+
     public FakeChatServer responder(Function<Request, String> responder) {
         this.responder = responder;
         return this;
@@ -141,6 +157,7 @@ public final class FakeChatServer implements AutoCloseable {
         requests.clear();
         answered.set(0);
         rateLimited.set(0);
+        unavailable.set(0);
     }
 
     /** The Authorization header of the latest request, so tests can see a key was really sent. */
@@ -167,6 +184,11 @@ public final class FakeChatServer implements AutoCloseable {
                 requests.add(request);
                 fault = faults.poll();
                 overLimit = overLimit();
+            }
+            if (System.nanoTime() - downUntilNanos < 0) {
+                unavailable.incrementAndGet();
+                send(exchange, 503, "{\"error\":{\"message\":\"Service unavailable\",\"type\":\"server_error\"}}");
+                return;
             }
             if (latencyMs > 0) {
                 Thread.sleep(latencyMs);
