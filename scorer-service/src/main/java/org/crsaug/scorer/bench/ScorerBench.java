@@ -70,7 +70,9 @@ public final class ScorerBench {
             server.resetCounts();
             server.limitPerMinute(o.limitPerMinute());
             double pairsRate = pairsPerSecond(server, "bench-limit-", 4, o.limitedContexts(), o.limitPerMinute(), 4);
-            double perMinute = pairsRate / CANDIDATES_PER_CONTEXT * 60;
+            // contexts whose text and candidates repeat come from the cache: count requests, not pairs
+            double minutes = o.limitedContexts() * CANDIDATES_PER_CONTEXT / pairsRate / 60;
+            double perMinute = server.answered() / minutes;
             out.printf("rate limit %d requests/min on the server and in scorer.llm.requests.per.minute, 4 replicas,"
                     + " scorer.replicas=4, %d contexts: %.0f requests/min (%.1f%% of the limit), %d requests"
                     + " answered, 429 replies: %d%n", o.limitPerMinute(), o.limitedContexts(), perMinute,
