@@ -177,12 +177,12 @@ class ScorerFaultTest {
         long baseMs = 250;
         long maxMs = 1000;
         int attempts = 3;
-        long maxPollIntervalMs = 10_000;
+        long maxPollIntervalMs = 20_000;
         int contexts = 8;
         Platform platform = kafka.platform(Map.of("topic.prefix", "down-", "scorer.judge", "llm",
                 "scorer.llm.batch.size", Integer.toString(ITEMS), "scorer.llm.max.attempts", Integer.toString(attempts),
                 "scorer.llm.backoff.base.ms", Long.toString(baseMs), "scorer.llm.backoff.max.ms", Long.toString(maxMs),
-                "scorer.llm.context.deadline.ms", "4000",
+                "scorer.llm.context.deadline.ms", "8000",
                 "kafka.max.poll.interval.ms", Long.toString(maxPollIntervalMs)));
         List<String> ids = items(platform);
         try (FakeChatServer server = new FakeChatServer()) {
@@ -192,7 +192,7 @@ class ScorerFaultTest {
                 scorer.start();
                 assertThat(scorer.awaitReady(WAIT)).isTrue();
 
-                // Given the endpoint goes down just as candidates arrive
+                // Given the endpoint goes down with the first call for the arriving candidates
                 server.unavailableFor(Duration.ofMillis(outageMs));
                 long downAt = System.nanoTime();
                 contexts(platform, ids, contexts);

@@ -84,6 +84,7 @@ public final class FakeChatServer implements AutoCloseable {
     private final AtomicInteger rateLimited = new AtomicInteger();
     private final AtomicInteger unavailable = new AtomicInteger();
     private volatile long downUntilNanos = System.nanoTime();
+    private long pendingOutageNanos;
     private volatile long latencyMs;
     private volatile int limitPerMinute;
     private volatile Function<Request, String> responder = FakeChatServer::chainOfThoughtReply;
@@ -116,11 +117,12 @@ public final class FakeChatServer implements AutoCloseable {
     }
 
     /**
-     * Answers every request with 503 for this long from now, as an endpoint that is down would
-     * (tests scale a real outage of minutes down to seconds).
+     * Goes down with the next request that arrives and answers every request with 503 for this long,
+     * as an endpoint that is down would (tests scale a real outage of minutes down to seconds).
+     * Starting at a request, not now, keeps the window from passing unseen on a slow machine.
      */
-    public FakeChatServer unavailableFor(java.time.Duration window) {
-        this.downUntilNanos = System.nanoTime() + window.toNanos();
+    public synchronized FakeChatServer unavailableFor(java.time.Duration window) {
+        this.pendingOutageNanos = window.toNanos();
         return this;
     }
 
@@ -182,6 +184,10 @@ public final class FakeChatServer implements AutoCloseable {
             boolean overLimit;
             synchronized (this) {
                 requests.add(request);
+                if (pendingOutageNanos > 0) {
+                    downUntilNanos = System.nanoTime() + pendingOutageNanos;
+                    pendingOutageNanos = 0;
+                }
                 fault = faults.poll();
                 overLimit = overLimit();
             }
