@@ -24,7 +24,7 @@ import org.crsaug.retriever.RetrieverService;
 import org.crsaug.schema.AugmentedLabels;
 import org.crsaug.schema.ScoredPair;
 import org.crsaug.scorer.ScorerService;
-import org.crsaug.scorer.bench.FakeChatServer;
+import org.crsaug.common.openai.FakeChatServer;
 import org.crsaug.scorer.llm.LlmJudge;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

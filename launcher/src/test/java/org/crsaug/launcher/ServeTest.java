@@ -29,7 +29,7 @@ import org.crsaug.common.config.ConfigException;
 import org.crsaug.common.config.CrsConfig;
 import org.crsaug.launcher.serve.LlmReplyWriter;
 import org.crsaug.launcher.serve.RecommendationEngine;
-import org.crsaug.scorer.bench.FakeChatServer;
+import org.crsaug.common.openai.FakeChatServer;
 import org.crsaug.launcher.serve.RecommendationServer;
 import org.crsaug.launcher.serve.ServeSettings;
 import org.crsaug.schema.Checkpoint;

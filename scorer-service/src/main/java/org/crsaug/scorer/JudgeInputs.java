@@ -1,5 +1,6 @@
 package org.crsaug.scorer;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.crsaug.schema.Item;
@@ -15,6 +16,14 @@ public interface JudgeInputs {
     Optional<Item> item(String itemId);
 
     Optional<Judgement> cached(String cacheKey);
+
+    /**
+     * Hands judgements to the cache the moment they are paid for, before the context's transaction
+     * commits: a crash or an aborted transaction then loses the scores but not the money spent on
+     * them. Called from the judge's own threads, so implementations are thread-safe.
+     */
+    default void remember(List<Judgement> paid) {
+    }
 
     static JudgeInputs of(Map<String, Item> items, Map<String, Judgement> cache) {
         return new JudgeInputs() {

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -35,13 +36,17 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
     private final RelevanceJudge judge;
     private final float threshold;
     private final JudgeMeters meters;
+    private final JudgementJournal journal;
+    /** Cache keys the journal wrote during the current record; the judge's threads add to it. */
+    private final Set<String> journaled = ConcurrentHashMap.newKeySet();
     private ProcessorContext<String, SpecificRecord> context;
     private JudgeInputs inputs;
 
-    JudgeProcessor(RelevanceJudge judge, float threshold) {
+    JudgeProcessor(RelevanceJudge judge, float threshold, JudgementJournal journal) {
         this.judge = judge;
         this.threshold = threshold;
         this.meters = JudgeMeters.of(judge.id());
+        this.journal = journal;
     }
 
     @Override
@@ -59,6 +64,13 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
             public Optional<Judgement> cached(String cacheKey) {
                 return Optional.ofNullable(cache.get(cacheKey));
             }
+
+            @Override
+            public void remember(List<Judgement> paid) {
+                if (journal.isEnabled() && journal.record(paid)) {
+                    paid.forEach(j -> journaled.add(j.getCacheKey()));
+                }
+            }
         };
     }
 
@@ -68,6 +80,7 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
         if (candidates == null) {
             return;
         }
+        journaled.clear();
         List<ScoredPair> scores;
         Verdict verdict;
         long started = System.nanoTime();
@@ -86,6 +99,9 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
         }
         meters.count(scores, verdict.newJudgements().size());
         for (Judgement j : verdict.newJudgements()) {
+            if (journaled.contains(j.getCacheKey())) {
+                continue;
+            }
             context.forward(record.withKey(j.getCacheKey()).withValue(j), TO_JUDGEMENTS);
         }
         List<Label> labels = new ArrayList<>();

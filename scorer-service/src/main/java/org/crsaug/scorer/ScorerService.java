@@ -1,22 +1,46 @@
 package org.crsaug.scorer;
 
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.crsaug.common.platform.Platform;
 import org.crsaug.common.streams.StreamsService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The judging stage. Replicas share the work through the consumer group of its stream, so scaling
  * the costly judge is a matter of starting more processes.
+ *
+ * <p>When the judge's endpoint stays unreachable past a context's retries, the stream thread gives
+ * up that context without committing it; the service then pauses processing (the consumers keep
+ * polling, so the group stays stable and nobody overruns {@code max.poll.interval.ms}), replaces
+ * the thread, and resumes after the wait the judge asked for. The same context is judged again
+ * then; judgements paid before the failure come from the cache through the {@link JudgementJournal}.
  */
 public final class ScorerService extends StreamsService {
 
     public static final String APPLICATION_ID = "crs-scorer";
+    private static final Logger LOG = LoggerFactory.getLogger(ScorerService.class);
 
     private final RelevanceJudge judge;
+    private final JudgementJournal journal;
+    private final AtomicInteger outagePauses = new AtomicInteger();
+    private final ScheduledExecutorService resumer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "scorer-resume");
+        t.setDaemon(true);
+        return t;
+    });
 
-    private ScorerService(Platform platform, RelevanceJudge judge) {
+    private ScorerService(Platform platform, RelevanceJudge judge, JudgementJournal journal) {
         super("scorer", platform, APPLICATION_ID,
-                ScorerTopology.build(platform, judge, (float) platform.config().getDouble("scorer.threshold")));
+                ScorerTopology.build(platform, judge, (float) platform.config().getDouble("scorer.threshold"),
+                        journal));
         this.judge = judge;
+        this.journal = journal;
     }
 
     public static ScorerService create(Platform platform) {
@@ -25,12 +49,47 @@ public final class ScorerService extends StreamsService {
 
     /** A scorer around a judge built by the caller; the service closes it on stop. */
     public static ScorerService create(Platform platform, RelevanceJudge judge) {
-        return new ScorerService(platform, judge);
+        return new ScorerService(platform, judge, new KafkaJudgementJournal(platform));
+    }
+
+    /** How often an unreachable endpoint paused processing since start. */
+    public int outagePauses() {
+        return outagePauses.get();
+    }
+
+    @Override
+    protected StreamThreadExceptionResponse onStreamThreadFailure(Throwable e) {
+        EndpointUnreachableException outage = find(e);
+        if (outage == null) {
+            return super.onStreamThreadFailure(e);
+        }
+        Duration wait = outage.retryIn();
+        outagePauses.incrementAndGet();
+        LOG.warn("Judge endpoint unreachable ({}); pausing the scorer for {} ms, then judging the uncommitted"
+                + " contexts again", outage.getMessage(), wait.toMillis());
+        pauseProcessing();
+        try {
+            resumer.schedule(this::resumeProcessing, wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    private static EndpointUnreachableException find(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof EndpointUnreachableException u) {
+                return u;
+            }
+        }
+        return null;
     }
 
     @Override
     public synchronized void stop() {
+        resumer.shutdownNow();
         super.stop();
         judge.close();
+        journal.close();
     }
 }

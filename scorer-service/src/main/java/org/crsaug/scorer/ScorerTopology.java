@@ -29,12 +29,21 @@ public final class ScorerTopology {
     private ScorerTopology() {
     }
 
+    /** Judgements travel in each context's transaction; see the journal overload for the service. */
     public static Topology build(Platform platform, RelevanceJudge judge, float threshold) {
+        return build(platform, judge, threshold, JudgementJournal.NONE);
+    }
+
+    /**
+     * With a journal, judgements a judge hands to {@link JudgeInputs#remember} are written by the
+     * journal as soon as they are paid for, and the transaction carries only those it could not write.
+     */
+    public static Topology build(Platform platform, RelevanceJudge judge, float threshold, JudgementJournal journal) {
         Topology t = new Topology();
         globalStore(t, platform, ITEM_STORE, Topics.ITEMS);
         globalStore(t, platform, JUDGEMENT_STORE, Topics.JUDGEMENTS);
         TopologyTopics.source(t, platform, SOURCE, Topics.CANDIDATES);
-        t.addProcessor(PROCESSOR, () -> new JudgeProcessor(judge, threshold), SOURCE);
+        t.addProcessor(PROCESSOR, () -> new JudgeProcessor(judge, threshold, journal), SOURCE);
         TopologyTopics.sink(t, platform, JudgeProcessor.TO_SCORED_PAIRS, Topics.SCORED_PAIRS, PROCESSOR);
         TopologyTopics.sink(t, platform, JudgeProcessor.TO_LABELS, Topics.AUGMENTED_LABELS, PROCESSOR);
         TopologyTopics.sink(t, platform, JudgeProcessor.TO_JUDGEMENTS, Topics.JUDGEMENTS, PROCESSOR);

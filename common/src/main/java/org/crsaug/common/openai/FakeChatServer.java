@@ -88,6 +88,9 @@ public final class FakeChatServer implements AutoCloseable {
     private final Deque<Long> answeredAt = new ArrayDeque<>();
     private final AtomicInteger answered = new AtomicInteger();
     private final AtomicInteger rateLimited = new AtomicInteger();
+    private final AtomicInteger unavailable = new AtomicInteger();
+    private volatile long downUntilNanos = System.nanoTime();
+    private long pendingOutageNanos;
     private volatile long latencyMs;
     private volatile int limitPerMinute;
     private volatile Function<Request, String> responder = FakeChatServer::chainOfThoughtReply;
@@ -120,6 +123,21 @@ public final class FakeChatServer implements AutoCloseable {
     public FakeChatServer limitPerMinute(int limit) {
         this.limitPerMinute = limit;
         return this;
+    }
+
+    /**
+     * Goes down with the next request that arrives and answers every request with 503 for this long,
+     * as an endpoint that is down would (tests scale a real outage of minutes down to seconds).
+     * Starting at a request, not now, keeps the window from passing unseen on a slow machine.
+     */
+    public synchronized FakeChatServer unavailableFor(java.time.Duration window) {
+        this.pendingOutageNanos = window.toNanos();
+        return this;
+    }
+
+    /** Requests answered 503 because the server was down. */
+    public int unavailableCount() {
+        return unavailable.get();
     }
 
     public FakeChatServer responder(Function<Request, String> responder) {
@@ -162,6 +180,7 @@ public final class FakeChatServer implements AutoCloseable {
         embeddingInputs.clear();
         answered.set(0);
         rateLimited.set(0);
+        unavailable.set(0);
     }
 
     /** The Authorization header of the latest request, so tests can see a key was really sent. */
@@ -186,6 +205,10 @@ public final class FakeChatServer implements AutoCloseable {
             boolean overLimit;
             synchronized (this) {
                 requests.add(request);
+                if (pendingOutageNanos > 0) {
+                    downUntilNanos = System.nanoTime() + pendingOutageNanos;
+                    pendingOutageNanos = 0;
+                }
                 fault = faults.poll();
                 overLimit = overLimit();
             }
@@ -254,6 +277,11 @@ public final class FakeChatServer implements AutoCloseable {
     /** Waits the configured latency, then answers the fault (or the rate limit) if there is one. */
     private boolean failed(HttpExchange exchange, Fault fault, boolean overLimit)
             throws IOException, InterruptedException {
+        if (System.nanoTime() - downUntilNanos < 0) {
+            unavailable.incrementAndGet();
+            send(exchange, 503, "{\"error\":{\"message\":\"Service unavailable\",\"type\":\"server_error\"}}");
+            return true;
+        }
         if (latencyMs > 0) {
             Thread.sleep(latencyMs);
         }

@@ -26,7 +26,7 @@ public class StreamsService implements Service {
     private final Topology topology;
     private final Properties props;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private KafkaStreams streams;
+    private volatile KafkaStreams streams;
     private io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics streamsMetrics;
 
     public StreamsService(String name, Platform platform, String applicationId, Topology topology) {
@@ -52,15 +52,46 @@ public class StreamsService implements Service {
             return;
         }
         streams = new KafkaStreams(topology, props);
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("{} stream thread failed", name, e);
-            failure.compareAndSet(null, e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+        streams.setUncaughtExceptionHandler(this::onStreamThreadFailure);
         // process rates per processor and the embedded consumers' lag, on the service's /metrics
         streamsMetrics = new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(org.crsaug.common.metrics.CrsMetrics.registry());
         streams.start();
+    }
+
+    /**
+     * What a stream thread's uncaught exception does; by default it stops the service and is kept as
+     * its failure. Subclasses may recognise errors that mend by themselves and replace the thread.
+     */
+    protected StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onStreamThreadFailure(Throwable e) {
+        LOG.error("{} stream thread failed", name, e);
+        failure.compareAndSet(null, e);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
+    /**
+     * Stops processing while every stream thread keeps polling, so no consumer overruns
+     * {@code max.poll.interval.ms} and the group does not rebalance; {@link #resumeProcessing} undoes it.
+     */
+    // not synchronized: called from a stream thread's failure handler, which stop() may be waiting for
+    protected void pauseProcessing() {
+        KafkaStreams s = streams;
+        if (s != null) {
+            s.pause();
+        }
+    }
+
+    protected void resumeProcessing() {
+        KafkaStreams s = streams;
+        if (s != null) {
+            s.resume();
+        }
+    }
+
+    /** The Kafka Streams client's metrics (its consumers' and producers' included); empty before start. */
+    public synchronized java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric>
+            metrics() {
+        return streams == null ? java.util.Map.of() : streams.metrics();
     }
 
     @Override

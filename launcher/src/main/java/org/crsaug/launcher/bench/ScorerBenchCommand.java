@@ -29,7 +29,7 @@ final class ScorerBenchCommand implements Callable<Integer> {
     @Option(names = "--limit-per-minute", defaultValue = "500", description = "Requests/min budget of the rate-limit run (default ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--limited-contexts", defaultValue = "250", description = "Contexts in the rate-limit run (default ${DEFAULT-VALUE}).")
+    @Option(names = "--limited-contexts", defaultValue = "600", description = "Contexts in the rate-limit run (default ${DEFAULT-VALUE}).")
     int limitedContexts;
 
     @Mixin

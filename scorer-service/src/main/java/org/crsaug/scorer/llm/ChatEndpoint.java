@@ -10,6 +10,7 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import java.util.List;
 import org.crsaug.common.openai.RetryAfter;
+import org.crsaug.scorer.EndpointUnreachableException;
 import org.crsaug.scorer.JudgeUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,8 +60,9 @@ public final class ChatEndpoint implements AutoCloseable {
         RuntimeException last = null;
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
             if (!limiter.acquire(estimatedTokens, deadlineNanos)) {
-                throw new JudgeUnavailableException("The request budget (scorer.llm.requests.per.minute / "
-                        + "scorer.replicas) leaves no slot before the context deadline", last);
+                throw new EndpointUnreachableException("The request budget (scorer.llm.requests.per.minute / "
+                        + "scorer.replicas), or a wait the endpoint asked for, leaves no slot before the context"
+                        + " deadline", last, settings.backoffMax());
             }
             long waitMs;
             try {
@@ -89,11 +91,15 @@ public final class ChatEndpoint implements AutoCloseable {
                 }
                 last = e;
                 waitMs = backoffMs(attempt);
+                // every caller of this process waits, not only this one: an endpoint that is down
+                // gets one retry per backoff step instead of one per in-flight batch
+                limiter.holdOff(waitMs);
             } catch (OpenAIIoException | OpenAIInvalidDataException e) {
                 // timeouts, dropped connections and garbled bodies are worth another try
                 usage.failed(false);
                 last = e;
                 waitMs = backoffMs(attempt);
+                limiter.holdOff(waitMs);
             }
             if (System.nanoTime() + waitMs * 1_000_000L > deadlineNanos) {
                 break;
@@ -101,9 +107,11 @@ public final class ChatEndpoint implements AutoCloseable {
             LOG.debug("LLM call attempt {} failed ({}); retrying in {} ms", attempt, last.getMessage(), waitMs);
             Thread.sleep(waitMs);
         }
-        throw new JudgeUnavailableException("LLM endpoint " + settings.baseUrl() + " did not answer after "
+        long retryAfter = last instanceof RateLimitException r
+                ? RetryAfter.requestedMs(r).orElse(settings.backoffMax().toMillis()) : settings.backoffMax().toMillis();
+        throw new EndpointUnreachableException("LLM endpoint " + settings.baseUrl() + " did not answer after "
                 + settings.maxAttempts() + " attempts or within the context deadline: "
-                + (last == null ? "" : last.getMessage()), last);
+                + (last == null ? "" : last.getMessage()), last, java.time.Duration.ofMillis(retryAfter));
     }
 
     private ChatCompletionCreateParams params(List<Message> messages) {

@@ -22,6 +22,7 @@ import org.crsaug.schema.Item;
 import org.crsaug.schema.Judgement;
 import org.crsaug.schema.ScoredPair;
 import org.crsaug.scorer.JudgeInputs;
+import org.crsaug.scorer.EndpointUnreachableException;
 import org.crsaug.scorer.JudgeUnavailableException;
 import org.crsaug.scorer.RelevanceJudge;
 import org.crsaug.scorer.UnusableReplyException;
@@ -107,24 +108,30 @@ public final class LlmJudge implements RelevanceJudge {
                 pending.add(new Pending(c.getItemId(), item, key));
             }
         }
-        List<Future<Map<String, Float>>> calls = new ArrayList<>();
-        List<List<Pending>> batches = new ArrayList<>();
+        List<Future<List<Judgement>>> calls = new ArrayList<>();
         for (int i = 0; i < pending.size(); i += settings.batchSize()) {
             List<Pending> batch = pending.subList(i, Math.min(pending.size(), i + settings.batchSize()));
-            batches.add(batch);
-            calls.add(pool.submit(() -> judgeBatch(candidates.getContextId(), contextText, batch, deadline)));
+            calls.add(pool.submit(() -> {
+                Map<String, Float> scores = judgeBatch(candidates.getContextId(), contextText, batch, deadline);
+                List<Judgement> paid = new ArrayList<>();
+                for (Pending p : batch) {
+                    paid.add(Judgement.newBuilder().setCacheKey(p.cacheKey).setModel(settings.model())
+                            .setPromptVersion(prompt.version()).setContextId(candidates.getContextId())
+                            .setItemId(p.itemId).setScore(scores.get(p.itemId))
+                            .setJudgedAtMs(System.currentTimeMillis()).build());
+                }
+                // cached now, whatever happens to the other batches or to this context's transaction
+                inputs.remember(paid);
+                return paid;
+            }));
         }
         List<Judgement> fresh = new ArrayList<>();
         try {
-            for (int b = 0; b < calls.size(); b++) {
+            for (Future<List<Judgement>> call : calls) {
                 long left = deadline - System.nanoTime();
-                Map<String, Float> scores = calls.get(b).get(Math.max(0, left), TimeUnit.NANOSECONDS);
-                for (Pending p : batches.get(b)) {
-                    float score = scores.get(p.itemId);
-                    scored.put(p.itemId, pair(candidates, p.itemId, score, false));
-                    fresh.add(Judgement.newBuilder().setCacheKey(p.cacheKey).setModel(settings.model())
-                            .setPromptVersion(prompt.version()).setContextId(candidates.getContextId())
-                            .setItemId(p.itemId).setScore(score).setJudgedAtMs(System.currentTimeMillis()).build());
+                for (Judgement j : call.get(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                    scored.put(j.getItemId(), pair(candidates, j.getItemId(), j.getScore(), false));
+                    fresh.add(j);
                 }
             }
         } catch (ExecutionException e) {
@@ -132,11 +139,13 @@ public final class LlmJudge implements RelevanceJudge {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
             }
-            throw new JudgeUnavailableException("LLM batch failed: " + e.getCause(), e.getCause());
+            throw new EndpointUnreachableException("LLM batch failed: " + e.getCause(), e.getCause(),
+                    settings.backoffMax());
         } catch (TimeoutException e) {
             calls.forEach(f -> f.cancel(true));
-            throw new JudgeUnavailableException("Judging " + candidates.getContextId() + " took longer than"
-                    + " scorer.llm.context.deadline.ms=" + settings.contextDeadline().toMillis(), e);
+            throw new EndpointUnreachableException("Judging " + candidates.getContextId() + " took longer than"
+                    + " scorer.llm.context.deadline.ms=" + settings.contextDeadline().toMillis(), e,
+                    settings.backoffMax());
         } catch (InterruptedException e) {
             calls.forEach(f -> f.cancel(true));
             Thread.currentThread().interrupt();
