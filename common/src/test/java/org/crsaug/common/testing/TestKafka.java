@@ -2,6 +2,7 @@ package org.crsaug.common.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -203,13 +204,33 @@ public final class TestKafka implements AutoCloseable {
         }
     }
 
-    /** Writes bytes as they are, bypassing the serde, to test how readers handle bad input. */
     /**
      * Every key and value byte currently in the topic, concatenated: for checking that something
      * (a secret, say) appears nowhere, whatever the serialisation.
      */
     public static byte[] rawBytes(Platform p, String topic) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        readRaw(p, topic, r -> {
+            out.writeBytes(r.key() == null ? new byte[0] : r.key());
+            out.writeBytes(r.value() == null ? new byte[0] : r.value());
+        });
+        return out.toByteArray();
+    }
+
+    /**
+     * The latest value bytes of every key in the topic, as stored (Avro wire format included): for checking
+     * that two topics hold byte-identical records whatever order they were written in.
+     */
+    public static Map<String, String> latestRawValues(Platform p, String topic) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        readRaw(p, topic, r -> out.put(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
+                r.value() == null ? null : java.util.HexFormat.of().formatHex(r.value())));
+        return out;
+    }
+
+    /** Every record of the topic from the beginning to the end it has now, as stored bytes. */
+    private static void readRaw(Platform p, String topic,
+            java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
         Properties props = p.consumerProps("raw-" + UUID.randomUUID());
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props,
@@ -227,45 +248,12 @@ public final class TestKafka implements AutoCloseable {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("Could not read " + topic + " to its end");
                 }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.writeBytes(r.key() == null ? new byte[0] : r.key());
-                    out.writeBytes(r.value() == null ? new byte[0] : r.value());
-                }
+                consumer.poll(Duration.ofMillis(200)).forEach(each);
             }
         }
-        return out.toByteArray();
     }
 
-    /**
-     * The latest value bytes of every key in the topic, as stored (Avro wire format included): for checking
-     * that two topics hold byte-identical records whatever order they were written in.
-     */
-    public static Map<String, String> latestRawValues(Platform p, String topic) {
-        Map<String, String> out = new java.util.TreeMap<>();
-        Properties props = p.consumerProps("raw-values-" + UUID.randomUUID());
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                parts.add(new TopicPartition(topic, info.partition()));
-            }
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("Could not read " + topic + " to its end");
-                }
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.put(r.key(), r.value() == null ? null : java.util.HexFormat.of().formatHex(r.value()));
-                }
-            }
-        }
-        return out;
-    }
-
+    /** Writes bytes as they are, bypassing the serde, to test how readers handle bad input. */
     public static void sendRaw(Platform p, String topic, String key, byte[] value) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p.producerProps("test-raw-sender"),
                 new StringSerializer(), new ByteArraySerializer())) {
