@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Rough throughput check for {@link MiniLmEncoder}: {@code EncoderBenchmark [texts] [cacheDir]}.
- * Prints the median texts/s of three runs for several batch sizes, after one untimed warm-up run.
+ * Rough throughput check for the bundled MiniLM: {@code EncoderBenchmark [texts] [cacheDir]}. Prints the
+ * median texts/s of three runs with one graph call at a time and with one per core, after an untimed
+ * warm-up run.
  */
 public final class EncoderBenchmark {
 
@@ -26,9 +27,10 @@ public final class EncoderBenchmark {
         Path cache = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("encoder-bench");
         List<String> texts = sentences(n, 40, new Random(7));
         System.out.printf("texts=%d words/text=40 cores=%d%n", n, Runtime.getRuntime().availableProcessors());
-        for (int batch : new int[] {1, 8, 32}) {
-            try (MiniLmEncoder encoder = new MiniLmEncoder(cache, batch)) {
-                encoder.encode(texts.subList(0, Math.min(n, 2 * batch)));
+        int cores = Runtime.getRuntime().availableProcessors();
+        for (int threads : cores > 1 ? new int[] {1, cores} : new int[] {1}) {
+            try (OnnxEncoder encoder = new OnnxEncoder(OnnxModelSpec.ALL_MINILM_L6_V2, cache, 32, threads)) {
+                encoder.encode(texts.subList(0, Math.min(n, 32)));
                 double[] rates = new double[3];
                 for (int run = 0; run < rates.length; run++) {
                     long t0 = System.nanoTime();
@@ -36,8 +38,8 @@ public final class EncoderBenchmark {
                     rates[run] = n / ((System.nanoTime() - t0) / 1e9);
                 }
                 Arrays.sort(rates);
-                System.out.printf("batch=%-3d median %.1f texts/s (runs %.1f / %.1f / %.1f)%n",
-                        batch, rates[1], rates[0], rates[1], rates[2]);
+                System.out.printf("threads=%-2d median %.1f texts/s (runs %.1f / %.1f / %.1f)%n",
+                        threads, rates[1], rates[0], rates[1], rates[2]);
             }
         }
     }

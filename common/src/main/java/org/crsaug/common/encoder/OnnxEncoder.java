@@ -3,6 +3,11 @@ package org.crsaug.common.encoder;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
@@ -62,11 +67,26 @@ public class OnnxEncoder implements TextEncoder {
     /** Encodes share the read side; close() takes the write side so it never frees a model in use. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
+    /**
+     * Texts are encoded one per graph call (see the class comment), so the cores are used by running
+     * calls side by side, each single-threaded inside ONNX Runtime, rather than by threading one call.
+     */
+    private final ExecutorService workers;
+    private final int threads;
 
     public OnnxEncoder(OnnxModelSpec spec, Path cacheDir, int batchSize) {
+        this(spec, cacheDir, batchSize, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** @param threads graph calls run at once (each on one core); 1 encodes on the caller's thread only */
+    public OnnxEncoder(OnnxModelSpec spec, Path cacheDir, int batchSize, int threads) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
         }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        this.threads = threads;
         this.spec = Objects.requireNonNull(spec, "spec");
         this.batchSize = batchSize;
         Path dir = cacheDir.resolve(spec.name() + "-q");
@@ -101,6 +121,8 @@ public class OnnxEncoder implements TextEncoder {
                     .optEngine(ENGINE)
                     .optDevice(Device.cpu())
                     .optModelPath(modelFile)
+                    .optOption("intraOpNumThreads", "1")
+                    .optOption("interOpNumThreads", "1")
                     .optTranslator(new PoolingTranslator(spec.dimension(), spec.pooling()))
                     .build();
             this.model = criteria.loadModel();
@@ -115,6 +137,12 @@ public class OnnxEncoder implements TextEncoder {
             Predictor<Encoding, float[]> p = model.newPredictor();
             predictors.add(p);
             return p;
+        });
+        AtomicInteger workerNumber = new AtomicInteger();
+        this.workers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
+            Thread t = new Thread(r, spec.name() + "-encoder-" + workerNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
         });
     }
 
@@ -163,9 +191,7 @@ public class OnnxEncoder implements TextEncoder {
                     batch.add(prefix + (t == null ? "" : t));
                 }
                 Encoding[] encodings = tokenizer.batchEncode(batch);
-                for (int i = 0; i < encodings.length; i++) {
-                    out[from + i] = predictor.predict(encodings[i]);
-                }
+                predictAll(encodings, out, from, predictor);
             }
         } catch (TranslateException e) {
             throw new IllegalStateException("Encoding with " + id + " failed: " + e.getMessage(), e);
@@ -173,6 +199,52 @@ public class OnnxEncoder implements TextEncoder {
             lifecycle.readLock().unlock();
         }
         return out;
+    }
+
+    /**
+     * One graph call per encoding, spread over the worker threads and the caller (each with its own
+     * predictor). Every text is still encoded alone, so the result does not depend on the split.
+     */
+    private void predictAll(Encoding[] encodings, float[][] out, int offset, Predictor<Encoding, float[]> own)
+            throws TranslateException {
+        if (workers == null || encodings.length < 2) {
+            for (int i = 0; i < encodings.length; i++) {
+                out[offset + i] = own.predict(encodings[i]);
+            }
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        java.util.concurrent.Callable<Void> drain = () -> {
+            Predictor<Encoding, float[]> p = threadPredictor.get();
+            for (int i = next.getAndIncrement(); i < encodings.length; i = next.getAndIncrement()) {
+                out[offset + i] = p.predict(encodings[i]);
+            }
+            return null;
+        };
+        List<Future<Void>> helpers = new ArrayList<>();
+        for (int w = 0; w < Math.min(threads - 1, encodings.length - 1); w++) {
+            helpers.add(workers.submit(drain));
+        }
+        try {
+            drain.call();
+            for (Future<Void> f : helpers) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof TranslateException t) {
+                throw t;
+            }
+            throw new IllegalStateException("Encoding with " + id + " failed: " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            helpers.forEach(f -> f.cancel(true));
+            throw new IllegalStateException("Interrupted while encoding with " + id, e);
+        } catch (TranslateException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("Encoding with " + id + " failed: " + e, e);
+        }
     }
 
     @Override
@@ -183,6 +255,10 @@ public class OnnxEncoder implements TextEncoder {
                 return;
             }
             closed = true;
+            if (workers != null) {
+                // their predictors are closed below; the threads themselves just need to end
+                workers.shutdownNow();
+            }
             Predictor<Encoding, float[]> p;
             while ((p = predictors.poll()) != null) {
                 p.close();

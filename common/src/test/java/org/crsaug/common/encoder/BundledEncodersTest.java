@@ -76,4 +76,18 @@ class BundledEncodersTest {
             assertThat(dot(batched, asDocument)).isGreaterThan(0.99999);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void graphCallsSideBySideGiveTheSameBitsAsOneAtATime() {
+        List<String> texts = new java.util.ArrayList<>(PLOTS);
+        texts.addAll(REQUESTS);
+        try (OnnxEncoder serial = new OnnxEncoder(OnnxModelSpec.ALL_MINILM_L6_V2, cache, 4, 1);
+                OnnxEncoder parallel = new OnnxEncoder(OnnxModelSpec.ALL_MINILM_L6_V2, cache, 4, 3)) {
+            float[][] one = serial.encode(texts);
+            float[][] many = parallel.encode(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                assertThat(many[i]).as(texts.get(i)).containsExactly(one[i]);
+            }
+        }
+    }
 }
