@@ -25,7 +25,7 @@ public final class ItemIndex {
     public record Hit(String itemId, float score) {
     }
 
-    private static final int QUERY_BLOCK = 16;
+    private static final int QUERY_BLOCK = 32;
 
     private final boolean centred;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
@@ -117,13 +117,7 @@ public final class ItemIndex {
             if (query.length != dim) {
                 throw new IllegalArgumentException("Query has " + query.length + " dimensions; the index holds " + dim);
             }
-            float[] m = matrix;
-            int base = slot * dim;
-            float s = 0;
-            for (int d = 0; d < dim; d++) {
-                s += m[base + d] * query[d];
-            }
-            return s;
+            return dot(matrix, slot * dim, query);
         } finally {
             lock.readLock().unlock();
         }
@@ -167,25 +161,47 @@ public final class ItemIndex {
     private void scoreBlock(float[][] queries, int from, int b, float[][] scores) {
         int n = ids.size();
         float[] m = matrix;
-        for (int i = 0; i < n; i++) {
-            int base = i * dim;
-            for (int q = 0; q < b; q++) {
-                float[] v = queries[from + q];
-                // four partial sums break the add chain so the CPU can overlap the multiplies
-                float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-                int d = 0;
-                for (; d + 3 < dim; d += 4) {
-                    s0 += m[base + d] * v[d];
-                    s1 += m[base + d + 1] * v[d + 1];
-                    s2 += m[base + d + 2] * v[d + 2];
-                    s3 += m[base + d + 3] * v[d + 3];
-                }
-                for (; d < dim; d++) {
-                    s0 += m[base + d] * v[d];
-                }
-                scores[q][i] = (s0 + s1) + (s2 + s3);
+        if (b == 1) {
+            float[] v = queries[from];
+            for (int i = 0; i < n; i++) {
+                scores[0][i] = dot(m, i * dim, v);
+            }
+            return;
+        }
+        // queries transposed (dimension-major) so the innermost loop runs over the block's queries:
+        // an element-wise multiply-add the JIT turns into SIMD, where a dot product's running sum
+        // would stay scalar. Each item row is read once per block of queries.
+        float[] transposed = new float[dim * b];
+        for (int q = 0; q < b; q++) {
+            float[] v = queries[from + q];
+            for (int d = 0; d < dim; d++) {
+                transposed[d * b + q] = v[d];
             }
         }
+        float[] acc = new float[b];
+        for (int i = 0; i < n; i++) {
+            java.util.Arrays.fill(acc, 0f);
+            int base = i * dim;
+            for (int d = 0; d < dim; d++) {
+                float x = m[base + d];
+                int row = d * b;
+                for (int q = 0; q < b; q++) {
+                    acc[q] += x * transposed[row + q];
+                }
+            }
+            for (int q = 0; q < b; q++) {
+                scores[q][i] = acc[q];
+            }
+        }
+    }
+
+    /** The same sum in the same order as the blocked path, so a query scores alike alone or in a batch. */
+    private float dot(float[] m, int base, float[] v) {
+        float s = 0;
+        for (int d = 0; d < dim; d++) {
+            s += m[base + d] * v[d];
+        }
+        return s;
     }
 
     /** Selection of the k best scores with a bounded min-heap of slots; deterministic tie-break on id. */

@@ -33,4 +33,39 @@ class ItemIndexTest {
         assertThat(index.size()).isEqualTo(2);
         assertThat(index.search(new float[] {1, 0}, 1, Set.of()).get(0).itemId()).isEqualTo("z");
     }
+
+    @Test
+    void aBatchOfQueriesScoresEveryItemExactlyAsOneQueryAtATimeAndAsAPlainDotProduct() {
+        java.util.Random rnd = new java.util.Random(3);
+        int dim = 37;
+        ItemIndex index = new ItemIndex();
+        float[][] items = new float[300][dim];
+        for (int i = 0; i < items.length; i++) {
+            for (int d = 0; d < dim; d++) {
+                items[i][d] = (float) rnd.nextGaussian();
+            }
+            index.upsert(String.format("i%03d", i), items[i]);
+        }
+        // 70 queries: two full blocks and a remainder, so every path of the blocked scorer is used
+        float[][] queries = new float[70][dim];
+        for (float[] q : queries) {
+            for (int d = 0; d < dim; d++) {
+                q[d] = (float) rnd.nextGaussian();
+            }
+        }
+        List<List<ItemIndex.Hit>> batched = index.searchBatch(queries, 5,
+                java.util.Collections.nCopies(queries.length, Set.<String>of()));
+        for (int q = 0; q < queries.length; q++) {
+            assertThat(batched.get(q)).isEqualTo(index.search(queries[q], 5, Set.of()));
+            for (ItemIndex.Hit hit : batched.get(q)) {
+                float[] item = items[Integer.parseInt(hit.itemId().substring(1))];
+                float expected = 0;
+                for (int d = 0; d < dim; d++) {
+                    expected += item[d] * queries[q][d];
+                }
+                assertThat(hit.score()).isEqualTo(expected);
+                assertThat(index.score(queries[q], hit.itemId())).isEqualTo(expected);
+            }
+        }
+    }
 }
