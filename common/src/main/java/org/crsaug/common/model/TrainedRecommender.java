@@ -16,10 +16,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -226,11 +224,7 @@ public final class TrainedRecommender implements AutoCloseable {
                 out.flush();
                 new DataOutputStream(raw).writeLong(crc.getValue());
             }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
+            org.crsaug.common.artifact.AtomicFiles.replace(tmp, abs);
         } finally {
             Files.deleteIfExists(tmp);
         }
