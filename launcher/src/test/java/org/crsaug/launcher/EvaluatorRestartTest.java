@@ -19,9 +19,8 @@ import org.crsaug.evaluator.EvaluatorService;
 import org.crsaug.schema.Checkpoint;
 import org.crsaug.schema.Evaluation;
 import org.crsaug.trainer.TrainerService;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,17 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 class EvaluatorRestartTest {
 
     private static final Duration WAIT = Duration.ofMinutes(3);
-    private static TestKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = new TestKafka();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
+    /** Started once for the class, closed after its last test. */
+    @RegisterExtension
+    static final TestKafka kafka = new TestKafka();
 
     private static <S extends org.crsaug.common.service.Service> S start(S service) throws InterruptedException {
         service.start();

@@ -26,9 +26,8 @@ import org.crsaug.schema.ScoredPair;
 import org.crsaug.scorer.ScorerService;
 import org.crsaug.common.openai.FakeChatServer;
 import org.crsaug.scorer.llm.LlmJudge;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,17 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 class LlmCacheReplayTest {
 
     private static final String DATASET = "inspired";
-    private static TestKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = new TestKafka();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
+    /** Started once for the class, closed after its last test. */
+    @RegisterExtension
+    static final TestKafka kafka = new TestKafka();
 
     private static Map<String, String> settings(String prefix, FakeChatServer server, Path data) {
         Map<String, String> s = new HashMap<>();

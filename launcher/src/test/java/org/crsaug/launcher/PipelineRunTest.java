@@ -19,25 +19,16 @@ import org.crsaug.common.testing.TestKafka;
 import org.crsaug.common.topic.Topics;
 import org.crsaug.schema.Checkpoint;
 import org.crsaug.schema.Evaluation;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The thin pipeline end to end on a slice of INSPIRED, on a real broker with the real models. */
 class PipelineRunTest {
 
-    private static TestKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = new TestKafka();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
+    /** Started once for the class, closed after its last test. */
+    @RegisterExtension
+    static final TestKafka kafka = new TestKafka();
 
     @Test
     void aSliceFlowsFromIngestionToCheckpointsAndEvaluations(@TempDir Path tmp) throws Exception {

@@ -15,9 +15,8 @@ import org.crsaug.common.topic.Topics;
 import org.crsaug.schema.Candidate;
 import org.crsaug.schema.Candidates;
 import org.crsaug.schema.Item;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The retriever service on a real embedded cluster: streaming, incremental indexing, and a restart that
@@ -26,17 +25,9 @@ import org.junit.jupiter.api.Test;
 class RetrieverServiceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static TestKafka kafka;
-
-    @BeforeAll
-    static void start() {
-        kafka = new TestKafka();
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
-    }
+    /** Started once for the class, closed after its last test. */
+    @RegisterExtension
+    static final TestKafka kafka = new TestKafka();
 
     @Test
     void streamsCandidatesIndexesLateItemsAndDoesNotReEncodeAfterARestart() throws Exception {

@@ -15,26 +15,17 @@ import org.crsaug.schema.AugmentedLabels;
 import org.crsaug.schema.Candidate;
 import org.crsaug.schema.Candidates;
 import org.crsaug.schema.ScoredPair;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Three brokers, replication 3, min ISR 2: losing one broker mid-run loses and duplicates nothing. */
 class BrokerFailoverTest {
 
     private static final int ITEMS_PER_CONTEXT = 5;
     private static final Duration WAIT = Duration.ofSeconds(120);
-    private static TestKafka kafka;
-
-    @BeforeAll
-    static void start() {
-        kafka = new TestKafka(3);
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
-    }
+    /** Started once for the class, closed after its last test. */
+    @RegisterExtension
+    static final TestKafka kafka = new TestKafka(3);
 
     private static Candidates candidates(String contextId) {
         List<Candidate> items = new ArrayList<>();

@@ -29,9 +29,8 @@ import org.crsaug.schema.Label;
 import org.crsaug.schema.ScoredPair;
 import org.crsaug.common.openai.FakeChatServer;
 import org.crsaug.scorer.llm.LlmJudge;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Faults on the scorer with the LLM judge on a real embedded cluster: a replica process killed with
@@ -43,17 +42,9 @@ class ScorerFaultTest {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final int ITEMS = 4;
     private static final String KEY = "sk-fault-test";
-    private static TestKafka kafka;
-
-    @BeforeAll
-    static void start() {
-        kafka = new TestKafka();
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
-    }
+    /** Started once for the class, closed after its last test. */
+    @RegisterExtension
+    static final TestKafka kafka = new TestKafka();
 
     private static List<String> items(Platform platform) {
         List<String> ids = new ArrayList<>();

@@ -23,25 +23,16 @@ import org.crsaug.schema.Judgement;
 import org.crsaug.schema.ScoredPair;
 import org.crsaug.common.openai.FakeChatServer;
 import org.crsaug.scorer.llm.LlmJudge;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The scorer service with the LLM judge on a real embedded cluster, end to end. */
 class ScorerServiceLlmTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static TestKafka kafka;
-
-    @BeforeAll
-    static void start() {
-        kafka = new TestKafka();
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
-    }
+    /** Started once for the class, closed after its last test. */
+    @RegisterExtension
+    static final TestKafka kafka = new TestKafka();
 
     static Candidates candidates(String contextId, String text, List<String> itemIds) {
         List<Candidate> list = new ArrayList<>();

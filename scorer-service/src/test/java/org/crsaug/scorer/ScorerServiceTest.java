@@ -14,24 +14,15 @@ import org.crsaug.common.topic.Topics;
 import org.crsaug.schema.AugmentedLabels;
 import org.crsaug.schema.DeadLetter;
 import org.crsaug.schema.ScoredPair;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The scorer as a running service on a real broker, fed good and undecodable records. */
 class ScorerServiceTest {
 
-    private static TestKafka kafka;
-
-    @BeforeAll
-    static void start() {
-        kafka = new TestKafka();
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
-    }
+    /** Started once for the class, closed after its last test. */
+    @RegisterExtension
+    static final TestKafka kafka = new TestKafka();
 
     @Test
     void undecodableCandidatesAreDeadLetteredAndTheStreamGoesOn() throws Exception {

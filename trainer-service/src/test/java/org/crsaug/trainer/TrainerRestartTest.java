@@ -19,9 +19,8 @@ import org.crsaug.common.testing.PipelineInputs;
 import org.crsaug.common.testing.TestKafka;
 import org.crsaug.common.topic.Topics;
 import org.crsaug.schema.Checkpoint;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,17 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerRestartTest {
 
     private static final Duration WAIT = Duration.ofMinutes(3);
-    private static TestKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = new TestKafka();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
+    /** Started once for the class, closed after its last test. */
+    @RegisterExtension
+    static final TestKafka kafka = new TestKafka();
 
     /** Stands for the process dying: an Error no service code catches, thrown where a crash hurts most. */
     static final class SimulatedCrash extends Error {

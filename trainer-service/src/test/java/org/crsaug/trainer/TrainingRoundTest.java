@@ -29,9 +29,8 @@ import org.crsaug.schema.AugmentedLabels;
 import org.crsaug.schema.Checkpoint;
 import org.crsaug.schema.Item;
 import org.crsaug.schema.OffsetRange;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,17 +42,9 @@ class TrainingRoundTest {
 
     private static final String ENCODER = PipelineInputs.ENCODER;
 
-    private static TestKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = new TestKafka();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
+    /** Started once for the class, closed after its last test. */
+    @RegisterExtension
+    static final TestKafka kafka = new TestKafka();
 
     private static Map<String, String> trainerSettings(Path artifacts) {
         return Map.of("artifact.dir", artifacts.toString(), "trainer.hidden", "16", "trainer.pretrain.epochs", "2",

@@ -20,24 +20,15 @@ import org.crsaug.common.topic.Topics;
 import org.crsaug.schema.DeadLetter;
 import org.crsaug.schema.Dialogue;
 import org.crsaug.schema.Item;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class IngestorTest {
 
-    private static TestKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = new TestKafka();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
+    /** Started once for the class, closed after its last test. */
+    @RegisterExtension
+    static final TestKafka kafka = new TestKafka();
 
     private static <V extends org.apache.avro.specific.SpecificRecord> long count(Platform p,
             org.crsaug.common.topic.TopicSpec<V> spec) {

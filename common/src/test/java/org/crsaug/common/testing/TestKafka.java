@@ -28,13 +28,16 @@ import org.crsaug.common.config.CrsConfig;
 import org.crsaug.common.platform.Platform;
 import org.crsaug.common.registry.EmbeddedSchemaRegistry;
 import org.crsaug.common.topic.TopicSpec;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real one-node KRaft cluster (Kafka's own test kit) plus an {@link EmbeddedSchemaRegistry}, for
  * service tests that need genuine brokers, transactions and Avro. Start one per test class (it
- * takes a few seconds) and close it in {@code @AfterAll}. Files stay under {@code target/}.
+ * takes a few seconds) as a static {@code @RegisterExtension} field, which closes it after the
+ * class's last test. Files stay under {@code target/}.
  */
-public final class TestKafka implements AutoCloseable {
+public final class TestKafka implements AutoCloseable, AfterAllCallback {
 
     private static final AtomicInteger PLATFORMS = new AtomicInteger();
 
@@ -261,6 +264,11 @@ public final class TestKafka implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Could not send raw bytes to " + topic + ": " + e, e);
         }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     @Override

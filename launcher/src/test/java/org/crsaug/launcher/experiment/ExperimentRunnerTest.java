@@ -19,25 +19,16 @@ import org.crsaug.common.testing.DataSlices;
 import org.crsaug.common.testing.TestKafka;
 import org.crsaug.common.topic.Topics;
 import org.crsaug.schema.Checkpoint;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A tiny experiment end to end: two seeds, two label variants, sweeps, report files. */
 class ExperimentRunnerTest {
 
-    private static TestKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = new TestKafka();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
+    /** Started once for the class, closed after its last test. */
+    @RegisterExtension
+    static final TestKafka kafka = new TestKafka();
 
     @Test
     void everyComparedModelIsTrainedPerSeedEvaluatedAndTraceableToACheckpoint(@TempDir Path tmp) throws Exception {

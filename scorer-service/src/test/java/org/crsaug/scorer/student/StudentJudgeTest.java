@@ -27,9 +27,8 @@ import org.crsaug.schema.Turn;
 import org.crsaug.scorer.JudgeInputs;
 import org.crsaug.scorer.JudgeUnavailableException;
 import org.crsaug.scorer.ScorerService;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,17 +42,9 @@ class StudentJudgeTest {
     private static final int GENRES = 4;
     private static final int ITEMS = 40;
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static TestKafka kafka;
-
-    @BeforeAll
-    static void start() {
-        kafka = new TestKafka();
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
-    }
+    /** Started once for the class, closed after its last test. */
+    @RegisterExtension
+    static final TestKafka kafka = new TestKafka();
 
     private static int genre(int item) {
         return item % GENRES;
