@@ -1,5 +1,7 @@
 package org.crsaug.evaluator;
 
+import org.crsaug.model.checkpoint.CheckpointEvaluator;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -12,12 +14,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.crsaug.common.deadletter.DeadLetters;
-import org.crsaug.common.eval.RecallMetrics.Protocol;
-import org.crsaug.common.platform.Platform;
-import org.crsaug.common.service.WorkerService;
-import org.crsaug.common.store.PipelineState;
-import org.crsaug.common.topic.Topics;
+import org.crsaug.platform.deadletter.DeadLetters;
+import org.crsaug.model.eval.RecallMetrics.Protocol;
+import org.crsaug.platform.kafka.Platform;
+import org.crsaug.platform.service.WorkerService;
+import org.crsaug.data.state.PipelineState;
+import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.Checkpoint;
 import org.crsaug.schema.DeadLetter;
 import org.crsaug.schema.Evaluation;
@@ -38,10 +40,10 @@ public final class EvaluatorService extends WorkerService {
     private final List<Protocol> protocols;
     private final int tailMaxMentions;
     private final List<Consumer<Evaluation>> listeners = new CopyOnWriteArrayList<>();
-    private final io.micrometer.core.instrument.Counter evaluated = org.crsaug.common.metrics.StageMeters
-            .records(STAGE, org.crsaug.common.metrics.StageMeters.OK);
-    private final io.micrometer.core.instrument.Counter deadLettered = org.crsaug.common.metrics.StageMeters
-            .records(STAGE, org.crsaug.common.metrics.StageMeters.DEAD_LETTER);
+    private final io.micrometer.core.instrument.Counter evaluated = org.crsaug.platform.metrics.StageMeters
+            .records(STAGE, org.crsaug.platform.metrics.StageMeters.OK);
+    private final io.micrometer.core.instrument.Counter deadLettered = org.crsaug.platform.metrics.StageMeters
+            .records(STAGE, org.crsaug.platform.metrics.StageMeters.DEAD_LETTER);
     private io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics clientMetrics;
 
     public EvaluatorService(Platform platform) {
@@ -50,7 +52,7 @@ public final class EvaluatorService extends WorkerService {
         this.protocols = java.util.Arrays.stream(platform.config().get("evaluator.protocols").split(","))
                 .map(String::trim).filter(p -> !p.isEmpty()).map(Protocol::parse).toList();
         if (protocols.isEmpty()) {
-            throw new org.crsaug.common.config.ConfigException("evaluator.protocols must name at least one of strict, lenient");
+            throw new org.crsaug.platform.config.ConfigException("evaluator.protocols must name at least one of strict, lenient");
         }
         this.tailMaxMentions = platform.config().getInt("evaluator.tail.max.mentions");
     }
@@ -74,7 +76,7 @@ public final class EvaluatorService extends WorkerService {
             consumer.subscribe(List.of(platform.config().topic(Topics.CHECKPOINTS)));
             // the consumer's lag and fetch rates, on the service's /metrics
             clientMetrics = new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer);
-            clientMetrics.bindTo(org.crsaug.common.metrics.CrsMetrics.registry());
+            clientMetrics.bindTo(org.crsaug.platform.metrics.CrsMetrics.registry());
             markReady();
             while (running()) {
                 ConsumerRecords<String, Checkpoint> records;
@@ -122,7 +124,7 @@ public final class EvaluatorService extends WorkerService {
             for (Evaluation ev : evaluations) {
                 LOG.info("Evaluated {} ({}, {} pairs): {}", cp.getCheckpointId(), ev.getProtocol(), ev.getPairs(),
                         ev.getMetrics());
-                org.crsaug.common.metrics.PipelineMeters.recordEvaluation(ev);
+                org.crsaug.platform.metrics.PipelineMeters.recordEvaluation(ev);
                 listeners.forEach(l -> l.accept(ev));
             }
             evaluated.increment();

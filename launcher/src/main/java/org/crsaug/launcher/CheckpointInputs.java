@@ -4,13 +4,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.crsaug.common.dataset.TitleIndex;
-import org.crsaug.common.encoder.TextEncoder;
-import org.crsaug.common.encoder.TextEncoders;
-import org.crsaug.common.platform.Platform;
-import org.crsaug.common.store.TopicFollower;
-import org.crsaug.common.topic.Topics;
-import org.crsaug.evaluator.LoadedCheckpoint;
+import org.crsaug.data.dataset.TitleIndex;
+import org.crsaug.model.encoder.TextEncoder;
+import org.crsaug.model.encoder.TextEncoders;
+import org.crsaug.platform.kafka.Platform;
+import org.crsaug.platform.store.TopicFollower;
+import org.crsaug.platform.topic.Topics;
+import org.crsaug.model.checkpoint.LoadedCheckpoint;
 import org.crsaug.schema.Item;
 
 /** What scoring new dialogues with a checkpoint needs besides the model: item titles and the encoder. */

@@ -3,7 +3,7 @@ package org.crsaug.launcher;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.crsaug.common.config.CrsConfig;
+import org.crsaug.platform.config.CrsConfig;
 import picocli.CommandLine.Option;
 
 /** Options every command shares; they feed the flag layer of {@link CrsConfig}. */

@@ -1,7 +1,6 @@
 package org.crsaug.launcher;
 
-import org.crsaug.common.config.ConfigException;
-import org.crsaug.launcher.bench.BenchCommand;
+import org.crsaug.platform.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "crs", mixinStandardHelpOptions = true, version = "crs 0.1.0",
         description = "Augments conversational-recommendation training data with LLM-judged labels and trains better recommenders.",
         subcommands = {RunCommand.class, IngestCommand.class, ExperimentCommand.class, EvaluateCommand.class,
-                RecommendCommand.class, ReplayCommand.class, DlqCommand.class, BenchCommand.class,
+                RecommendCommand.class, ReplayCommand.class, DlqCommand.class,
                 ServeCommand.class, StatusCommand.class, ServiceCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
@@ -20,7 +19,8 @@ import picocli.CommandLine.Command;
                 "  crs experiment --dataset inspired --seeds 5",
                 "      compare modes, alpha and data size over seeds; writes a report",
                 "  crs bench retriever",
-                "      candidate quality and retrieval speed (also: bench scorer, bench trainer)",
+                "      candidate quality and retrieval speed (also: bench scorer, bench trainer; the ./crs",
+                "      script runs benchmarks from the bench module, which no production jar contains)",
                 "  crs serve --port 8080",
                 "      recommendation API and chat page on the best checkpoint",
                 "  crs status",
@@ -36,7 +36,11 @@ public final class Crs implements Runnable {
     }
 
     static int execute(String... args) {
-        CommandLine cl = new CommandLine(new Crs());
+        return execute(new CommandLine(new Crs()), args);
+    }
+
+    /** Runs a command line with the launcher's error reporting: a configuration error is one line, not a trace. */
+    public static int execute(CommandLine cl, String... args) {
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             Throwable root = e;
             if (root instanceof ConfigException || root instanceof IllegalArgumentException

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.crsaug.common.config.CrsConfig;
+import org.crsaug.platform.config.CrsConfig;
 import org.slf4j.LoggerFactory;
 
 /** Sends logs to {@code <state.dir>/logs/crs.log} so the terminal stays readable. */

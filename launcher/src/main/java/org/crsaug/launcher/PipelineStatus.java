@@ -20,10 +20,10 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.crsaug.common.platform.Platform;
-import org.crsaug.common.store.TopicFollower;
-import org.crsaug.common.topic.TopicSpec;
-import org.crsaug.common.topic.Topics;
+import org.crsaug.platform.kafka.Platform;
+import org.crsaug.platform.store.TopicFollower;
+import org.crsaug.platform.topic.TopicSpec;
+import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.Checkpoint;
 import org.crsaug.schema.Evaluation;
 

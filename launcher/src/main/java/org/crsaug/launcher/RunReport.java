@@ -58,7 +58,7 @@ final class RunReport {
         html.append("</table><p><img alt=\"recall per mode\" src=\"").append(png.getFileName()).append("\"></p>");
         html.append("<h2>Settings</h2><table>");
         settings.forEach((k, v) -> html.append("<tr><td>").append(escape(k)).append("</td><td>")
-                .append(escape(org.crsaug.common.config.CrsConfig.isSecret(k) ? "****" : v)).append("</td></tr>"));
+                .append(escape(org.crsaug.platform.config.CrsConfig.isSecret(k) ? "****" : v)).append("</td></tr>"));
         html.append("</table></body></html>\n");
         Path file = dir.resolve("run-" + stamp + ".html");
         Files.writeString(file, html, StandardCharsets.UTF_8);

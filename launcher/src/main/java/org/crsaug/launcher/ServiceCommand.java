@@ -2,7 +2,7 @@ package org.crsaug.launcher;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.crsaug.common.config.CrsConfig;
+import org.crsaug.platform.config.CrsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;

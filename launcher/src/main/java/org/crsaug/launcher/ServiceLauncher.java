@@ -1,10 +1,10 @@
 package org.crsaug.launcher;
 
 import java.util.function.Function;
-import org.crsaug.common.config.CrsConfig;
-import org.crsaug.common.platform.Platform;
-import org.crsaug.common.service.Service;
-import org.crsaug.common.service.ServiceRunner;
+import org.crsaug.platform.config.CrsConfig;
+import org.crsaug.platform.kafka.Platform;
+import org.crsaug.platform.service.Service;
+import org.crsaug.platform.service.ServiceRunner;
 import org.crsaug.evaluator.EvaluatorService;
 import org.crsaug.retriever.RetrieverService;
 import org.crsaug.scorer.ScorerService;

@@ -2,8 +2,8 @@ package org.crsaug.launcher;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.crsaug.common.config.CrsConfig;
-import org.crsaug.common.platform.Platform;
+import org.crsaug.platform.config.CrsConfig;
+import org.crsaug.platform.kafka.Platform;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.Map;
-import org.crsaug.common.config.CrsConfig;
-import org.crsaug.common.ingest.Ingestor;
-import org.crsaug.common.platform.Platform;
-import org.crsaug.common.testing.DataSlices;
+import org.crsaug.platform.config.CrsConfig;
+import org.crsaug.data.ingest.Ingestor;
+import org.crsaug.platform.kafka.Platform;
+import org.crsaug.testkit.DataSlices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.junit.jupiter.Container;
@@ -37,7 +37,7 @@ class DockerKafkaIngestTest {
             }
             PipelineStatus.Snapshot status = PipelineStatus.collect(platform);
             assertThat(status.topics()).anySatisfy(t -> {
-                assertThat(t.topic()).isEqualTo(config.topic(org.crsaug.common.topic.Topics.DIALOGUES));
+                assertThat(t.topic()).isEqualTo(config.topic(org.crsaug.platform.topic.Topics.DIALOGUES));
                 assertThat(t.records()).isEqualTo(14);
             });
         }

@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.crsaug.common.model.TrainingMode;
-import org.crsaug.common.platform.Platform;
-import org.crsaug.common.testing.DataSlices;
-import org.crsaug.common.testing.PipelineInputs;
-import org.crsaug.common.testing.TestKafka;
-import org.crsaug.common.topic.Topics;
+import org.crsaug.model.recommender.TrainingMode;
+import org.crsaug.platform.kafka.Platform;
+import org.crsaug.testkit.DataSlices;
+import org.crsaug.testkit.PipelineInputs;
+import org.crsaug.testkit.TestKafka;
+import org.crsaug.platform.topic.Topics;
 import org.crsaug.evaluator.EvaluatorService;
 import org.crsaug.schema.Checkpoint;
 import org.crsaug.schema.Evaluation;
@@ -35,7 +35,7 @@ class EvaluatorRestartTest {
     @RegisterExtension
     static final TestKafka kafka = new TestKafka();
 
-    private static <S extends org.crsaug.common.service.Service> S start(S service) throws InterruptedException {
+    private static <S extends org.crsaug.platform.service.Service> S start(S service) throws InterruptedException {
         service.start();
         return PipelineInputs.awaitReady(service, Duration.ofSeconds(60));
     }

@@ -10,13 +10,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.crsaug.common.artifact.ArtifactStore;
-import org.crsaug.common.model.TrainingMode;
-import org.crsaug.common.platform.Platform;
-import org.crsaug.common.testing.DataSlices;
-import org.crsaug.common.testing.Scrape;
-import org.crsaug.common.testing.TestKafka;
-import org.crsaug.common.topic.Topics;
+import org.crsaug.platform.artifact.ArtifactStore;
+import org.crsaug.model.recommender.TrainingMode;
+import org.crsaug.platform.kafka.Platform;
+import org.crsaug.testkit.DataSlices;
+import org.crsaug.testkit.Scrape;
+import org.crsaug.testkit.TestKafka;
+import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.Checkpoint;
 import org.crsaug.schema.Evaluation;
 import org.junit.jupiter.api.Test;
@@ -90,7 +90,7 @@ class PipelineRunTest {
 
         // the lineage alone reproduces the two-stage model exactly
         String twoStage = rows.get(1).checkpointId();
-        org.crsaug.trainer.Replay.Outcome replay = org.crsaug.trainer.Replay.replay(platform, twoStage,
+        org.crsaug.model.training.Replay.Outcome replay = org.crsaug.model.training.Replay.replay(platform, twoStage,
                 tmp.resolve("replays"));
         assertThat(replay.metricsMatch()).as("replayed metrics %s", replay.metrics()).isTrue();
         assertThat(replay.artifactMatches()).isTrue();

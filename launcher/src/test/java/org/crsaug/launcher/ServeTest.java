@@ -1,5 +1,7 @@
 package org.crsaug.launcher;
 
+import org.crsaug.testkit.HeadlessChromium;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -20,18 +22,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.crsaug.common.model.TrainingMode;
-import org.crsaug.common.platform.Platform;
-import org.crsaug.common.testing.DataSlices;
-import org.crsaug.common.testing.TestKafka;
-import org.crsaug.common.topic.Topics;
-import org.crsaug.common.config.ConfigException;
-import org.crsaug.common.config.CrsConfig;
-import org.crsaug.launcher.serve.LlmReplyWriter;
-import org.crsaug.launcher.serve.RecommendationEngine;
-import org.crsaug.common.openai.FakeChatServer;
-import org.crsaug.launcher.serve.RecommendationServer;
-import org.crsaug.launcher.serve.ServeSettings;
+import org.crsaug.model.recommender.TrainingMode;
+import org.crsaug.platform.kafka.Platform;
+import org.crsaug.testkit.DataSlices;
+import org.crsaug.testkit.TestKafka;
+import org.crsaug.platform.topic.Topics;
+import org.crsaug.platform.config.ConfigException;
+import org.crsaug.platform.config.CrsConfig;
+import org.crsaug.serve.LlmReplyWriter;
+import org.crsaug.serve.RecommendationEngine;
+import org.crsaug.testkit.FakeChatServer;
+import org.crsaug.serve.RecommendationServer;
+import org.crsaug.serve.ServeSettings;
 import org.crsaug.schema.Checkpoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

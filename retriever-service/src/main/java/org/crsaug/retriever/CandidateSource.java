@@ -1,7 +1,7 @@
 package org.crsaug.retriever;
 
 import java.util.List;
-import org.crsaug.common.context.DialogueContext;
+import org.crsaug.data.context.DialogueContext;
 import org.crsaug.schema.Dialogue;
 
 /**

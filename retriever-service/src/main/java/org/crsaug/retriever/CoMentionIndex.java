@@ -8,7 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.crsaug.common.context.DialogueContext;
+import org.crsaug.data.context.DialogueContext;
 import org.crsaug.schema.Dialogue;
 import org.crsaug.schema.ItemFeedback;
 import org.crsaug.schema.Turn;

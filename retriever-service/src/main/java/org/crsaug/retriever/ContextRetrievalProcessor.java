@@ -4,9 +4,9 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.crsaug.common.deadletter.DeadLetters;
-import org.crsaug.common.topic.Topics;
-import org.crsaug.common.embedding.Embeddings;
+import org.crsaug.platform.deadletter.DeadLetters;
+import org.crsaug.platform.topic.Topics;
+import org.crsaug.data.embedding.Embeddings;
 import org.crsaug.schema.Candidates;
 import org.crsaug.schema.ContextEmbedding;
 import org.crsaug.schema.Dialogue;
@@ -24,9 +24,9 @@ final class ContextRetrievalProcessor implements Processor<String, Dialogue, Str
 
     private final ContextRetriever retriever;
     private final io.micrometer.core.instrument.Counter ok =
-            org.crsaug.common.metrics.StageMeters.records(STAGE, org.crsaug.common.metrics.StageMeters.OK);
+            org.crsaug.platform.metrics.StageMeters.records(STAGE, org.crsaug.platform.metrics.StageMeters.OK);
     private final io.micrometer.core.instrument.Counter deadLettered =
-            org.crsaug.common.metrics.StageMeters.records(STAGE, org.crsaug.common.metrics.StageMeters.DEAD_LETTER);
+            org.crsaug.platform.metrics.StageMeters.records(STAGE, org.crsaug.platform.metrics.StageMeters.DEAD_LETTER);
     private ProcessorContext<String, SpecificRecord> context;
 
     ContextRetrievalProcessor(RetrieverParts parts) {

@@ -1,11 +1,13 @@
 package org.crsaug.retriever;
 
+import org.crsaug.data.context.RetrievalText;
+
 import java.util.ArrayList;
 import java.util.List;
-import org.crsaug.common.context.DialogueContext;
-import org.crsaug.common.context.DialogueContexts;
-import org.crsaug.common.embedding.Embeddings;
-import org.crsaug.common.item.ItemText;
+import org.crsaug.data.context.DialogueContext;
+import org.crsaug.data.context.DialogueContexts;
+import org.crsaug.data.embedding.Embeddings;
+import org.crsaug.data.item.ItemText;
 import org.crsaug.schema.Candidate;
 import org.crsaug.schema.Candidates;
 import org.crsaug.schema.ContextEmbedding;

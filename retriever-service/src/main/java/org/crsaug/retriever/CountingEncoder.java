@@ -2,7 +2,7 @@ package org.crsaug.retriever;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.crsaug.common.encoder.TextEncoder;
+import org.crsaug.model.encoder.TextEncoder;
 
 /** Passes texts to the real encoder and counts them: how the service shows what a cache saved. */
 public final class CountingEncoder implements TextEncoder {

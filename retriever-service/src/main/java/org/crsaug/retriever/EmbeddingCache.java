@@ -3,10 +3,10 @@ package org.crsaug.retriever;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.crsaug.common.embedding.Embeddings;
-import org.crsaug.common.platform.Platform;
-import org.crsaug.common.store.TopicFollower;
-import org.crsaug.common.topic.Topics;
+import org.crsaug.data.embedding.Embeddings;
+import org.crsaug.platform.kafka.Platform;
+import org.crsaug.platform.store.TopicFollower;
+import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.ContextEmbedding;
 import org.crsaug.schema.EmbeddingKind;
 

@@ -1,6 +1,6 @@
 package org.crsaug.retriever;
 
-import org.crsaug.common.service.ServiceRunner;
+import org.crsaug.platform.service.ServiceRunner;
 
 /** Runs the retriever as its own process: {@code --config FILE}, {@code --set key=value}, CRS_* variables. */
 public final class RetrieverMain {

@@ -1,7 +1,7 @@
 package org.crsaug.retriever;
 
 import java.util.Map;
-import org.crsaug.common.encoder.TextEncoder;
+import org.crsaug.model.encoder.TextEncoder;
 import org.crsaug.schema.Item;
 
 /**

@@ -1,12 +1,14 @@
 package org.crsaug.retriever;
 
+import org.crsaug.data.context.RetrievalText;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.crsaug.common.config.ConfigException;
-import org.crsaug.common.config.CrsConfig;
+import org.crsaug.platform.config.ConfigException;
+import org.crsaug.platform.config.CrsConfig;
 
 /**
  * Retriever knobs, read once from configuration.

@@ -1,9 +1,9 @@
 package org.crsaug.retriever;
 
 import org.apache.kafka.streams.Topology;
-import org.crsaug.common.platform.Platform;
-import org.crsaug.common.streams.TopologyTopics;
-import org.crsaug.common.topic.Topics;
+import org.crsaug.platform.kafka.Platform;
+import org.crsaug.platform.streams.TopologyTopics;
+import org.crsaug.platform.topic.Topics;
 
 /** dialogues -> (context embeddings, candidates, dead letters). Built here so tests run the same graph. */
 public final class RetrieverTopology {

@@ -9,8 +9,8 @@ import static org.crsaug.retriever.Dialogues.seekerLiked;
 
 import java.util.List;
 import java.util.Set;
-import org.crsaug.common.context.DialogueContext;
-import org.crsaug.common.context.DialogueContexts;
+import org.crsaug.data.context.DialogueContext;
+import org.crsaug.data.context.DialogueContexts;
 import org.crsaug.schema.Dialogue;
 import org.junit.jupiter.api.Test;
 

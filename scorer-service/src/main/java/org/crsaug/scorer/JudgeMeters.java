@@ -4,8 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
-import org.crsaug.common.metrics.CrsMetrics;
-import org.crsaug.common.metrics.StageMeters;
+import org.crsaug.platform.metrics.CrsMetrics;
+import org.crsaug.platform.metrics.StageMeters;
 import org.crsaug.schema.ScoredPair;
 
 /**

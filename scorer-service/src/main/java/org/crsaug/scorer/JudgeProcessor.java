@@ -1,5 +1,7 @@
 package org.crsaug.scorer;
 
+import org.crsaug.model.llm.JudgeUnavailableException;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -11,8 +13,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.crsaug.common.deadletter.DeadLetters;
-import org.crsaug.common.topic.Topics;
+import org.crsaug.platform.deadletter.DeadLetters;
+import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.AugmentedLabels;
 import org.crsaug.schema.Candidate;
 import org.crsaug.schema.Candidates;

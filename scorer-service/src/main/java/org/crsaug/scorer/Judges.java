@@ -1,9 +1,9 @@
 package org.crsaug.scorer;
 
 import java.util.Map;
-import org.crsaug.common.config.ConfigException;
-import org.crsaug.common.config.CrsConfig;
-import org.crsaug.common.platform.Platform;
+import org.crsaug.platform.config.ConfigException;
+import org.crsaug.platform.config.CrsConfig;
+import org.crsaug.platform.kafka.Platform;
 import org.crsaug.scorer.llm.LlmJudge;
 import org.crsaug.scorer.student.StudentJudge;
 

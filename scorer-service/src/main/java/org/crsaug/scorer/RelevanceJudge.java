@@ -1,5 +1,7 @@
 package org.crsaug.scorer;
 
+import org.crsaug.model.llm.JudgeUnavailableException;
+
 import org.crsaug.schema.Candidates;
 
 /**

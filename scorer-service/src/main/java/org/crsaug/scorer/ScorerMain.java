@@ -1,6 +1,6 @@
 package org.crsaug.scorer;
 
-import org.crsaug.common.service.ServiceRunner;
+import org.crsaug.platform.service.ServiceRunner;
 
 /** Runs the scorer as its own process: {@code --config FILE}, {@code --set key=value}, CRS_* variables. */
 public final class ScorerMain {

@@ -1,13 +1,15 @@
 package org.crsaug.scorer;
 
+import org.crsaug.model.llm.EndpointUnreachableException;
+
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.crsaug.common.platform.Platform;
-import org.crsaug.common.streams.StreamsService;
+import org.crsaug.platform.kafka.Platform;
+import org.crsaug.platform.streams.StreamsService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -8,10 +8,10 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.crsaug.common.platform.Platform;
-import org.crsaug.common.streams.TopologyTopics;
-import org.crsaug.common.topic.TopicSpec;
-import org.crsaug.common.topic.Topics;
+import org.crsaug.platform.kafka.Platform;
+import org.crsaug.platform.streams.TopologyTopics;
+import org.crsaug.platform.topic.TopicSpec;
+import org.crsaug.platform.topic.Topics;
 
 /**
  * candidates -> (scored pairs, augmented labels, new judgements, dead letters). Item descriptions

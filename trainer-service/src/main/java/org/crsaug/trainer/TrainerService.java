@@ -1,5 +1,7 @@
 package org.crsaug.trainer;
 
+import org.crsaug.model.training.TrainingRound;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,14 +12,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.crsaug.common.artifact.ArtifactStore;
-import org.crsaug.common.config.CrsConfig;
-import org.crsaug.common.model.TrainingMode;
-import org.crsaug.common.platform.Platform;
-import org.crsaug.common.service.WorkerService;
-import org.crsaug.common.store.PipelineState;
-import org.crsaug.common.store.TopicFollower;
-import org.crsaug.common.topic.Topics;
+import org.crsaug.platform.artifact.ArtifactStore;
+import org.crsaug.platform.config.CrsConfig;
+import org.crsaug.model.recommender.TrainingMode;
+import org.crsaug.platform.kafka.Platform;
+import org.crsaug.platform.service.WorkerService;
+import org.crsaug.data.state.PipelineState;
+import org.crsaug.platform.store.TopicFollower;
+import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.Checkpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -185,7 +187,7 @@ public final class TrainerService extends WorkerService {
             lastPublished = cp;
             out.add(cp);
         }
-        org.crsaug.common.metrics.PipelineMeters.recordRound(dataset, Duration.ofNanos(System.nanoTime() - started));
+        org.crsaug.platform.metrics.PipelineMeters.recordRound(dataset, Duration.ofNanos(System.nanoTime() - started));
         return out;
     }
 

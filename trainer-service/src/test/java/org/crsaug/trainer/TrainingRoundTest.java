@@ -1,5 +1,7 @@
 package org.crsaug.trainer;
 
+import org.crsaug.model.training.TrainingRound;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,18 +15,18 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.crsaug.common.artifact.ArtifactStore;
-import org.crsaug.common.config.CrsConfig;
-import org.crsaug.common.context.DialogueContext;
-import org.crsaug.common.model.TrainedRecommender;
-import org.crsaug.common.model.TrainingMode;
-import org.crsaug.common.platform.Platform;
-import org.crsaug.common.store.PipelineState;
-import org.crsaug.common.testing.DataSlices;
-import org.crsaug.common.testing.PipelineInputs;
-import org.crsaug.common.testing.Scrape;
-import org.crsaug.common.testing.TestKafka;
-import org.crsaug.common.topic.Topics;
+import org.crsaug.platform.artifact.ArtifactStore;
+import org.crsaug.platform.config.CrsConfig;
+import org.crsaug.data.context.DialogueContext;
+import org.crsaug.model.recommender.TrainedRecommender;
+import org.crsaug.model.recommender.TrainingMode;
+import org.crsaug.platform.kafka.Platform;
+import org.crsaug.data.state.PipelineState;
+import org.crsaug.testkit.DataSlices;
+import org.crsaug.testkit.PipelineInputs;
+import org.crsaug.testkit.Scrape;
+import org.crsaug.testkit.TestKafka;
+import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.AugmentedLabels;
 import org.crsaug.schema.Checkpoint;
 import org.crsaug.schema.Item;

@@ -2,7 +2,7 @@ package org.crsaug.launcher.experiment;
 
 import java.util.List;
 import java.util.Map;
-import org.crsaug.common.model.TrainingMode;
+import org.crsaug.model.recommender.TrainingMode;
 
 /**
  * What one experiment compares. Label variants each get their own namespace of topics (their own

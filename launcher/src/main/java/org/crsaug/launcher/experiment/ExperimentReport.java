@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.crsaug.common.eval.Significance;
+import org.crsaug.model.eval.Significance;
 
 /**
  * Turns an experiment's runs into tables (mean and standard deviation over seeds, difference to the

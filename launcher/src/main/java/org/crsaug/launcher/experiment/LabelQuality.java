@@ -5,8 +5,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.crsaug.common.context.DialogueContext;
-import org.crsaug.common.store.PipelineState;
+import org.crsaug.data.context.DialogueContext;
+import org.crsaug.data.state.PipelineState;
 import org.crsaug.schema.AugmentedLabels;
 import org.crsaug.schema.Label;
 
@@ -23,7 +23,7 @@ import org.crsaug.schema.Label;
 public record LabelQuality(int labelledContexts, double labelsPerContext, double goldHitRate, double top20Share,
         double coverage) {
 
-    public static LabelQuality of(PipelineState state, String dataset, org.crsaug.common.training.Catalogue catalogue) {
+    public static LabelQuality of(PipelineState state, String dataset, org.crsaug.model.training.Catalogue catalogue) {
         List<DialogueContext> train = state.contexts(dataset, "train");
         int labelled = 0;
         int hits = 0;

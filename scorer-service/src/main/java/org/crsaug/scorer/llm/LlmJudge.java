@@ -1,5 +1,10 @@
 package org.crsaug.scorer.llm;
 
+import org.crsaug.model.llm.ChatEndpoint;
+import org.crsaug.model.llm.LlmSettings;
+import org.crsaug.model.llm.LlmUsage;
+import org.crsaug.model.llm.PromptTemplate;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,16 +19,16 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.crsaug.common.config.CrsConfig;
-import org.crsaug.common.item.ItemText;
+import org.crsaug.platform.config.CrsConfig;
+import org.crsaug.data.item.ItemText;
 import org.crsaug.schema.Candidate;
 import org.crsaug.schema.Candidates;
 import org.crsaug.schema.Item;
 import org.crsaug.schema.Judgement;
 import org.crsaug.schema.ScoredPair;
 import org.crsaug.scorer.JudgeInputs;
-import org.crsaug.scorer.EndpointUnreachableException;
-import org.crsaug.scorer.JudgeUnavailableException;
+import org.crsaug.model.llm.EndpointUnreachableException;
+import org.crsaug.model.llm.JudgeUnavailableException;
 import org.crsaug.scorer.RelevanceJudge;
 import org.crsaug.scorer.UnusableReplyException;
 import org.crsaug.scorer.Verdict;

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
-import org.crsaug.common.artifact.ArtifactStore;
+import org.crsaug.platform.artifact.ArtifactStore;
 
 /**
  * Versioned student models in the artifact store, one directory per version:

@@ -28,7 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.crsaug.common.model.DjlRuntime;
+import org.crsaug.model.recommender.DjlRuntime;
 
 /**
  * The distilled scorer: a one-hidden-layer regression network from {@link StudentFeatures} to a 0-4

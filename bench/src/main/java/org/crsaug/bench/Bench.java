@@ -1,0 +1,15 @@
+package org.crsaug.bench;
+
+import org.crsaug.launcher.Crs;
+import picocli.CommandLine;
+
+/** Entry point of the benchmark jar; {@code ./crs bench ...} lands here. */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(Crs.execute(new CommandLine(new BenchCommand()), args));
+    }
+}

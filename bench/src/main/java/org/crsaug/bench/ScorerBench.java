@@ -1,0 +1,271 @@
+package org.crsaug.bench;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.crsaug.platform.config.CrsConfig;
+import org.crsaug.testkit.FakeChatServer;
+import org.crsaug.platform.kafka.Platform;
+import org.crsaug.platform.store.TopicFollower;
+import org.crsaug.platform.topic.Topics;
+import org.crsaug.schema.Candidate;
+import org.crsaug.schema.Candidates;
+import org.crsaug.schema.Item;
+import org.crsaug.schema.ScoredPair;
+import org.crsaug.scorer.ScorerService;
+import org.crsaug.scorer.llm.LlmJudge;
+import org.crsaug.scorer.student.StudentFeatures;
+import org.crsaug.scorer.student.StudentModel;
+
+/**
+ * Throughput of the scorer against a local fake OpenAI-compatible server: pairs/s with 1, 2 and 4
+ * replicas (scorer services in one consumer group, in this process), the request rate achieved under
+ * a requests/min budget, the student's CPU scoring rate, and the LLM calls a replay makes. Each
+ * measurement runs in fresh topics (its own prefix) so none sees another's records or cache.
+ */
+public final class ScorerBench {
+
+    private static final int CANDIDATES_PER_CONTEXT = 10;
+    private static final int ITEMS = 200;
+    private final Platform platform;
+    private final PrintStream out;
+
+    public ScorerBench(Platform platform, PrintStream out) {
+        this.platform = platform;
+        this.out = out;
+    }
+
+    /** Settings of one run. */
+    public record Options(long latencyMs, int contexts, int repeats, int limitPerMinute, int limitedContexts) {
+    }
+
+    public void run(Options o) throws Exception {
+        try (FakeChatServer server = new FakeChatServer()) {
+            server.latencyMs(o.latencyMs()).responder(FakeChatServer::chainOfThoughtReply);
+            out.printf("fake chat server: %d ms per reply, %d candidates per context, one request per context;"
+                    + " %d contexts spread evenly over 8 partitions; timed from publishing the candidates (all"
+                    + " replicas running) to the last committed scored pair; one discarded warm-up run each%n",
+                    o.latencyMs(), CANDIDATES_PER_CONTEXT, o.contexts());
+            double single = 0;
+            for (int replicas : List.of(1, 2, 4)) {
+                pairsPerSecond(server, "bench-w" + replicas + "-", replicas, Math.max(8, o.contexts() / 4), 100_000, 1);
+                double[] rates = new double[o.repeats()];
+                for (int r = 0; r < o.repeats(); r++) {
+                    rates[r] = pairsPerSecond(server, "bench-r" + replicas + "-" + r + "-", replicas, o.contexts(),
+                            100_000, 1);
+                }
+                double median = median(rates);
+                if (replicas == 1) {
+                    single = median;
+                }
+                out.printf("replicas=%d  pairs/s median %.1f  (runs %s)  speed-up %.2fx%n", replicas, median,
+                        Arrays.toString(round(rates)), median / single);
+            }
+
+            server.resetCounts();
+            server.limitPerMinute(o.limitPerMinute());
+            double pairsRate = pairsPerSecond(server, "bench-limit-", 4, o.limitedContexts(), o.limitPerMinute(), 4);
+            // contexts whose text and candidates repeat come from the cache: count requests, not pairs
+            double minutes = o.limitedContexts() * CANDIDATES_PER_CONTEXT / pairsRate / 60;
+            double perMinute = server.answered() / minutes;
+            out.printf("rate limit %d requests/min on the server and in scorer.llm.requests.per.minute, 4 replicas,"
+                    + " scorer.replicas=4, %d contexts: %.0f requests/min (%.1f%% of the limit), %d requests"
+                    + " answered, 429 replies: %d%n", o.limitPerMinute(), o.limitedContexts(), perMinute,
+                    100 * perMinute / o.limitPerMinute(), server.answered(), server.rateLimitedCount());
+            server.limitPerMinute(0);
+
+            server.resetCounts();
+            replay(server, "bench-r1-0-", o.contexts());
+            out.printf("replay of %d contexts already judged: %d LLM calls%n", o.contexts(), server.requests().size());
+        }
+        studentThroughput();
+    }
+
+    /**
+     * A connection to the same cluster in a topic namespace; each replica gets its own state
+     * directory, as separate processes would.
+     */
+    private Platform namespace(FakeChatServer server, String prefix, int rpm, int shares, String member) {
+        CrsConfig c = config(server, prefix, rpm, shares).withAll(Map.of("bootstrap.servers", platform.bootstrapServers(),
+                "schema.registry.url", platform.registryUrl(),
+                "state.dir", platform.config().getPath("state.dir").resolve("bench").resolve(prefix + member).toString()));
+        Platform p = Platform.connect(c);
+        p.ensureTopics();
+        return p;
+    }
+
+    private CrsConfig config(FakeChatServer server, String prefix, int rpm, int shares) {
+        return platform.config().withAll(Map.of("topic.prefix", prefix, "topic.partitions", "8",
+                "scorer.llm.base.url", server.baseUrl(), "scorer.llm.batch.size", Integer.toString(CANDIDATES_PER_CONTEXT),
+                "scorer.llm.requests.per.minute", Integer.toString(rpm), "scorer.replicas", Integer.toString(shares)));
+    }
+
+    /**
+     * Starts the replicas, waits until the group is stable, then publishes the candidates and times
+     * until the last scored pair is committed, so start-up and rebalances are not counted.
+     */
+    private double pairsPerSecond(FakeChatServer server, String prefix, int replicas, int contexts, int rpm,
+            int shares) throws InterruptedException {
+        Platform p = namespace(server, prefix, rpm, shares, "producer");
+        publishItems(p);
+        List<ScorerService> scorers = new ArrayList<>();
+        List<Platform> members = new ArrayList<>();
+        try {
+            for (int i = 0; i < replicas; i++) {
+                Platform member = namespace(server, prefix, rpm, shares, "replica-" + i);
+                members.add(member);
+                ScorerService s = ScorerService.create(member, LlmJudge.fromConfig(member.config(),
+                        Map.of("OPENAI_API_KEY", "sk-bench")));
+                s.start();
+                scorers.add(s);
+            }
+            awaitStableGroup(scorers);
+            long started = System.nanoTime();
+            publishCandidates(p, contexts);
+            awaitPairs(p, contexts * CANDIDATES_PER_CONTEXT);
+            return contexts * CANDIDATES_PER_CONTEXT / ((System.nanoTime() - started) / 1e9);
+        } finally {
+            scorers.forEach(ScorerService::stop);
+            members.forEach(Platform::close);
+            p.close();
+        }
+    }
+
+    /** Every replica RUNNING, twice in a row a second apart: joins have settled. */
+    private static void awaitStableGroup(List<ScorerService> scorers) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        int stable = 0;
+        while (stable < 2) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Scorer replicas did not settle into a stable group in 2 min");
+            }
+            boolean all = scorers.stream().allMatch(ScorerService::isReady);
+            stable = all ? stable + 1 : 0;
+            Thread.sleep(1000);
+        }
+    }
+
+    private void replay(FakeChatServer server, String prefix, int contexts) throws InterruptedException {
+        Platform p = namespace(server, prefix, 100_000, 1, "replay");
+        publishItems(p);
+        publishCandidates(p, contexts);
+        ScorerService s = ScorerService.create(p, LlmJudge.fromConfig(p.config(), Map.of("OPENAI_API_KEY", "sk-bench")));
+        s.start();
+        try {
+            awaitPairs(p, 2 * contexts * CANDIDATES_PER_CONTEXT);
+        } finally {
+            s.stop();
+            p.close();
+        }
+    }
+
+    private static void publishItems(Platform p) {
+        try (KafkaProducer<String, Item> items = p.producer(Topics.ITEMS, "bench-items")) {
+            for (int i = 0; i < ITEMS; i++) {
+                String id = "bench:" + i;
+                items.send(new ProducerRecord<>(p.config().topic(Topics.ITEMS), id, Item.newBuilder().setItemId(id)
+                        .setDataset("bench").setTitle("Bench Film " + i).setYear(1990 + i % 30).build()));
+            }
+            items.flush();
+        }
+    }
+
+    /**
+     * One candidates record per context, dealt round-robin over the partitions: the bench measures how
+     * replicas share a slow judge, not how evenly context ids happen to hash.
+     */
+    private static void publishCandidates(Platform p, int contexts) {
+        String topic = p.config().topic(Topics.CANDIDATES);
+        try (KafkaProducer<String, Candidates> candidates = p.producer(Topics.CANDIDATES, "bench-candidates")) {
+            int partitions = candidates.partitionsFor(topic).size();
+            Random rng = new Random(7);
+            for (int c = 0; c < contexts; c++) {
+                List<Candidate> list = new ArrayList<>();
+                for (int k = 0; k < CANDIDATES_PER_CONTEXT; k++) {
+                    list.add(Candidate.newBuilder().setItemId("bench:" + ((c * 7 + k * 13) % ITEMS)).setRank(k)
+                            .setRetrievalScore(1f - k * 0.01f).build());
+                }
+                String id = "bench:" + c + "#1";
+                candidates.send(new ProducerRecord<>(topic, c % partitions, id, Candidates.newBuilder()
+                        .setContextId(id).setDialogueId("bench:" + c).setEncoderId("bench")
+                        .setContextText("Seeker: something like film " + rng.nextInt(ITEMS) + " please")
+                        .setItems(list).build()));
+            }
+            candidates.flush();
+        }
+    }
+
+    /** @return when the first scored pair was seen (System.nanoTime) */
+    private static long awaitPairs(Platform p, long expected) throws InterruptedException {
+        try (TopicFollower<ScoredPair> pairs = new TopicFollower<>(p, Topics.SCORED_PAIRS, "bench-pairs-"
+                + System.nanoTime())) {
+            long seen = 0;
+            long first = 0;
+            long deadline = System.currentTimeMillis() + Duration.ofMinutes(10).toMillis();
+            while (seen < expected) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("Only " + seen + " of " + expected + " scored pairs after 10 min");
+                }
+                seen += pairs.catchUp(r -> { }, Duration.ofSeconds(30));
+                if (seen > 0 && first == 0) {
+                    first = System.nanoTime();
+                }
+                Thread.sleep(20);
+            }
+            return first;
+        }
+    }
+
+    private void studentThroughput() {
+        int dim = 384;
+        int pairs = 50;
+        Random rng = new Random(3);
+        float[][] x = new float[2000][];
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            float[] c = new float[dim];
+            float[] it = new float[dim];
+            for (int k = 0; k < dim; k++) {
+                c[k] = (float) rng.nextGaussian();
+                it[k] = (float) rng.nextGaussian();
+            }
+            x[i] = StudentFeatures.of(c, it, null, List.of());
+            y[i] = rng.nextFloat() * 4;
+        }
+        try (StudentModel m = StudentModel.train(x, y, new float[0][], new float[0],
+                new StudentModel.Settings(64, 1, 128, 0.001, 1))) {
+            float[][] batch = Arrays.copyOf(x, pairs);
+            for (int i = 0; i < 200; i++) {
+                m.score(batch);
+            }
+            double[] rates = new double[5];
+            for (int r = 0; r < rates.length; r++) {
+                long t = System.nanoTime();
+                int n = 0;
+                while (System.nanoTime() - t < 1_000_000_000L) {
+                    m.score(batch);
+                    n += pairs;
+                }
+                rates[r] = n / ((System.nanoTime() - t) / 1e9);
+            }
+            out.printf("student scoring on %s, %d-dim embeddings, %d pairs per context: median %.0f pairs/s (runs %s)%n",
+                    org.crsaug.model.recommender.DjlRuntime.device(), dim, pairs, median(rates), Arrays.toString(round(rates)));
+        }
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static long[] round(double[] v) {
+        return Arrays.stream(v).mapToLong(Math::round).toArray();
+    }
+}

@@ -1,0 +1,48 @@
+package org.crsaug.bench;
+
+import org.crsaug.launcher.ConfigOptions;
+import org.crsaug.launcher.Logging;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.crsaug.platform.config.CrsConfig;
+import org.crsaug.platform.kafka.Platform;
+import org.crsaug.bench.ScorerBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "scorer", mixinStandardHelpOptions = true,
+        description = "Scorer throughput against a local fake LLM: 1/2/4 replicas, a requests/min budget,"
+                + " student scoring on the CPU, and a replay that must make no LLM calls.",
+        footer = {"", "Examples:", "  crs bench scorer --latency-ms 200 --set state.dir=/tmp/bench"})
+final class ScorerBenchCommand implements Callable<Integer> {
+
+    @Option(names = "--latency-ms", defaultValue = "200", description = "Reply latency of the fake server (default ${DEFAULT-VALUE}).")
+    long latencyMs;
+
+    @Option(names = "--contexts", defaultValue = "80", description = "Contexts (10 candidates each) per throughput run (default ${DEFAULT-VALUE}).")
+    int contexts;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Runs per replica count; the median is reported (default ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--limit-per-minute", defaultValue = "500", description = "Requests/min budget of the rate-limit run (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--limited-contexts", defaultValue = "600", description = "Contexts in the rate-limit run (default ${DEFAULT-VALUE}).")
+    int limitedContexts;
+
+    @Mixin
+    ConfigOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        CrsConfig config = options.load(Map.of());
+        Logging.toFile(config);
+        try (Platform platform = Platform.start(config)) {
+            new ScorerBench(platform, System.out).run(new ScorerBench.Options(latencyMs, contexts, repeats, limit,
+                    limitedContexts));
+        }
+        return 0;
+    }
+}

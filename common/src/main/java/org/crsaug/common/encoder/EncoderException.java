@@ -1,9 +1,0 @@
-package org.crsaug.common.encoder;
-
-/** An encoder could not produce vectors: an endpoint that refused or kept failing, or an unusable reply. */
-public final class EncoderException extends RuntimeException {
-
-    public EncoderException(String message, Throwable cause) {
-        super(message, cause);
-    }
-}

@@ -1,0 +1,165 @@
+package org.crsaug.platform.artifact;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Stores checkpoint artifacts as directories under a root given as a URI (a local directory today,
+ * shared storage mounted as one later). An artifact becomes visible only by an atomic rename of a
+ * complete directory, so a crash mid-write never leaves a published half-artifact.
+ */
+public final class ArtifactStore {
+
+    /** What publishing produced: where it lives and the checksum readers verify. */
+    public record Published(String uri, String sha256) {
+    }
+
+    @FunctionalInterface
+    public interface Writer {
+        void writeInto(Path directory) throws IOException;
+    }
+
+    /**
+     * Sees each complete staging directory just before its rename. It exists so that fault-injection
+     * tests can stop a writer at the worst moment; whatever it throws leaves the staging directory
+     * behind, exactly as a crash there would.
+     */
+    @FunctionalInterface
+    public interface StagingHook {
+        StagingHook NONE = (artifactId, staging) -> { };
+
+        void beforeRename(String artifactId, Path staging) throws IOException;
+    }
+
+    private final Path root;
+    private final StagingHook stagingHook;
+
+    public ArtifactStore(Path root) {
+        this(root, StagingHook.NONE);
+    }
+
+    public ArtifactStore(Path root, StagingHook stagingHook) {
+        this.root = root.toAbsolutePath();
+        this.stagingHook = stagingHook;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Prefix of the directories an artifact is written into before its rename; never an artifact id. */
+    public static final String STAGING_PREFIX = ".staging-";
+
+    /**
+     * Deletes staging directories left by a writer that crashed mid-artifact. Call it when the (single)
+     * writer of this root starts, before it publishes anything: a staging directory of a live writer
+     * would be deleted too.
+     *
+     * @return how many were removed
+     */
+    public int cleanStaleStaging() {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        int removed = 0;
+        try (Stream<Path> s = Files.list(root)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(STAGING_PREFIX)).toList()) {
+                deleteTree(p);
+                removed++;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot clean staging directories under " + root, e);
+        }
+        return removed;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    public Published publish(String artifactId, Writer writer) {
+        try {
+            Files.createDirectories(root);
+            Path target = root.resolve(artifactId);
+            if (Files.exists(target)) {
+                return new Published(target.toUri().toString(), checksum(target));
+            }
+            Path staging = Files.createTempDirectory(root, STAGING_PREFIX + artifactId + "-");
+            try {
+                writer.writeInto(staging);
+            } catch (IOException | RuntimeException e) {
+                deleteTree(staging);
+                throw e;
+            }
+            String sha = checksum(staging);
+            stagingHook.beforeRename(artifactId, staging);
+            try {
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("Artifact root " + root + " does not support atomic renames", e);
+            }
+            return new Published(target.toUri().toString(), sha);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot publish artifact " + artifactId + " under " + root, e);
+        }
+    }
+
+    /** Resolves an artifact URI and checks it is intact before anyone loads it. */
+    public static Path open(String uri, String expectedSha256) {
+        Path dir = Path.of(URI.create(uri));
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("Artifact " + uri + " does not exist (was the artifact directory moved?)");
+        }
+        try {
+            String actual = checksum(dir);
+            if (!actual.equals(expectedSha256)) {
+                throw new IllegalStateException("Artifact " + uri + " is corrupt: checksum " + actual
+                        + " but the checkpoint says " + expectedSha256);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
+    /** SHA-256 over every regular file's relative name and bytes, in name order. */
+    public static String checksum(Path dir) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dir)) {
+            files = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        byte[] buf = new byte[1 << 16];
+        for (Path f : files) {
+            md.update(dir.relativize(f).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            try (InputStream in = Files.newInputStream(f)) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    md.update(buf, 0, n);
+                }
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+}

@@ -1,0 +1,68 @@
+package org.crsaug.platform.deadletter;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.crsaug.schema.DeadLetter;
+
+/** Builds dead-letter records so every stage reports rejected input the same way. */
+public final class DeadLetters {
+
+    private DeadLetters() {
+    }
+
+    public static DeadLetter fromRecord(String topic, int partition, long offset, String stage, Throwable error,
+            byte[] key, byte[] value) {
+        return build(topic, partition, offset, stage, describe(error), key, value);
+    }
+
+    /**
+     * A record a stream processor could not handle: where it was read from (when the stream knows)
+     * and its decoded value as text, since the raw bytes are no longer at hand.
+     */
+    public static DeadLetter fromProcessing(java.util.Optional<org.apache.kafka.streams.processor.api.RecordMetadata> meta,
+            String fallbackTopic, String stage, Throwable error, String key, Object value) {
+        org.apache.kafka.streams.processor.api.RecordMetadata m = meta.orElse(null);
+        return fromRecord(m == null ? fallbackTopic : m.topic(), m == null ? -1 : m.partition(),
+                m == null ? -1 : m.offset(), stage, error,
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value == null ? null : value.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static DeadLetter fromFileLine(String file, long lineNumber, String stage, String reason, String line) {
+        return build("file:" + file, -1, lineNumber, stage, reason, null,
+                line == null ? null : line.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static DeadLetter build(String source, int partition, long offset, String stage, String reason,
+            byte[] key, byte[] value) {
+        return DeadLetter.newBuilder()
+                .setSourceTopic(source)
+                .setPartition(partition)
+                .setOffset(offset)
+                .setStage(stage)
+                .setError(reason)
+                .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
+                .setOriginalValue(value == null ? null : ByteBuffer.wrap(value))
+                .setFailedAtMs(System.currentTimeMillis())
+                .build();
+    }
+
+    /** Exception class and message, and the root cause's, which is usually the informative part. */
+    public static String describe(Throwable error) {
+        if (error == null) {
+            return "unknown error";
+        }
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String head = error.getClass().getSimpleName() + ": " + error.getMessage();
+        return root == error ? head : head + " (caused by " + root.getClass().getSimpleName() + ": "
+                + root.getMessage() + ")";
+    }
+
+    /** Dead letters are keyed by where the input came from, so re-submission can find its place. */
+    public static String key(DeadLetter letter) {
+        return letter.getSourceTopic() + "@" + letter.getPartition() + ":" + letter.getOffset();
+    }
+}

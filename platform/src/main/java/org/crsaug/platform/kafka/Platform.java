@@ -1,0 +1,284 @@
+package org.crsaug.platform.kafka;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.crsaug.platform.config.ConfigException;
+import org.crsaug.platform.config.CrsConfig;
+import org.crsaug.platform.registry.EmbeddedSchemaRegistry;
+import org.crsaug.platform.registry.HttpSchemaRegistryClient;
+import org.crsaug.platform.registry.SchemaRegistryClient;
+import org.crsaug.platform.serde.AvroSerde;
+import org.crsaug.platform.topic.TopicSpec;
+import org.crsaug.platform.topic.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where every service gets its Kafka and schema registry from: either the configured cluster and
+ * registry, or (when {@code bootstrap.servers} / {@code schema.registry.url} are blank) embedded
+ * ones it starts itself. Client properties built here always carry the {@code kafka.*}
+ * pass-through settings, so TLS/SASL for a real cluster is configured in one place.
+ */
+public final class Platform implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Platform.class);
+    /** Optional {@code user:password} for a registry behind HTTP basic auth (Confluent's convention). */
+    public static final String REGISTRY_USER_INFO = "schema.registry.basic.auth.user.info";
+
+    private final CrsConfig config;
+    private final String bootstrapServers;
+    private final String registryUrl;
+    private final EmbeddedKafka embeddedKafka;
+    private final EmbeddedSchemaRegistry embeddedRegistry;
+    private final SchemaRegistryClient registry;
+    private final Map<TopicSpec<?>, Serde<?>> serdes = new ConcurrentHashMap<>();
+
+    private Platform(CrsConfig config, String bootstrapServers, String registryUrl, EmbeddedKafka kafka,
+            EmbeddedSchemaRegistry embeddedRegistry) {
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+        this.registryUrl = registryUrl;
+        this.embeddedKafka = kafka;
+        this.embeddedRegistry = embeddedRegistry;
+        Map<String, String> headers = config.has(REGISTRY_USER_INFO)
+                ? HttpSchemaRegistryClient.basicAuth(config.get(REGISTRY_USER_INFO))
+                : Map.of();
+        this.registry = new HttpSchemaRegistryClient(registryUrl, headers);
+    }
+
+    /** Connects to what is configured and starts embedded stand-ins for whatever is left blank. */
+    public static Platform start(CrsConfig config) {
+        EmbeddedKafka kafka = null;
+        EmbeddedSchemaRegistry embeddedRegistry = null;
+        try {
+            String bootstrap;
+            if (config.has("bootstrap.servers")) {
+                bootstrap = config.get("bootstrap.servers");
+                log.info("Using Kafka at {}", bootstrap);
+            } else {
+                Path dir = stateDir(config).resolve("kafka");
+                kafka = new EmbeddedKafka(dir, config.getInt("embedded.kafka.port"));
+                kafka.start();
+                bootstrap = kafka.bootstrapServers();
+                log.info("bootstrap.servers is empty: started embedded Kafka at {} with data in {}", bootstrap, dir);
+            }
+            String url;
+            if (config.has("schema.registry.url")) {
+                url = config.get("schema.registry.url");
+                log.info("Using schema registry at {}", url);
+            } else {
+                embeddedRegistry = new EmbeddedSchemaRegistry(bootstrap, config.getInt("embedded.registry.port"),
+                        config.kafkaPassThrough());
+                embeddedRegistry.start();
+                url = embeddedRegistry.url();
+                log.info("schema.registry.url is empty: started embedded schema registry at {}", url);
+            }
+            return new Platform(config, bootstrap, url, kafka, embeddedRegistry);
+        } catch (RuntimeException e) {
+            if (embeddedRegistry != null) {
+                embeddedRegistry.stop();
+            }
+            if (kafka != null) {
+                kafka.stop();
+            }
+            throw e;
+        }
+    }
+
+    /** Connects to an existing cluster and registry; starts nothing. */
+    public static Platform connect(CrsConfig config) {
+        List<String> missing = new ArrayList<>();
+        for (String key : List.of("bootstrap.servers", "schema.registry.url")) {
+            if (!config.has(key)) {
+                missing.add(key);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new ConfigException("Cannot connect: " + String.join(" and ", missing) + (missing.size() > 1
+                    ? " are" : " is") + " not set (set with --set key=value, or leave both empty and start the"
+                    + " platform to run embedded ones)");
+        }
+        return new Platform(config, config.get("bootstrap.servers"), config.get("schema.registry.url"), null,
+                null);
+    }
+
+    public CrsConfig config() {
+        return config;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public String registryUrl() {
+        return registryUrl;
+    }
+
+    public SchemaRegistryClient registry() {
+        return registry;
+    }
+
+    /** One serde per topic contract, shared so schema ids are registered and cached once. */
+    @SuppressWarnings("unchecked")
+    public <V extends SpecificRecord> Serde<V> valueSerde(TopicSpec<V> spec) {
+        return (Serde<V>) serdes.computeIfAbsent(spec, s -> new AvroSerde<>(registry, spec.valueType()));
+    }
+
+    /** Creates any missing pipeline topic; existing ones are left as they are. */
+    public void ensureTopics() {
+        int partitions = config.getInt("topic.partitions");
+        short replication = (short) config.getInt("topic.replication.factor");
+        try (Admin admin = Admin.create(adminProps())) {
+            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<NewTopic> wanted = new ArrayList<>();
+            for (TopicSpec<?> spec : Topics.all()) {
+                String name = config.topic(spec);
+                if (existing.contains(name)) {
+                    continue;
+                }
+                NewTopic topic = new NewTopic(name, Optional.of(partitions), Optional.of(replication));
+                Map<String, String> topicConfig = new HashMap<>();
+                // long dialogues are valid input; the broker's 1 MB default would reject them
+                topicConfig.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, config.get("topic.max.message.bytes"));
+                if (config.has("topic.min.insync.replicas")) {
+                    // with acks=all, a write then survives the loss of any one broker
+                    topicConfig.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, config.get("topic.min.insync.replicas"));
+                }
+                if (spec.compacted()) {
+                    topicConfig.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+                }
+                topic.configs(topicConfig);
+                wanted.add(topic);
+            }
+            if (wanted.isEmpty()) {
+                return;
+            }
+            CreateTopicsResult result = admin.createTopics(wanted);
+            for (Map.Entry<String, ? extends org.apache.kafka.common.KafkaFuture<Void>> e
+                    : result.values().entrySet()) {
+                try {
+                    e.getValue().get(60, TimeUnit.SECONDS);
+                    log.info("Created topic {} ({} partitions, replication {})", e.getKey(), partitions, replication);
+                } catch (ExecutionException ex) {
+                    // someone else created it between our listing and our request: that is fine
+                    if (!(ex.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Cannot create topic " + e.getKey() + " on "
+                                + bootstrapServers + " (topic.partitions=" + partitions
+                                + ", topic.replication.factor=" + replication + "): " + ex.getCause().getMessage(),
+                                ex.getCause());
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot list topics on " + bootstrapServers + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within 60 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating topics", e);
+        }
+    }
+
+    /**
+     * Group, application and transactional ids carry the topic prefix too, so a namespace of topics
+     * (a replay, an experiment variant) never shares offsets or state with another.
+     */
+    public String namespaced(String id) {
+        return config.get("topic.prefix", "") + id;
+    }
+
+    public Properties adminProps() {
+        return withPassThrough(new HashMap<>(), Map.of());
+    }
+
+    public Properties producerProps(String clientId) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, config.get("topic.max.message.bytes"));
+        return withPassThrough(p, Map.of(ProducerConfig.CLIENT_ID_CONFIG, clientId));
+    }
+
+    public Properties transactionalProducerProps(String transactionalId) {
+        Properties p = producerProps(transactionalId);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, namespaced(transactionalId));
+        return p;
+    }
+
+    public Properties consumerProps(String groupId) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return withPassThrough(p, Map.of(ConsumerConfig.GROUP_ID_CONFIG, namespaced(groupId),
+                ConsumerConfig.CLIENT_ID_CONFIG, namespaced(groupId) + "-" + Long.toHexString(System.nanoTime())));
+    }
+
+    public Properties streamsProps(String applicationId) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(config).resolve("streams").toAbsolutePath().toString());
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get("topic.replication.factor"));
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), config.get("topic.max.message.bytes"));
+        return withPassThrough(p, Map.of(StreamsConfig.APPLICATION_ID_CONFIG, namespaced(applicationId)));
+    }
+
+    /** An idempotent producer of the topic's values with string keys; the caller closes it. */
+    public <V extends SpecificRecord> KafkaProducer<String, V> producer(TopicSpec<V> spec, String clientId) {
+        return new KafkaProducer<>(producerProps(clientId), new StringSerializer(), valueSerde(spec).serializer());
+    }
+
+    /** Stops what {@link #start} started, registry first because it writes to the broker. */
+    @Override
+    public void close() {
+        if (embeddedRegistry != null) {
+            embeddedRegistry.stop();
+        }
+        if (embeddedKafka != null) {
+            embeddedKafka.stop();
+        }
+    }
+
+    // Our defaults first, then the operator's kafka.* settings (so they can tune anything), then the
+    // identity that the caller asked for, which must not be overridden by a shared setting.
+    private Properties withPassThrough(Map<String, Object> defaults, Map<String, String> identity) {
+        Properties p = new Properties();
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(defaults);
+        p.putAll(config.kafkaPassThrough());
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(identity);
+        return p;
+    }
+
+    private static Path stateDir(CrsConfig config) {
+        return Path.of(config.get("state.dir", ".crs"));
+    }
+}

@@ -1,0 +1,414 @@
+package org.crsaug.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A local stand-in for a paid OpenAI-compatible endpoint, for tests and benchmarks only. It answers
+ * {@code POST /v1/chat/completions} like a chain-of-thought judge (reasoning, then a JSON object of
+ * scores for the candidates it was shown) and {@code POST /v1/embeddings} with a hashed
+ * bag-of-words vector per input (texts sharing words point the same way), after a configurable
+ * latency. It can be told to misbehave: 429 with Retry-After, 500, a hang past the client's
+ * timeout, any reply text, or any raw body. Faults are shared by both endpoints, in arrival order.
+ * With a per-minute limit it answers 429 like a real provider once the limit is exceeded.
+ */
+public final class FakeChatServer implements AutoCloseable {
+
+    /** What the next request gets instead of a normal answer. */
+    public sealed interface Fault permits RateLimited, ServerError, Hang, Reply, RawBody {
+    }
+
+    public record RateLimited(int retryAfterSeconds) implements Fault {
+    }
+
+    public record ServerError() implements Fault {
+    }
+
+    public record Hang(long millis) implements Fault {
+    }
+
+    /** A 200 answer with exactly this assistant text. */
+    public record Reply(String text) implements Fault {
+    }
+
+    /** A 200 answer whose whole body is this text, e.g. JSON missing what the client needs. */
+    public record RawBody(String body) implements Fault {
+    }
+
+    /** What a request contained: the messages in order, as (role, text). */
+    public record Request(List<String[]> messages) {
+        public String lastUser() {
+            for (int i = messages.size() - 1; i >= 0; i--) {
+                if (messages.get(i)[0].equals("user")) {
+                    return messages.get(i)[1];
+                }
+            }
+            return "";
+        }
+
+        public String firstUser() {
+            for (String[] m : messages) {
+                if (m[0].equals("user")) {
+                    return m[1];
+                }
+            }
+            return "";
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern CANDIDATE_LINE = Pattern.compile("(?m)^- (.+?\\(\\d{4}\\)|[^.\\n]+)");
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fake-chat-server");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Deque<Fault> faults = new ArrayDeque<>();
+    private final List<Request> requests = new ArrayList<>();
+    private final Deque<Long> answeredAt = new ArrayDeque<>();
+    private final AtomicInteger answered = new AtomicInteger();
+    private final AtomicInteger rateLimited = new AtomicInteger();
+    private final AtomicInteger unavailable = new AtomicInteger();
+    private volatile long downUntilNanos = System.nanoTime();
+    private long pendingOutageNanos;
+    private volatile long latencyMs;
+    private volatile int limitPerMinute;
+    private volatile Function<Request, String> responder = FakeChatServer::chainOfThoughtReply;
+    private final List<List<String>> embeddingInputs = new ArrayList<>();
+    private volatile int embeddingDimension = 64;
+
+    public FakeChatServer() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot start the fake chat server: " + e.getMessage(), e);
+        }
+        server.setExecutor(executor);
+        server.createContext("/v1/chat/completions", this::handle);
+        server.createContext("/v1/embeddings", this::handleEmbeddings);
+        server.start();
+    }
+
+    /** Base URL to give the SDK. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    }
+
+    public FakeChatServer latencyMs(long ms) {
+        this.latencyMs = ms;
+        return this;
+    }
+
+    /** Answer 429 once more than this many requests arrived in the last minute (0 = no limit). */
+    public FakeChatServer limitPerMinute(int limit) {
+        this.limitPerMinute = limit;
+        return this;
+    }
+
+    /**
+     * Goes down with the next request that arrives and answers every request with 503 for this long,
+     * as an endpoint that is down would (tests scale a real outage of minutes down to seconds).
+     * Starting at a request, not now, keeps the window from passing unseen on a slow machine.
+     */
+    public synchronized FakeChatServer unavailableFor(java.time.Duration window) {
+        this.pendingOutageNanos = window.toNanos();
+        return this;
+    }
+
+    /** Requests answered 503 because the server was down. */
+    public int unavailableCount() {
+        return unavailable.get();
+    }
+
+    public FakeChatServer responder(Function<Request, String> responder) {
+        this.responder = responder;
+        return this;
+    }
+
+    /** Queues faults; each is used by exactly one upcoming request, in order. */
+    public synchronized FakeChatServer thenFail(Fault... more) {
+        faults.addAll(List.of(more));
+        return this;
+    }
+
+    /** Length of the vectors {@code /v1/embeddings} returns. */
+    public FakeChatServer embeddingDimension(int dimension) {
+        this.embeddingDimension = dimension;
+        return this;
+    }
+
+    /** The inputs of every embeddings request received, answered or not, in arrival order. */
+    public synchronized List<List<String>> embeddingInputs() {
+        return List.copyOf(embeddingInputs);
+    }
+
+    /** Every chat request received, answered or not. */
+    public synchronized List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    public int answered() {
+        return answered.get();
+    }
+
+    public int rateLimitedCount() {
+        return rateLimited.get();
+    }
+
+    public synchronized void resetCounts() {
+        requests.clear();
+        embeddingInputs.clear();
+        answered.set(0);
+        rateLimited.set(0);
+        unavailable.set(0);
+    }
+
+    /** The Authorization header of the latest request, so tests can see a key was really sent. */
+    public String lastAuthorization() {
+        return lastAuthorization;
+    }
+
+    private volatile String lastAuthorization;
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            lastAuthorization = exchange.getRequestHeaders().getFirst("Authorization");
+            JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
+            List<String[]> messages = new ArrayList<>();
+            for (JsonNode m : body.path("messages")) {
+                JsonNode content = m.path("content");
+                messages.add(new String[] {m.path("role").asText(), content.isTextual() ? content.asText()
+                        : content.toString()});
+            }
+            Request request = new Request(messages);
+            Fault fault;
+            boolean overLimit;
+            synchronized (this) {
+                requests.add(request);
+                if (pendingOutageNanos > 0) {
+                    downUntilNanos = System.nanoTime() + pendingOutageNanos;
+                    pendingOutageNanos = 0;
+                }
+                fault = faults.poll();
+                overLimit = overLimit();
+            }
+            if (failed(exchange, fault, overLimit)) {
+                return;
+            }
+            String text = fault instanceof Reply r ? r.text() : responder.apply(request);
+            answered.incrementAndGet();
+            send(exchange, 200, completion(body.path("model").asText("fake"), request, text));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            send(exchange, 500, "{\"error\":{\"message\":" + JSON.writeValueAsString(String.valueOf(e)) + "}}");
+        }
+    }
+
+    private void handleEmbeddings(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            lastAuthorization = exchange.getRequestHeaders().getFirst("Authorization");
+            JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
+            List<String> inputs = new ArrayList<>();
+            JsonNode input = body.path("input");
+            if (input.isTextual()) {
+                inputs.add(input.asText());
+            } else {
+                input.forEach(n -> inputs.add(n.asText()));
+            }
+            Fault fault;
+            boolean overLimit;
+            synchronized (this) {
+                embeddingInputs.add(List.copyOf(inputs));
+                fault = faults.poll();
+                overLimit = overLimit();
+            }
+            if (failed(exchange, fault, overLimit)) {
+                return;
+            }
+            if (fault instanceof Reply r) {
+                send(exchange, 200, r.text());
+                return;
+            }
+            int dim = body.has("dimensions") ? body.path("dimensions").asInt() : embeddingDimension;
+            ObjectNode root = JSON.createObjectNode();
+            root.put("object", "list").put("model", body.path("model").asText("fake"));
+            var data = root.putArray("data");
+            long tokens = 0;
+            for (int i = 0; i < inputs.size(); i++) {
+                ObjectNode row = data.addObject();
+                row.put("object", "embedding").put("index", i);
+                var vector = row.putArray("embedding");
+                for (float f : bagOfWords(inputs.get(i), dim)) {
+                    vector.add(f);
+                }
+                tokens += inputs.get(i).length() / 4 + 1;
+            }
+            root.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
+            answered.incrementAndGet();
+            send(exchange, 200, JSON.writeValueAsString(root));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            send(exchange, 500, "{\"error\":{\"message\":" + JSON.writeValueAsString(String.valueOf(e)) + "}}");
+        }
+    }
+
+    /** Waits the configured latency, then answers the fault (or the rate limit) if there is one. */
+    private boolean failed(HttpExchange exchange, Fault fault, boolean overLimit)
+            throws IOException, InterruptedException {
+        if (System.nanoTime() - downUntilNanos < 0) {
+            unavailable.incrementAndGet();
+            send(exchange, 503, "{\"error\":{\"message\":\"Service unavailable\",\"type\":\"server_error\"}}");
+            return true;
+        }
+        if (latencyMs > 0) {
+            Thread.sleep(latencyMs);
+        }
+        if (overLimit && fault == null) {
+            fault = new RateLimited(1);
+        }
+        if (fault instanceof RateLimited r) {
+            rateLimited.incrementAndGet();
+            exchange.getResponseHeaders().add("Retry-After", Integer.toString(r.retryAfterSeconds()));
+            send(exchange, 429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\","
+                    + "\"code\":\"rate_limit_exceeded\"}}");
+            return true;
+        }
+        if (fault instanceof ServerError) {
+            send(exchange, 500, "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}");
+            return true;
+        }
+        if (fault instanceof Hang h) {
+            Thread.sleep(h.millis());
+            return true; // the client has given up by now; closing without an answer
+        }
+        if (fault instanceof RawBody b) {
+            send(exchange, 200, b.body());
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The vector this server gives a text: lower-cased words hashed into {@code dim} buckets, counted
+     * and L2-normalised, so tests can predict neighbours (shared words, higher inner product).
+     */
+    public static float[] bagOfWords(String text, int dim) {
+        float[] v = new float[dim];
+        for (String w : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+            if (!w.isEmpty()) {
+                v[Math.floorMod(w.hashCode(), dim)] += 1;
+            }
+        }
+        double norm = 0;
+        for (float f : v) {
+            norm += f * f;
+        }
+        if (norm == 0) {
+            v[0] = 1; // an empty text still gets a unit vector
+            return v;
+        }
+        float inv = (float) (1 / Math.sqrt(norm));
+        for (int i = 0; i < dim; i++) {
+            v[i] *= inv;
+        }
+        return v;
+    }
+
+    private boolean overLimit() {
+        if (limitPerMinute <= 0) {
+            return false;
+        }
+        long now = System.nanoTime();
+        while (!answeredAt.isEmpty() && now - answeredAt.peekFirst() > 60_000_000_000L) {
+            answeredAt.pollFirst();
+        }
+        if (answeredAt.size() >= limitPerMinute) {
+            return true;
+        }
+        answeredAt.addLast(now);
+        return false;
+    }
+
+    private static String completion(String model, Request request, String text) throws IOException {
+        long promptChars = request.messages().stream().mapToLong(m -> m[1].length()).sum();
+        ObjectNode root = JSON.createObjectNode();
+        root.put("id", "chatcmpl-fake").put("object", "chat.completion").put("created", 0).put("model", model);
+        ObjectNode choice = root.putArray("choices").addObject();
+        choice.put("index", 0).put("finish_reason", "stop");
+        choice.putObject("message").put("role", "assistant").put("content", text);
+        root.putObject("usage").put("prompt_tokens", promptChars / 4).put("completion_tokens", text.length() / 4)
+                .put("total_tokens", promptChars / 4 + text.length() / 4);
+        return JSON.writeValueAsString(root);
+    }
+
+    private static void send(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** The candidate names a judging request lists ("- Name (year). Genres: ..."). */
+    public static List<String> candidateNames(Request request) {
+        List<String> names = new ArrayList<>();
+        Matcher m = CANDIDATE_LINE.matcher(request.firstUser());
+        while (m.find()) {
+            names.add(m.group(1).strip());
+        }
+        return names;
+    }
+
+    /**
+     * The score this server gives a candidate: a fixed function of its name, so tests can predict
+     * it, spread over the whole 0..4 range in half steps.
+     */
+    public static double scoreFor(String name) {
+        return Math.floorMod(name.toLowerCase(Locale.ROOT).hashCode(), 9) / 2.0;
+    }
+
+    /** Reasoning with a decoy object in it, then a fenced JSON answer, as chat models tend to write. */
+    public static String chainOfThoughtReply(Request request) {
+        List<String> names = candidateNames(request);
+        StringBuilder sb = new StringBuilder("Let me weigh each suggestion against what the seeker asked for.\n");
+        sb.append("(A score object looks like {\"Some Movie (1999)\": 2} and comes at the end.)\n");
+        ObjectNode scores = JSON.createObjectNode();
+        for (String name : names) {
+            double s = scoreFor(name);
+            sb.append("- ").append(name).append(s >= 3 ? " fits the stated taste well." : " is a weaker fit.")
+                    .append('\n');
+            scores.put(name, s);
+        }
+        sb.append("\n```json\n").append(scores.toPrettyString()).append("\n```\n");
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
