@@ -10,6 +10,11 @@ public final class Bench {
     }
 
     public static void main(String[] args) {
-        System.exit(Crs.execute(new CommandLine(new BenchCommand()), args));
+        System.exit(Crs.execute(commandLine(), args));
+    }
+
+    /** The bench command line, named as a person types it through the {@code ./crs} script. */
+    static CommandLine commandLine() {
+        return new CommandLine(new BenchCommand()).setCommandName("crs bench");
     }
 }
