@@ -109,7 +109,9 @@ public class OnnxEncoder implements TextEncoder {
         Objects.requireNonNull(texts, "texts");
         float[][] out = new float[texts.size()][];
         try {
-            for (int from = 0; from < texts.size(); from += batchSize) {
+            // at least one call, even for no texts, so a closed encoder always refuses
+            int from = 0;
+            do {
                 int to = Math.min(from + batchSize, texts.size());
                 List<String> batch = new ArrayList<>(to - from);
                 for (String t : texts.subList(from, to)) {
@@ -117,7 +119,8 @@ public class OnnxEncoder implements TextEncoder {
                     batch.add(prefix + (t == null ? "" : t));
                 }
                 pool.predictAll(batch, out, from);
-            }
+                from = to;
+            } while (from < texts.size());
         } catch (TranslateException e) {
             throw new IllegalStateException("Encoding with " + id + " failed: " + e.getMessage(), e);
         }
