@@ -21,11 +21,11 @@ public final class LlmUsage {
     final AtomicLong calls = new AtomicLong();
     final AtomicLong failedCalls = new AtomicLong();
     final AtomicLong rateLimited = new AtomicLong();
-    public final AtomicLong repairs = new AtomicLong();
+    private final AtomicLong repairs = new AtomicLong();
     final AtomicLong promptTokens = new AtomicLong();
     final AtomicLong completionTokens = new AtomicLong();
-    public final AtomicLong cacheHits = new AtomicLong();
-    public final AtomicLong judgedPairs = new AtomicLong();
+    private final AtomicLong cacheHits = new AtomicLong();
+    private final AtomicLong judgedPairs = new AtomicLong();
 
     private final Counter promptTokenMeter;
     private final Counter completionTokenMeter;
@@ -74,6 +74,21 @@ public final class LlmUsage {
         } else {
             failedMeter.increment();
         }
+    }
+
+    /** A reply that had to be asked for again because it left scores out or was not JSON. */
+    public void recordRepair() {
+        repairs.incrementAndGet();
+    }
+
+    /** A pair answered from the judgement cache, at no cost. */
+    public void recordCacheHit() {
+        cacheHits.incrementAndGet();
+    }
+
+    /** Pairs the LLM itself scored (cache hits are not among them). */
+    public void recordJudgedPairs(long pairs) {
+        judgedPairs.addAndGet(pairs);
     }
 
     /** HTTP requests that got an answer (a 429 or 5xx counts as failed, not here). */

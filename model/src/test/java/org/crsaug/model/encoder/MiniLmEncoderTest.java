@@ -200,12 +200,13 @@ class MiniLmEncoderTest {
     @Test
     void cachedFilesAreRewrittenWhenCorrupted(@TempDir Path dir) throws Exception {
         Path target = dir.resolve("tokenizer.json");
+        String artifact = OnnxModelSpec.ALL_MINILM_L6_V2.artifact();
         Files.writeString(target, "not a tokenizer");
-        MiniLmEncoder.materialise(MiniLmEncoder.TOKENIZER_RESOURCE, target);
+        BundledModelFiles.materialise(MiniLmEncoder.TOKENIZER_RESOURCE, target, artifact);
         assertThat(Files.size(target)).isGreaterThan(1000);
         long modified = Files.getLastModifiedTime(target).toMillis();
         Thread.sleep(20);
-        MiniLmEncoder.materialise(MiniLmEncoder.TOKENIZER_RESOURCE, target);
+        BundledModelFiles.materialise(MiniLmEncoder.TOKENIZER_RESOURCE, target, artifact);
         assertThat(Files.getLastModifiedTime(target).toMillis()).isEqualTo(modified);
     }
 }

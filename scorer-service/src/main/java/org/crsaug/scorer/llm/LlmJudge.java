@@ -107,7 +107,7 @@ public final class LlmJudge implements RelevanceJudge {
             String key = cacheKey(settings.model(), prompt.version(), contextText, ItemText.describe(item));
             Judgement hit = inputs.cached(key).orElse(null);
             if (hit != null) {
-                usage.cacheHits.incrementAndGet();
+                usage.recordCacheHit();
                 scored.put(c.getItemId(), pair(candidates, c.getItemId(), hit.getScore(), true));
             } else {
                 pending.add(new Pending(c.getItemId(), item, key));
@@ -156,7 +156,7 @@ public final class LlmJudge implements RelevanceJudge {
             Thread.currentThread().interrupt();
             throw new JudgeUnavailableException("Interrupted while judging " + candidates.getContextId(), e);
         }
-        usage.judgedPairs.addAndGet(fresh.size());
+        usage.recordJudgedPairs(fresh.size());
         List<ScoredPair> ordered = new ArrayList<>();
         for (Candidate c : candidates.getItems()) {
             ordered.add(scored.get(c.getItemId()));
@@ -189,7 +189,7 @@ public final class LlmJudge implements RelevanceJudge {
             logIgnored(contextId, parsed);
             return scores;
         }
-        usage.repairs.incrementAndGet();
+        usage.recordRepair();
         String problem = !parsed.hadJson() ? "it did not end with a JSON object of scores"
                 : "it gave no usable score for " + missing.size() + " of the candidates";
         messages.add(new ChatEndpoint.Message("assistant", first.text()));

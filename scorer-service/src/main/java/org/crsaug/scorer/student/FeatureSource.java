@@ -12,6 +12,7 @@ import org.crsaug.data.embedding.Embeddings;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.store.TopicFollower;
 import org.crsaug.platform.topic.Topics;
+import org.crsaug.schema.Candidates;
 import org.crsaug.schema.ContextEmbedding;
 import org.crsaug.schema.Dialogue;
 import org.crsaug.schema.EmbeddingKind;
@@ -121,6 +122,30 @@ public final class FeatureSource implements AutoCloseable {
             }
         }
         return StudentFeatures.of(c, i, itemById.get(itemId), known);
+    }
+
+    /**
+     * One feature row per candidate, in candidate order. The retriever commits a context's vector with
+     * its candidates, so when the vector or the dialogue is missing one more read finds it.
+     */
+    public float[][] features(Candidates candidates) {
+        String encoder = candidates.getEncoderId();
+        String contextId = candidates.getContextId();
+        if (contextVector(encoder, contextId) == null || context(contextId).isEmpty()) {
+            catchUp();
+        }
+        DialogueContext context = context(contextId).orElseThrow(() -> new IllegalStateException(
+                "Dialogue of context " + contextId + " is not in the dialogues topic"));
+        float[][] out = new float[candidates.getItems().size()][];
+        for (int i = 0; i < out.length; i++) {
+            String item = candidates.getItems().get(i).getItemId();
+            out[i] = features(encoder, contextId, item, context.mentionedInOrder());
+            if (out[i] == null) {
+                throw new IllegalStateException("No " + encoder + " vector for context " + contextId + " or item "
+                        + item + " in the embeddings topic");
+            }
+        }
+        return out;
     }
 
     @Override

@@ -4,28 +4,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.UUID;
+import org.crsaug.model.llm.JudgeUnavailableException;
 import org.crsaug.platform.artifact.ArtifactStore;
 import org.crsaug.platform.config.ConfigException;
 import org.crsaug.platform.config.CrsConfig;
-import org.crsaug.data.context.DialogueContext;
 import org.crsaug.platform.kafka.Platform;
-import org.crsaug.platform.store.TopicFollower;
-import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.Candidate;
 import org.crsaug.schema.Candidates;
 import org.crsaug.schema.Judgement;
 import org.crsaug.schema.ScoredPair;
 import org.crsaug.scorer.JudgeInputs;
-import org.crsaug.model.llm.JudgeUnavailableException;
 import org.crsaug.scorer.RelevanceJudge;
 import org.crsaug.scorer.Verdict;
 import org.crsaug.scorer.llm.LlmJudge;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The distilled scorer: a small network scores every candidate; a teacher supplies its targets.
@@ -41,40 +35,23 @@ import org.slf4j.LoggerFactory;
  *       the teacher scores every candidate itself.</li>
  * </ul>
  *
- * <p>A background loop re-reads its inputs every {@code scorer.student.retrain.interval.ms}; once the
- * teacher's examples grew by {@code scorer.student.retrain.growth} over those of the current version
- * it trains a new version, publishes it to the artifact store and swaps it in; it also swaps in a
- * newer version another replica published. Scoring holds a read lock, a swap the write lock, so no
- * thread ever scores with a closed model. Every scored pair names the version that scored it.
+ * <p>{@link StudentRetrainer} trains and hot-swaps new versions in the background, and
+ * {@link StudentSlot} keeps a swap from closing a model while a stream thread scores with it. Every
+ * scored pair names the version that scored it.
  */
 public final class StudentJudge implements RelevanceJudge {
 
     public static final String ID = "student";
     public static final String TEACHER_HUMAN = "human";
     public static final String TEACHER_LLM = "llm";
-    private static final Logger LOG = LoggerFactory.getLogger(StudentJudge.class);
 
     private final FeatureSource source;
-    private final TopicFollower<Judgement> judgementTopic;
-    private final Map<String, Judgement> judgements = new HashMap<>();
-    private final StudentArtifacts artifacts;
-    private final String teacherName;
+    private final StudentSlot slot = new StudentSlot();
+    private final StudentRetrainer retrainer;
     private final RelevanceJudge teacher;
     private final int sample;
-    private final StudentModel.Settings settings;
-    private final int negatives;
     private final int minExamples;
-    private final double growth;
-    private final long intervalMs;
     private final long readyTimeoutMs;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final Thread retrainer;
-    private volatile boolean running = true;
-    private volatile Loaded current;
-    private volatile String problem;
-
-    private record Loaded(StudentArtifacts.Version version, StudentModel model) {
-    }
 
     /** Everything but the platform connections, so tests and benchmarks can set it explicitly. */
     public record Options(String teacher, int sample, StudentModel.Settings settings, int negatives, int minExamples,
@@ -100,22 +77,12 @@ public final class StudentJudge implements RelevanceJudge {
         if (TEACHER_LLM.equals(o.teacher()) && teacher == null) {
             throw new IllegalArgumentException("scorer.student.teacher=llm needs an LLM judge");
         }
-        this.source = new FeatureSource(platform, "crs-student-" + java.util.UUID.randomUUID(), Duration.ofMinutes(2));
-        this.judgementTopic = new TopicFollower<>(platform, Topics.JUDGEMENTS,
-                "crs-student-judgements-" + java.util.UUID.randomUUID());
-        this.artifacts = new StudentArtifacts(store);
-        this.teacherName = o.teacher();
+        this.source = new FeatureSource(platform, "crs-student-" + UUID.randomUUID(), Duration.ofMinutes(2));
         this.teacher = TEACHER_LLM.equals(o.teacher()) ? teacher : null;
         this.sample = o.sample();
-        this.settings = o.settings();
-        this.negatives = o.negatives();
         this.minExamples = o.minExamples();
-        this.growth = o.growth();
-        this.intervalMs = o.intervalMs();
         this.readyTimeoutMs = o.readyTimeoutMs();
-        artifacts.newest(teacherName, null).ifPresent(this::swapTo);
-        this.retrainer = new Thread(this::retrainLoop, "student-retrainer");
-        retrainer.setDaemon(true);
+        this.retrainer = new StudentRetrainer(platform, source, new StudentArtifacts(store), slot, o);
         retrainer.start();
     }
 
@@ -135,8 +102,8 @@ public final class StudentJudge implements RelevanceJudge {
 
     @Override
     public String version() {
-        Loaded l = current;
-        return l == null ? "none" : l.version().id();
+        StudentArtifacts.Version v = slot.version();
+        return v == null ? "none" : v.id();
     }
 
     @Override
@@ -146,29 +113,22 @@ public final class StudentJudge implements RelevanceJudge {
 
     /** The version now scoring, with its training and held-out numbers; null before the first one. */
     public StudentArtifacts.Version currentVersion() {
-        Loaded l = current;
-        return l == null ? null : l.version();
+        return slot.version();
     }
 
     @Override
     public Verdict judge(Candidates candidates, JudgeInputs inputs) {
-        if (current == null && teacher != null) {
+        if (slot.version() == null && teacher != null) {
             // cold start: nothing to distil from yet, so the teacher's own scores are the best we have
             return teacher.judge(candidates, inputs);
         }
         awaitFirstVersion();
-        List<Judgement> paid = List.of();
-        if (teacher != null && sample > 0) {
-            List<Candidate> top = new ArrayList<>(candidates.getItems());
-            top.sort(Comparator.comparingInt(Candidate::getRank));
-            Candidates sampled = Candidates.newBuilder(candidates)
-                    .setItems(new ArrayList<>(top.subList(0, Math.min(sample, top.size())))).build();
-            paid = teacher.judge(sampled, inputs).newJudgements();
-        }
-        float[][] features = features(candidates);
-        lock.readLock().lock();
-        try {
-            Loaded l = current;
+        List<Judgement> paid = teacherSample(candidates, inputs);
+        float[][] features = source.features(candidates);
+        try (StudentSlot.Lease l = slot.acquire()) {
+            if (l == null) {
+                throw new JudgeUnavailableException("Student judge is closed", null);
+            }
             if (!l.version().encoderId().equals(candidates.getEncoderId())) {
                 throw new JudgeUnavailableException("Student " + l.version().id() + " was trained on vectors of "
                         + l.version().encoderId() + " but the candidates come from " + candidates.getEncoderId()
@@ -187,36 +147,25 @@ public final class StudentJudge implements RelevanceJudge {
                         .build());
             }
             return new Verdict(out, paid);
-        } finally {
-            lock.readLock().unlock();
         }
     }
 
-    private float[][] features(Candidates candidates) {
-        String encoder = candidates.getEncoderId();
-        String contextId = candidates.getContextId();
-        if (source.contextVector(encoder, contextId) == null || source.context(contextId).isEmpty()) {
-            // the retriever committed the vector with these candidates; one more read finds it
-            source.catchUp();
+    /** The LLM teacher's judgements of the best-ranked candidates: the student's future training set. */
+    private List<Judgement> teacherSample(Candidates candidates, JudgeInputs inputs) {
+        if (teacher == null || sample <= 0) {
+            return List.of();
         }
-        DialogueContext context = source.context(contextId).orElseThrow(() -> new IllegalStateException(
-                "Dialogue of context " + contextId + " is not in the dialogues topic"));
-        float[][] out = new float[candidates.getItems().size()][];
-        for (int i = 0; i < out.length; i++) {
-            String item = candidates.getItems().get(i).getItemId();
-            out[i] = source.features(encoder, contextId, item, context.mentionedInOrder());
-            if (out[i] == null) {
-                throw new IllegalStateException("No " + encoder + " vector for context " + contextId + " or item "
-                        + item + " in the embeddings topic");
-            }
-        }
-        return out;
+        List<Candidate> top = new ArrayList<>(candidates.getItems());
+        top.sort(Comparator.comparingInt(Candidate::getRank));
+        Candidates sampled = Candidates.newBuilder(candidates)
+                .setItems(new ArrayList<>(top.subList(0, Math.min(sample, top.size())))).build();
+        return teacher.judge(sampled, inputs).newJudgements();
     }
 
     private void awaitFirstVersion() {
         long deadline = System.currentTimeMillis() + readyTimeoutMs;
-        while (current == null) {
-            String why = problem;
+        while (slot.version() == null) {
+            String why = retrainer.problem();
             if (why != null) {
                 throw new JudgeUnavailableException(why, null);
             }
@@ -233,114 +182,11 @@ public final class StudentJudge implements RelevanceJudge {
         }
     }
 
-    private void retrainLoop() {
-        while (running) {
-            try {
-                retrainOnce();
-            } catch (RuntimeException e) {
-                if (running) {
-                    LOG.warn("Student retraining failed; the current version keeps scoring", e);
-                }
-            }
-            try {
-                Thread.sleep(current == null ? Math.min(intervalMs, 2000) : intervalMs);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
-
-    /** One pass: read new inputs, adopt a newer published version, or train one when the data grew enough. */
-    synchronized void retrainOnce() {
-        source.catchUp();
-        judgementTopic.catchUp(r -> {
-            if (r.key() != null && r.value() != null) {
-                judgements.put(r.key(), r.value());
-            }
-        }, Duration.ofMinutes(2));
-        String encoder = source.encoderId();
-        if (encoder == null) {
-            return;
-        }
-        String effectiveTeacher = teacherName;
-        TeacherExamples.Split split;
-        if (TEACHER_LLM.equals(teacherName)) {
-            split = TeacherExamples.fromJudgements(judgements.values(), source, encoder);
-        } else if (TeacherExamples.feedbackAnswers(source.dialogues()) > 0) {
-            split = TeacherExamples.fromHumanFeedback(source, encoder, negatives, settings.seed());
-        } else if (!judgements.isEmpty()) {
-            effectiveTeacher = TEACHER_LLM;
-            split = TeacherExamples.fromJudgements(judgements.values(), source, encoder);
-        } else {
-            if (!source.dialogues().isEmpty()) {
-                problem = "scorer.judge=student learns from human feedback, but no dialogue has questionnaire"
-                        + " feedback (only ReDial has it) and the LLM judgement cache is empty. Use --dataset redial,"
-                        + " or set scorer.student.teacher=llm with an LLM endpoint and key (scorer.llm.*), or use"
-                        + " scorer.judge=retrieval-only or scorer.judge=llm";
-            }
-            return;
-        }
-        artifacts.newest(effectiveTeacher, encoder).ifPresent(v -> {
-            Loaded l = current;
-            if (l == null || v.trainExamples() > l.version().trainExamples()) {
-                swapTo(v);
-            }
-        });
-        Loaded l = current;
-        int have = split.train().size();
-        if (have < minExamples || (l != null && l.version().encoderId().equals(encoder)
-                && have < l.version().trainExamples() * (1 + growth))) {
-            return;
-        }
-        long started = System.currentTimeMillis();
-        StudentTraining.Result r = StudentTraining.train(effectiveTeacher, encoder, split, settings);
-        try (StudentModel trained = r.model()) {
-            StudentArtifacts.Version v = artifacts.publish(r.versionId(), trained, r.meta());
-            LOG.info("Student {} trained on {} {} examples in {} ms; held-out: {} examples, MSE {} (constant {}),"
-                    + " AUC liked vs not liked {}", v.id(), have, effectiveTeacher,
-                    System.currentTimeMillis() - started, split.heldOut().size(), r.meta().get("heldout.mse"),
-                    r.meta().get("heldout.mse.constant"), r.meta().get("heldout.auc.liked"));
-            swapTo(v);
-        }
-    }
-
-    private void swapTo(StudentArtifacts.Version v) {
-        StudentModel loaded = StudentModel.load(v.dir(), v.inputSize(), v.hidden());
-        Loaded old;
-        lock.writeLock().lock();
-        try {
-            old = current;
-            current = new Loaded(v, loaded);
-        } finally {
-            lock.writeLock().unlock();
-        }
-        if (old != null) {
-            old.model().close();
-        }
-        problem = null;
-        LOG.info("Student judge now scores with {}", v.id());
-    }
-
     @Override
     public void close() {
-        running = false;
-        retrainer.interrupt();
-        try {
-            retrainer.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        lock.writeLock().lock();
-        try {
-            if (current != null) {
-                current.model().close();
-                current = null;
-            }
-        } finally {
-            lock.writeLock().unlock();
-        }
+        retrainer.close();
+        slot.close();
         source.close();
-        judgementTopic.close();
         if (teacher != null) {
             teacher.close();
         }

@@ -1,0 +1,139 @@
+package org.crsaug.model.encoder;
+
+import ai.djl.inference.Predictor;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.TranslateException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Runs one model's predictions side by side, one input per call, on the caller's thread and up to
+ * {@code threads - 1} workers. DJL predictors are not thread-safe, so every thread gets its own.
+ * The pool owns the model and closes it.
+ */
+final class PredictorPool<I, O> implements AutoCloseable {
+
+    private final ZooModel<I, O> model;
+    private final String owner;
+    private final int threads;
+    /** Every predictor handed out, so close() can release those whose threads are still alive or gone. */
+    private final ConcurrentLinkedQueue<Predictor<I, O>> predictors = new ConcurrentLinkedQueue<>();
+    private final ThreadLocal<Predictor<I, O>> threadPredictor;
+    /** Null with one thread: then everything runs on the caller's thread. */
+    private final ExecutorService workers;
+    /**
+     * Predictions share the read side; close() takes the write side, so it never frees a predictor or
+     * the model while a call runs, and a call after it fails instead of touching freed native memory.
+     */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    /**
+     * @param owner   names the pool in errors and its worker threads
+     * @param threads calls run at once; 1 runs them on the caller's thread only
+     */
+    PredictorPool(ZooModel<I, O> model, int threads, String owner, String threadPrefix) {
+        this.model = model;
+        this.owner = owner;
+        this.threads = threads;
+        this.threadPredictor = ThreadLocal.withInitial(() -> {
+            Predictor<I, O> p = model.newPredictor();
+            predictors.add(p);
+            return p;
+        });
+        AtomicInteger workerNumber = new AtomicInteger();
+        this.workers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
+            Thread t = new Thread(r, threadPrefix + workerNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Predicts every input with its own call and writes the result to {@code out[offset + i]}. Each
+     * input is still predicted alone, so the result does not depend on how the calls were spread.
+     */
+    void predictAll(List<I> inputs, O[] out, int offset) throws TranslateException {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException(owner + " is closed");
+            }
+            Predictor<I, O> own = threadPredictor.get();
+            if (workers == null || inputs.size() < 2) {
+                for (int i = 0; i < inputs.size(); i++) {
+                    out[offset + i] = own.predict(inputs.get(i));
+                }
+                return;
+            }
+            spread(inputs, out, offset);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private void spread(List<I> inputs, O[] out, int offset) throws TranslateException {
+        AtomicInteger next = new AtomicInteger();
+        Callable<Void> drain = () -> {
+            Predictor<I, O> p = threadPredictor.get();
+            for (int i = next.getAndIncrement(); i < inputs.size(); i = next.getAndIncrement()) {
+                out[offset + i] = p.predict(inputs.get(i));
+            }
+            return null;
+        };
+        List<Future<Void>> helpers = new ArrayList<>();
+        for (int w = 0; w < Math.min(threads - 1, inputs.size() - 1); w++) {
+            helpers.add(workers.submit(drain));
+        }
+        try {
+            drain.call();
+            for (Future<Void> f : helpers) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof TranslateException t) {
+                throw t;
+            }
+            throw new IllegalStateException(owner + " failed: " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            helpers.forEach(f -> f.cancel(true));
+            throw new IllegalStateException("Interrupted in " + owner, e);
+        } catch (TranslateException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(owner + " failed: " + e, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (workers != null) {
+                // their predictors are closed below; the threads themselves just need to end
+                workers.shutdownNow();
+            }
+            Predictor<I, O> p;
+            while ((p = predictors.poll()) != null) {
+                p.close();
+            }
+            model.close();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+}
