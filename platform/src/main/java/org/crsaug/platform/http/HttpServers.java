@@ -81,6 +81,7 @@ public final class HttpServers {
         private int maxThreads = 32;
         private Duration stopGrace = Duration.ofSeconds(2);
         private String portBusyHint = "stop the process holding it or choose another port (0 = any free port)";
+        private String notFoundHint = "";
 
         private Builder(String name) {
             this.name = name;
@@ -123,6 +124,12 @@ public final class HttpServers {
         /** What to tell the user when the port is taken: the setting or flag that changes it. */
         public Builder whenPortBusy(String hint) {
             this.portBusyHint = hint;
+            return this;
+        }
+
+        /** What a 404 for an unknown path adds, e.g. where the API is, for someone exploring with curl. */
+        public Builder whenNotFound(String hint) {
+            this.notFoundHint = hint;
             return this;
         }
 
@@ -189,7 +196,8 @@ public final class HttpServers {
         private String describe(HttpResponseException e, Context ctx) {
             return switch (e.getStatus()) {
                 case 413 -> "The request body is larger than " + maxBodyBytes + " bytes";
-                case 404 -> "No such endpoint: " + ctx.method() + " " + ctx.path();
+                case 404 -> "No such endpoint: " + ctx.method() + " " + ctx.path()
+                        + (notFoundHint.isEmpty() ? "" : "; " + notFoundHint);
                 case 405 -> "Method " + ctx.method() + " is not allowed on " + ctx.path()
                         + (e.getDetails().isEmpty() ? "" : " " + e.getDetails());
                 default -> e.getMessage();
