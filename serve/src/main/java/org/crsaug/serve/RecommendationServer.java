@@ -3,24 +3,22 @@ package org.crsaug.serve;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.crsaug.data.dataset.DialogueJson;
+import org.crsaug.platform.http.HttpError;
+import org.crsaug.platform.http.HttpServers;
+import org.crsaug.platform.http.WebServer;
+import org.crsaug.platform.metrics.CrsMetrics;
+import org.crsaug.platform.metrics.MetricsServer;
 import org.crsaug.schema.Checkpoint;
 import org.crsaug.schema.Dialogue;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP face of {@link RecommendationEngine}: {@code POST /api/recommend} with a dialogue in the
@@ -29,23 +27,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class RecommendationServer implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RecommendationServer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_BODY_BYTES = 1 << 20;
+    private static final ObjectMapper JSON = HttpServers.JSON;
     private static final String REQUEST_DIALOGUE_ID = "serve:request";
     /** Encoding plus scoring time of answered requests, with percentiles for dashboards. */
-    private static final io.micrometer.core.instrument.Timer LATENCY = io.micrometer.core.instrument.Timer
-            .builder("crs.serve.recommendation").publishPercentiles(0.5, 0.95, 0.99)
-            .register(org.crsaug.platform.metrics.CrsMetrics.registry());
+    private static final Timer LATENCY = Timer.builder("crs.serve.recommendation")
+            .publishPercentiles(0.5, 0.95, 0.99).register(CrsMetrics.registry());
 
     private final RecommendationEngine engine;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final byte[] page;
+    private WebServer server;
 
-    private RecommendationServer(RecommendationEngine engine, HttpServer server, ExecutorService executor) {
+    private RecommendationServer(RecommendationEngine engine) {
         this.engine = engine;
-        this.server = server;
-        this.executor = executor;
+        this.page = readPage();
     }
 
     /**
@@ -55,88 +49,45 @@ public final class RecommendationServer implements AutoCloseable {
      */
     public static RecommendationServer start(RecommendationEngine engine) {
         ServeSettings s = engine.settings();
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(s.host(), s.port()), 0);
-        } catch (BindException e) {
-            throw new IllegalStateException("Cannot listen on " + s.host() + ":" + s.port() + " (" + e.getMessage()
-                    + "); the port is probably in use: pick another with --port N (or --set serve.port=N, 0 = any"
-                    + " free port)");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start the HTTP server on " + s.host() + ":" + s.port(), e);
-        }
-        ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "serve-http");
-            t.setDaemon(true);
-            return t;
-        });
-        RecommendationServer rs = new RecommendationServer(engine, server, executor);
-        server.createContext("/", rs::page);
-        server.createContext("/api/recommend", rs::recommend);
-        server.createContext("/api/status", rs::status);
-        server.createContext("/metrics", ex -> {
-            byte[] text = org.crsaug.platform.metrics.CrsMetrics.registry().scrape().getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-            ex.sendResponseHeaders(200, text.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(text);
-            }
-        });
-        server.createContext("/health/live", ex -> rs.send(ex, 200, Map.of("status", "UP")));
-        server.createContext("/health/ready", ex -> rs.send(ex, engine.isReady() ? 200 : 503,
-                Map.of("status", engine.isReady() ? "UP" : "DOWN")));
-        server.setExecutor(executor);
-        server.start();
+        RecommendationServer rs = new RecommendationServer(engine);
+        rs.server = HttpServers.builder("recommendation server").host(s.host()).port(s.port())
+                .whenPortBusy("pick another with --port N (or --set serve.port=N, 0 = any free port)")
+                .whenNotFound("the API is POST /api/recommend and GET /api/status")
+                .start(routes -> {
+                    routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(rs.page));
+                    routes.post("/api/recommend", rs::recommend);
+                    routes.get("/api/status", rs::status);
+                    MetricsServer.addRoutes(routes, () -> true, engine::isReady);
+                });
         return rs;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     public String url() {
-        return "http://" + engine.settings().host() + ":" + port() + "/";
+        return server.baseUrl() + "/";
     }
 
-    private void page(HttpExchange ex) throws IOException {
-        if (!ex.getRequestURI().getPath().equals("/")) {
-            send(ex, 404, Map.of("error", "No such page: " + ex.getRequestURI().getPath()
-                    + "; the API is POST /api/recommend and GET /api/status"));
-            return;
-        }
-        byte[] html;
+    private static byte[] readPage() {
         try (InputStream in = RecommendationServer.class.getResourceAsStream("/serve/index.html")) {
-            html = in.readAllBytes();
-        }
-        ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-        ex.sendResponseHeaders(200, html.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(html);
+            if (in == null) {
+                throw new IllegalStateException("The chat page /serve/index.html is missing from the classpath");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the chat page", e);
         }
     }
 
-    private void recommend(HttpExchange ex) throws IOException {
-        if (!ex.getRequestMethod().equals("POST")) {
-            send(ex, 405, Map.of("error", "Use POST with a JSON dialogue: {\"turns\": [{\"role\": \"SEEKER\", "
-                    + "\"text\": \"...\", \"items\": []}], \"k\": 10}"));
-            return;
+    private void recommend(Context ctx) throws IOException {
+        JsonNode node = HttpServers.jsonBody(ctx);
+        if (node == null || !node.isObject()) {
+            throw new HttpError(400, "Expected a JSON object with 'turns'");
         }
+        ObjectNode request = (ObjectNode) node;
         try {
-            byte[] body = ex.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
-            if (body.length > MAX_BODY_BYTES) {
-                send(ex, 413, Map.of("error", "The dialogue is larger than " + MAX_BODY_BYTES + " bytes"));
-                return;
-            }
-            JsonNode node;
-            try {
-                node = JSON.readTree(body);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalArgumentException("The body is not JSON: " + e.getOriginalMessage());
-            }
-            if (node == null || !node.isObject()) {
-                throw new IllegalArgumentException("Expected a JSON object with 'turns'");
-            }
-            ObjectNode request = (ObjectNode) node;
             int k = engine.settings().defaultK();
             JsonNode kNode = request.remove("k");
             if (kNode != null && !kNode.isNull()) {
@@ -152,19 +103,18 @@ public final class RecommendationServer implements AutoCloseable {
                     engine.titles());
             long started = System.nanoTime();
             RecommendationEngine.Recommendation rec = engine.recommend(dialogue.getTurns(), k);
-            LATENCY.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
-            send(ex, 200, rec);
+            LATENCY.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            ctx.json(rec);
         } catch (IllegalArgumentException e) {
-            send(ex, 400, Map.of("error", e.getMessage()));
+            // the dialogue parser and the engine say what is wrong with a request this way
+            throw new HttpError(400, e.getMessage());
         } catch (IllegalStateException e) {
-            send(ex, 503, Map.of("error", e.getMessage()));
-        } catch (RuntimeException e) {
-            LOG.error("Recommendation failed", e);
-            send(ex, 500, Map.of("error", "Internal error: " + e + " (details in the log file)"));
+            // no checkpoint yet, or the served one is being replaced
+            throw new HttpError(503, e.getMessage());
         }
     }
 
-    private void status(HttpExchange ex) throws IOException {
+    private void status(Context ctx) {
         Map<String, Object> out = new LinkedHashMap<>();
         Checkpoint cp = engine.servedCheckpoint();
         out.put("ready", engine.isReady());
@@ -174,21 +124,11 @@ public final class RecommendationServer implements AutoCloseable {
         out.put("mode", cp == null ? null : cp.getMode());
         out.put("metrics", cp == null ? Map.of() : new LinkedHashMap<>(cp.getMetrics()));
         out.put("lastRejection", engine.lastRejection());
-        send(ex, 200, out);
-    }
-
-    private void send(HttpExchange ex, int status, Object body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+        ctx.json(out);
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }

@@ -3,23 +3,22 @@ package org.crsaug.testkit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import io.javalin.http.Context;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.crsaug.platform.http.ErrorFormat;
+import org.crsaug.platform.http.HttpError;
+import org.crsaug.platform.http.HttpServers;
+import org.crsaug.platform.http.WebServer;
 
 /**
  * A local stand-in for a paid OpenAI-compatible endpoint, for tests and benchmarks only. It answers
@@ -74,15 +73,14 @@ public final class FakeChatServer implements AutoCloseable {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = HttpServers.JSON;
     private static final Pattern CANDIDATE_LINE = Pattern.compile("(?m)^- (.+?\\(\\d{4}\\)|[^.\\n]+)");
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "fake-chat-server");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Errors as OpenAI writes them, so the SDK under test parses ours like the real ones. */
+    private static final ErrorFormat OPENAI_ERRORS = new ErrorFormat("application/json",
+            (status, code, message) -> Map.of("error", Map.of("message", message, "type", errorType(status))));
+
+    private final WebServer server;
     private final Deque<Fault> faults = new ArrayDeque<>();
     private final List<Request> requests = new ArrayList<>();
     private final Deque<Long> answeredAt = new ArrayDeque<>();
@@ -98,20 +96,23 @@ public final class FakeChatServer implements AutoCloseable {
     private volatile int embeddingDimension = 64;
 
     public FakeChatServer() {
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot start the fake chat server: " + e.getMessage(), e);
-        }
-        server.setExecutor(executor);
-        server.createContext("/v1/chat/completions", this::handle);
-        server.createContext("/v1/embeddings", this::handleEmbeddings);
-        server.start();
+        server = HttpServers.builder("fake chat server")
+                // benchmarks keep hundreds of requests waiting out the latency at once
+                .maxThreads(256)
+                // embedding batches of a whole catalogue are larger than a chat request
+                .maxBodyBytes(64L << 20)
+                .errors(OPENAI_ERRORS)
+                // tests close it with requests still hanging on purpose
+                .stopGrace(Duration.ZERO)
+                .start(routes -> {
+                    routes.post("/v1/chat/completions", this::handle);
+                    routes.post("/v1/embeddings", this::handleEmbeddings);
+                });
     }
 
     /** Base URL to give the SDK. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+        return server.baseUrl() + "/v1";
     }
 
     public FakeChatServer latencyMs(long ms) {
@@ -190,97 +191,99 @@ public final class FakeChatServer implements AutoCloseable {
 
     private volatile String lastAuthorization;
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            lastAuthorization = exchange.getRequestHeaders().getFirst("Authorization");
-            JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
-            List<String[]> messages = new ArrayList<>();
-            for (JsonNode m : body.path("messages")) {
-                JsonNode content = m.path("content");
-                messages.add(new String[] {m.path("role").asText(), content.isTextual() ? content.asText()
-                        : content.toString()});
-            }
-            Request request = new Request(messages);
-            Fault fault;
-            boolean overLimit;
-            synchronized (this) {
-                requests.add(request);
-                if (pendingOutageNanos > 0) {
-                    downUntilNanos = System.nanoTime() + pendingOutageNanos;
-                    pendingOutageNanos = 0;
-                }
-                fault = faults.poll();
-                overLimit = overLimit();
-            }
-            if (failed(exchange, fault, overLimit)) {
-                return;
-            }
-            String text = fault instanceof Reply r ? r.text() : responder.apply(request);
-            answered.incrementAndGet();
-            send(exchange, 200, completion(body.path("model").asText("fake"), request, text));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            send(exchange, 500, "{\"error\":{\"message\":" + JSON.writeValueAsString(String.valueOf(e)) + "}}");
+    private void handle(Context ctx) throws InterruptedException {
+        lastAuthorization = ctx.header("Authorization");
+        JsonNode body = requestBody(ctx);
+        List<String[]> messages = new ArrayList<>();
+        for (JsonNode m : body.path("messages")) {
+            JsonNode content = m.path("content");
+            messages.add(new String[] {m.path("role").asText(), content.isTextual() ? content.asText()
+                    : content.toString()});
         }
+        Request request = new Request(messages);
+        Fault fault;
+        boolean overLimit;
+        synchronized (this) {
+            requests.add(request);
+            if (pendingOutageNanos > 0) {
+                downUntilNanos = System.nanoTime() + pendingOutageNanos;
+                pendingOutageNanos = 0;
+            }
+            fault = faults.poll();
+            overLimit = overLimit();
+        }
+        if (failed(ctx, fault, overLimit)) {
+            return;
+        }
+        String text = fault instanceof Reply r ? r.text() : responder.apply(request);
+        answered.incrementAndGet();
+        ctx.json(completion(body.path("model").asText("fake"), request, text));
     }
 
-    private void handleEmbeddings(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            lastAuthorization = exchange.getRequestHeaders().getFirst("Authorization");
-            JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
-            List<String> inputs = new ArrayList<>();
-            JsonNode input = body.path("input");
-            if (input.isTextual()) {
-                inputs.add(input.asText());
-            } else {
-                input.forEach(n -> inputs.add(n.asText()));
-            }
-            Fault fault;
-            boolean overLimit;
-            synchronized (this) {
-                embeddingInputs.add(List.copyOf(inputs));
-                fault = faults.poll();
-                overLimit = overLimit();
-            }
-            if (failed(exchange, fault, overLimit)) {
-                return;
-            }
-            if (fault instanceof Reply r) {
-                send(exchange, 200, r.text());
-                return;
-            }
-            int dim = body.has("dimensions") ? body.path("dimensions").asInt() : embeddingDimension;
-            ObjectNode root = JSON.createObjectNode();
-            root.put("object", "list").put("model", body.path("model").asText("fake"));
-            var data = root.putArray("data");
-            long tokens = 0;
-            for (int i = 0; i < inputs.size(); i++) {
-                ObjectNode row = data.addObject();
-                row.put("object", "embedding").put("index", i);
-                var vector = row.putArray("embedding");
-                for (float f : bagOfWords(inputs.get(i), dim)) {
-                    vector.add(f);
-                }
-                tokens += inputs.get(i).length() / 4 + 1;
-            }
-            root.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
-            answered.incrementAndGet();
-            send(exchange, 200, JSON.writeValueAsString(root));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            send(exchange, 500, "{\"error\":{\"message\":" + JSON.writeValueAsString(String.valueOf(e)) + "}}");
+    private void handleEmbeddings(Context ctx) throws InterruptedException {
+        lastAuthorization = ctx.header("Authorization");
+        JsonNode body = requestBody(ctx);
+        List<String> inputs = new ArrayList<>();
+        JsonNode input = body.path("input");
+        if (input.isTextual()) {
+            inputs.add(input.asText());
+        } else {
+            input.forEach(n -> inputs.add(n.asText()));
         }
+        Fault fault;
+        boolean overLimit;
+        synchronized (this) {
+            embeddingInputs.add(List.copyOf(inputs));
+            fault = faults.poll();
+            overLimit = overLimit();
+        }
+        if (failed(ctx, fault, overLimit)) {
+            return;
+        }
+        if (fault instanceof Reply r) {
+            ctx.contentType("application/json").result(r.text());
+            return;
+        }
+        int dim = body.has("dimensions") ? body.path("dimensions").asInt() : embeddingDimension;
+        ObjectNode root = JSON.createObjectNode();
+        root.put("object", "list").put("model", body.path("model").asText("fake"));
+        var data = root.putArray("data");
+        long tokens = 0;
+        for (int i = 0; i < inputs.size(); i++) {
+            ObjectNode row = data.addObject();
+            row.put("object", "embedding").put("index", i);
+            var vector = row.putArray("embedding");
+            for (float f : bagOfWords(inputs.get(i), dim)) {
+                vector.add(f);
+            }
+            tokens += inputs.get(i).length() / 4 + 1;
+        }
+        root.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
+        answered.incrementAndGet();
+        ctx.json(root);
+    }
+
+    private static JsonNode requestBody(Context ctx) {
+        JsonNode body = HttpServers.jsonBody(ctx);
+        if (body == null || !body.isObject()) {
+            throw new HttpError(400, "Expected a JSON object as the request body");
+        }
+        return body;
+    }
+
+    private static String errorType(int status) {
+        return switch (status) {
+            case 429 -> "requests";
+            case 400, 404, 405, 413 -> "invalid_request_error";
+            default -> "server_error";
+        };
     }
 
     /** Waits the configured latency, then answers the fault (or the rate limit) if there is one. */
-    private boolean failed(HttpExchange exchange, Fault fault, boolean overLimit)
-            throws IOException, InterruptedException {
+    private boolean failed(Context ctx, Fault fault, boolean overLimit) throws InterruptedException {
         if (System.nanoTime() - downUntilNanos < 0) {
             unavailable.incrementAndGet();
-            send(exchange, 503, "{\"error\":{\"message\":\"Service unavailable\",\"type\":\"server_error\"}}");
-            return true;
+            throw new HttpError(503, "Service unavailable");
         }
         if (latencyMs > 0) {
             Thread.sleep(latencyMs);
@@ -290,21 +293,21 @@ public final class FakeChatServer implements AutoCloseable {
         }
         if (fault instanceof RateLimited r) {
             rateLimited.incrementAndGet();
-            exchange.getResponseHeaders().add("Retry-After", Integer.toString(r.retryAfterSeconds()));
-            send(exchange, 429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\","
-                    + "\"code\":\"rate_limit_exceeded\"}}");
+            ctx.header("Retry-After", Integer.toString(r.retryAfterSeconds()));
+            ctx.status(429).json(Map.of("error", Map.of("message", "Rate limit reached", "type", "requests",
+                    "code", "rate_limit_exceeded")));
             return true;
         }
         if (fault instanceof ServerError) {
-            send(exchange, 500, "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}");
-            return true;
+            throw new HttpError(500, "The server had an error");
         }
         if (fault instanceof Hang h) {
             Thread.sleep(h.millis());
-            return true; // the client has given up by now; closing without an answer
+            // the client has given up by now; what it would have got is a gateway timeout
+            throw new HttpError(504, "The model did not answer in time");
         }
         if (fault instanceof RawBody b) {
-            send(exchange, 200, b.body());
+            ctx.contentType("application/json").result(b.body());
             return true;
         }
         return false;
@@ -351,7 +354,7 @@ public final class FakeChatServer implements AutoCloseable {
         return false;
     }
 
-    private static String completion(String model, Request request, String text) throws IOException {
+    private static ObjectNode completion(String model, Request request, String text) {
         long promptChars = request.messages().stream().mapToLong(m -> m[1].length()).sum();
         ObjectNode root = JSON.createObjectNode();
         root.put("id", "chatcmpl-fake").put("object", "chat.completion").put("created", 0).put("model", model);
@@ -360,16 +363,7 @@ public final class FakeChatServer implements AutoCloseable {
         choice.putObject("message").put("role", "assistant").put("content", text);
         root.putObject("usage").put("prompt_tokens", promptChars / 4).put("completion_tokens", text.length() / 4)
                 .put("total_tokens", promptChars / 4 + text.length() / 4);
-        return JSON.writeValueAsString(root);
-    }
-
-    private static void send(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        return root;
     }
 
     /** The candidate names a judging request lists ("- Name (year). Genres: ..."). */
@@ -408,7 +402,6 @@ public final class FakeChatServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }

@@ -1,16 +1,13 @@
 package org.crsaug.platform.metrics;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.crsaug.platform.config.ConfigException;
 import org.crsaug.platform.config.CrsConfig;
+import org.crsaug.platform.http.HttpServers;
+import org.crsaug.platform.http.WebServer;
 
 /**
  * A tiny HTTP endpoint a service exposes for operations: {@code /metrics} (Prometheus text),
@@ -22,9 +19,11 @@ public final class MetricsServer implements AutoCloseable {
     public static final String PORT_KEY = "metrics.port";
     public static final String HOST_KEY = "metrics.host";
 
-    private final HttpServer server;
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-    private MetricsServer(HttpServer server) {
+    private final WebServer server;
+
+    private MetricsServer(WebServer server) {
         this.server = server;
     }
 
@@ -44,55 +43,39 @@ public final class MetricsServer implements AutoCloseable {
         try {
             p = Integer.parseInt(port);
         } catch (NumberFormatException e) {
-            throw new org.crsaug.platform.config.ConfigException(PORT_KEY + " must be a port number, got '" + port + "'");
+            throw new ConfigException(PORT_KEY + " must be a port number, got '" + port + "'");
         }
         return start(config.get(HOST_KEY, "0.0.0.0").strip(), p, live, ready);
     }
 
     /** Starts on {@code host:port} (port 0 = any free port). */
     public static MetricsServer start(String host, int port, BooleanSupplier live, BooleanSupplier ready) {
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        } catch (BindException e) {
-            throw new IllegalStateException("Cannot open the metrics endpoint on " + host + ":" + port + " ("
-                    + e.getMessage() + "); the port is probably in use: set another with --set " + PORT_KEY
-                    + "=N (or CRS_METRICS_PORT), or leave it empty to turn the endpoint off");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot open the metrics endpoint on " + host + ":" + port, e);
-        }
-        server.createContext("/metrics", ex -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
-                CrsMetrics.registry().scrape()));
-        server.createContext("/health/live", ex -> health(ex, live.getAsBoolean()));
-        server.createContext("/health/ready", ex -> health(ex, ready.getAsBoolean()));
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "metrics-http");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.start();
-        return new MetricsServer(server);
+        return new MetricsServer(HttpServers.builder("metrics endpoint").host(host).port(port)
+                .whenPortBusy("set another with --set " + PORT_KEY + "=N (or CRS_METRICS_PORT), or leave it empty"
+                        + " to turn the endpoint off")
+                .start(routes -> addRoutes(routes, live, ready)));
+    }
+
+    /**
+     * Adds the three operations routes to a server, so one that has its own port (such as
+     * {@code crs serve}) answers them the same way a service's metrics endpoint does.
+     */
+    public static void addRoutes(RoutesConfig routes, BooleanSupplier live, BooleanSupplier ready) {
+        routes.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(CrsMetrics.registry().scrape()));
+        routes.get("/health/live", ctx -> health(ctx, live.getAsBoolean()));
+        routes.get("/health/ready", ctx -> health(ctx, ready.getAsBoolean()));
+    }
+
+    private static void health(Context ctx, boolean up) {
+        ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN"));
     }
 
     public int port() {
-        return server.getAddress().getPort();
-    }
-
-    private static void health(HttpExchange ex, boolean up) throws IOException {
-        send(ex, up ? 200 : 503, "application/json", up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
-    }
-
-    private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+        return server.port();
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
     }
 }
