@@ -129,7 +129,7 @@ public record SettingType(Kind kind, boolean emptyAllowed, Bound min, Bound max,
             case LIST -> "a comma-separated list of " + String.join(", ", choices);
             case URL -> "an http:// or https:// URL";
             case PATH -> "a path";
-            case STRING -> "a text";
+            case STRING -> emptyAllowed ? "any text" : "a non-empty text";
         };
         return emptyAllowed && kind != Kind.STRING ? what + ", or empty" : what;
     }
