@@ -1,7 +1,9 @@
 package org.crsaug.launcher;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.crsaug.platform.config.CrsConfig;
 import picocli.CommandLine.Option;
@@ -9,7 +11,7 @@ import picocli.CommandLine.Option;
 /** Options every command shares; they feed the flag layer of {@link CrsConfig}. */
 public final class ConfigOptions {
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with settings (see README).")
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with settings (see docs/configuration.md).")
     Path configFile;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override any setting, e.g. --set retriever.top.k=20. Repeatable.")
@@ -27,19 +29,20 @@ public final class ConfigOptions {
     @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Use an external Confluent-compatible schema registry.")
     String schemaRegistryUrl;
 
+    /** @param commandDefaults the command's own settings, e.g. its --dataset; --set and the named flags win */
     public CrsConfig load(Map<String, String> commandDefaults) {
-        Map<String, String> flags = new LinkedHashMap<>(commandDefaults);
-        flags.putAll(overrides);
-        putIfSet(flags, "state.dir", stateDir);
-        putIfSet(flags, "data.dir", dataDir);
-        putIfSet(flags, "bootstrap.servers", bootstrapServers);
-        putIfSet(flags, "schema.registry.url", schemaRegistryUrl);
+        List<CrsConfig.Layer> flags = new ArrayList<>(List.of(new CrsConfig.Layer("command options", commandDefaults),
+                new CrsConfig.Layer("--set", overrides)));
+        addIfSet(flags, "--state-dir", "state.dir", stateDir);
+        addIfSet(flags, "--data-dir", "data.dir", dataDir);
+        addIfSet(flags, "--bootstrap-servers", "bootstrap.servers", bootstrapServers);
+        addIfSet(flags, "--schema-registry-url", "schema.registry.url", schemaRegistryUrl);
         return CrsConfig.load(configFile, System.getenv(), flags);
     }
 
-    private static void putIfSet(Map<String, String> m, String key, String value) {
+    private static void addIfSet(List<CrsConfig.Layer> layers, String flag, String key, String value) {
         if (value != null) {
-            m.put(key, value);
+            layers.add(new CrsConfig.Layer(flag, Map.of(key, value)));
         }
     }
 }

@@ -146,6 +146,7 @@ final class ExperimentCommand implements Callable<Integer> {
                 }
                 overrides.put(kv.substring(0, e).trim(), kv.substring(e + 1).trim());
             }
+            CrsConfig.check(overrides, "--label-variant " + v.substring(0, eq).trim());
             out.add(new ExperimentPlan.LabelVariant(v.substring(0, eq).trim(), overrides));
         }
         return out;

@@ -10,8 +10,13 @@ import java.nio.file.Path;
 import org.crsaug.platform.config.CrsConfig;
 import org.slf4j.LoggerFactory;
 
-/** Sends logs to {@code <state.dir>/logs/crs.log} so the terminal stays readable. */
+/**
+ * Sends logs to {@code <state.dir>/logs/crs.log} so the terminal stays readable. Logs only ever go under the
+ * state directory: before {@link #toFile} the bundled {@code logback.xml} writes no file at all.
+ */
 public final class Logging {
+
+    private static final String STATE_DIR_CONFIG = "/logback-state-dir.xml";
 
     private Logging() {
     }
@@ -33,7 +38,7 @@ public final class Logging {
             JoranConfigurator configurator = new JoranConfigurator();
             configurator.setContext(context);
             try {
-                configurator.doConfigure(Logging.class.getResource("/logback.xml"));
+                configurator.doConfigure(Logging.class.getResource(STATE_DIR_CONFIG));
             } catch (JoranException e) {
                 throw new IllegalStateException("Bad logging configuration", e);
             }

@@ -1,27 +1,30 @@
 package org.crsaug.platform.config;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import org.crsaug.platform.topic.TopicSpec;
 
 /**
  * Layered configuration: built-in defaults, then a properties file, then environment variables
  * ({@code CRS_TOPIC_PARTITIONS} sets {@code topic.partitions}), then command-line flags. Each later
- * layer wins. Keys under {@code kafka.} pass straight through to every Kafka client, which is how
- * TLS/SASL settings reach a real cluster.
+ * layer wins. Every key and value is checked against {@link SettingRegistry} when loaded. Keys under
+ * {@code kafka.} pass straight through to every Kafka client, which is how TLS/SASL settings reach a real
+ * cluster.
  */
 public final class CrsConfig {
 
     public static final String ENV_PREFIX = "CRS_";
-    private static final String DEFAULTS_RESOURCE = "/crs-defaults.properties";
 
     private final Map<String, String> values;
 
@@ -30,7 +33,11 @@ public final class CrsConfig {
     }
 
     public static CrsConfig defaults() {
-        return load(null, Map.of(), Map.of());
+        return new CrsConfig(SettingRegistry.builtIn().defaults());
+    }
+
+    /** One layer of command-line values, named for error messages ("--set", "--state-dir", ...). */
+    public record Layer(String source, Map<String, String> values) {
     }
 
     /**
@@ -39,48 +46,103 @@ public final class CrsConfig {
      * @param overrides flag values, highest precedence
      */
     public static CrsConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
-        Map<String, String> merged = new TreeMap<>(readDefaults());
+        return load(file, env, List.of(new Layer("--set", overrides)));
+    }
+
+    /**
+     * Merges defaults, file, environment and the flag layers (later wins) and checks every key and value
+     * against {@link SettingRegistry}, so that a typo or a bad value fails at start-up, naming its source,
+     * rather than being ignored or failing mid-run. All problems are reported at once.
+     */
+    public static CrsConfig load(Path file, Map<String, String> env, List<Layer> flags) {
+        SettingRegistry registry = SettingRegistry.builtIn();
+        Map<String, String> merged = new TreeMap<>(registry.defaults());
+        Map<String, String> origin = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        List<Layer> layers = new ArrayList<>();
         if (file != null) {
-            if (!Files.isRegularFile(file)) {
-                throw new ConfigException("Configuration file " + file.toAbsolutePath()
-                        + " does not exist; pass an existing file with --config or leave the flag out.");
-            }
-            Properties p = new Properties();
-            try (Reader r = Files.newBufferedReader(file)) {
-                p.load(r);
-            } catch (IOException e) {
-                throw new ConfigException("Cannot read configuration file " + file + ": " + e.getMessage(), e);
-            }
-            p.stringPropertyNames().forEach(k -> merged.put(k, p.getProperty(k).trim()));
+            layers.add(new Layer("config file " + file, readFile(file)));
         }
-        env.forEach((k, v) -> {
-            if (k.startsWith(ENV_PREFIX) && k.length() > ENV_PREFIX.length()) {
-                merged.put(envToKey(k), v);
+        new TreeMap<>(env).forEach((name, value) -> {
+            if (isSetting(name)) {
+                layers.add(new Layer("environment variable " + name, Map.of(envToKey(name), value)));
             }
         });
-        merged.putAll(overrides);
+        layers.addAll(flags);
+        for (Layer layer : layers) {
+            layer.values().forEach((key, value) -> {
+                Optional<String> unknown = registry.unknownKey(key, layer.source());
+                if (unknown.isPresent()) {
+                    problems.add(unknown.get());
+                } else {
+                    merged.put(key, value.trim());
+                    origin.put(key, layer.source());
+                }
+            });
+        }
+        origin.forEach((key, source) -> registry.badValue(key, merged.get(key), source)
+                .ifPresent(problems::add));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems.size() == 1 ? problems.get(0)
+                    : "Invalid configuration:\n  " + String.join("\n  ", problems));
+        }
         return new CrsConfig(merged);
     }
 
-    /** CRS_SCHEMA_REGISTRY_URL -> schema.registry.url; a double underscore keeps a literal underscore. */
-    static String envToKey(String env) {
-        String body = env.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT);
-        return body.replace("__", "\u0000").replace('_', '.').replace('\u0000', '_');
+    /**
+     * Checks settings that arrive outside {@link #load}, e.g. the overrides of an experiment's label variant.
+     *
+     * @throws ConfigException naming every unknown key (with the closest known one) and every bad value
+     */
+    public static void check(Map<String, String> settings, String source) {
+        SettingRegistry registry = SettingRegistry.builtIn();
+        List<String> problems = new ArrayList<>();
+        settings.forEach((key, value) -> registry.unknownKey(key, source)
+                .or(() -> registry.badValue(key, value, source)).ifPresent(problems::add));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(String.join("\n", problems));
+        }
     }
 
-    private static Map<String, String> readDefaults() {
+    private static Map<String, String> readFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("Configuration file " + file.toAbsolutePath()
+                    + " does not exist; pass an existing file with --config or leave the flag out.");
+        }
         Properties p = new Properties();
-        try (InputStream in = CrsConfig.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(DEFAULTS_RESOURCE + " is missing from the classpath");
-            }
-            p.load(in);
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new ConfigException("Cannot read configuration file " + file + ": " + e.getMessage(), e);
         }
         Map<String, String> m = new TreeMap<>();
         p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k).trim()));
         return m;
+    }
+
+    /**
+     * {@code CRS_*} variables that belong to the tooling around the configuration, not to it; they are
+     * neither read as settings nor refused as unknown ones.
+     */
+    public static final Set<String> NOT_SETTINGS = Set.of(
+            // JVM options of the ./crs script
+            "CRS_JAVA_OPTS");
+
+    /** Whether {@link #load} reads this environment variable as a setting. */
+    public static boolean isSetting(String envName) {
+        return envName.startsWith(ENV_PREFIX) && envName.length() > ENV_PREFIX.length()
+                && !NOT_SETTINGS.contains(envName);
+    }
+
+    /** CRS_SCHEMA_REGISTRY_URL -> schema.registry.url; a double underscore keeps a literal underscore. */
+    public static String envToKey(String env) {
+        String body = env.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT);
+        return body.replace("__", "\u0000").replace('_', '.').replace('\u0000', '_');
+    }
+
+    /** The inverse of {@link #envToKey}: schema.registry.url -> CRS_SCHEMA_REGISTRY_URL. */
+    public static String keyToEnv(String key) {
+        return ENV_PREFIX + key.replace("_", "__").replace('.', '_').toUpperCase(Locale.ROOT);
     }
 
     public CrsConfig with(String key, String value) {
@@ -108,7 +170,7 @@ public final class CrsConfig {
         String v = values.get(key);
         if (v == null) {
             throw new ConfigException("Missing configuration '" + key + "' (set it in the config file, as "
-                    + ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_') + ", or with --set " + key + "=...)");
+                    + keyToEnv(key) + ", or with --set " + key + "=...)");
         }
         return v;
     }
@@ -198,6 +260,6 @@ public final class CrsConfig {
     public static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
         return k.contains("password") || k.contains("secret") || k.contains("api.key") || k.contains("apikey")
-                || k.contains("sasl.jaas");
+                || k.contains("sasl.jaas") || k.contains("user.info");
     }
 }
