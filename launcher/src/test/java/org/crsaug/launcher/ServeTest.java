@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -19,7 +18,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.crsaug.model.recommender.TrainingMode;
 import org.crsaug.platform.kafka.Platform;
@@ -175,10 +173,8 @@ class ServeTest {
                 .isEqualTo(engine.servedCheckpoint().getCheckpointId());
         List<WebElement> turns = page.findElements(By.cssSelector(".turn.RECOMMENDER"));
         assertThat(turns.get(turns.size() - 1).getText()).startsWith("From what you have told me");
-
-        BufferedImage shot = ImageIO.read(browser.screenshot("answered").toFile());
-        assertThat(shot).as("a decodable PNG of the answered page").isNotNull();
-        assertThat(shot.getWidth()).isPositive();
+        // for a person to look at what the test saw: the chat page's layout is not asserted
+        browser.screenshot("answered");
     }
 
     @Test

@@ -34,11 +34,20 @@ public final class Browser implements BeforeEachCallback, AfterEachCallback {
 
     private static final String INSTALL = "apt-get install chromium chromium-driver (.ci/run installs them)";
 
-    private final Path chromium = Path.of(System.getProperty("crs.test.chromium", "/usr/bin/chromium"));
-    private final Path chromedriver = Path.of(System.getProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY,
-            "/usr/bin/chromedriver"));
+    private final Path chromium;
+    private final Path chromedriver;
     private Path dir = TestDirs.target().resolve("browser").resolve("unnamed");
     private ChromeDriver driver;
+
+    public Browser() {
+        this(Path.of(System.getProperty("crs.test.chromium", "/usr/bin/chromium")),
+                Path.of(System.getProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, "/usr/bin/chromedriver")));
+    }
+
+    Browser(Path chromium, Path chromedriver) {
+        this.chromium = chromium;
+        this.chromedriver = chromedriver;
+    }
 
     @Override
     public void beforeEach(ExtensionContext context) {
