@@ -22,10 +22,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * field: the browser starts on the first {@link #open} and quits after each test, leaving the chromedriver log,
  * its profile and any screenshots ({@code failure.png} when a test fails) in {@code target/browser/<test>/}.
  *
- * <p>The browser and driver are the distribution's packages ({@code /usr/bin/chromium}, {@code /usr/bin/chromedriver};
- * {@code -Dcrs.test.chromium} and {@code -Dwebdriver.chrome.driver} point elsewhere), never ones Selenium Manager
- * would download: builds run offline, and a chromedriver must match its browser's version exactly. Missing packages
- * fail the test rather than skip it, so CI cannot pass without ever having looked at the page.
+ * <p>The browser and driver are the distribution's packages ({@code /usr/bin/chromium} and
+ * {@code /usr/bin/chromedriver}; {@code -Dcrs.test.chromium} and {@code -Dwebdriver.chrome.driver} point elsewhere),
+ * never ones Selenium Manager would download: builds run offline, and a chromedriver must match its browser's version
+ * exactly. Missing packages fail the test rather than skip it, so CI cannot pass without ever having looked at the
+ * page.
  */
 public final class Browser implements BeforeEachCallback, AfterEachCallback {
 
@@ -51,8 +52,8 @@ public final class Browser implements BeforeEachCallback, AfterEachCallback {
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        dir = TestDirs.target().resolve("browser")
-                .resolve(context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName());
+        String test = context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName();
+        dir = TestDirs.target().resolve("browser").resolve(test);
     }
 
     /** Loads {@code url}, starting the browser first if this test has not yet. */
