@@ -61,7 +61,7 @@ public final class TestKafka implements AutoCloseable, AfterAllCallback {
         this.brokers = brokers;
         String replication = Integer.toString(Math.min(3, brokers));
         String minIsr = brokers >= 3 ? "2" : "1";
-        baseDir = targetDir().resolve("test-kafka-" + UUID.randomUUID().toString().substring(0, 8));
+        baseDir = TestDirs.target().resolve("test-kafka-" + UUID.randomUUID().toString().substring(0, 8));
         KafkaClusterTestKit kit = null;
         EmbeddedSchemaRegistry reg = null;
         try {
@@ -292,11 +292,5 @@ public final class TestKafka implements AutoCloseable, AfterAllCallback {
         } catch (Exception e) {
             System.err.println("Test Kafka cluster did not close cleanly: " + e);
         }
-    }
-
-    private static Path targetDir() {
-        Path target = Path.of("target");
-        return Files.isDirectory(target) ? target.toAbsolutePath()
-                : Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
     }
 }
