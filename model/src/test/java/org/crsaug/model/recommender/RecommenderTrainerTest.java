@@ -199,6 +199,22 @@ class RecommenderTrainerTest {
     }
 
     @Test
+    void equalTrainingsSaveEqualBytes(@TempDir Path dir) throws IOException {
+        // replays compare artifacts by checksum, so nothing in the saved form may vary from run to run
+        TrainerSettings s = settings(TrainingMode.BASELINE, 0, 1);
+        for (String name : List.of("a", "b")) {
+            try (TrainedRecommender r = new RecommenderTrainer().train(data(real, List.of()), s)) {
+                r.save(dir.resolve(name));
+            }
+        }
+        for (String f : List.of(RecommenderArtifact.PARAMS_FILE, RecommenderArtifact.METADATA_FILE,
+                RecommenderArtifact.CHECKSUM_FILE)) {
+            assertThat(Files.readAllBytes(dir.resolve("b").resolve(f))).as(f)
+                    .isEqualTo(Files.readAllBytes(dir.resolve("a").resolve(f)));
+        }
+    }
+
+    @Test
     void savingAgainReplacesTheModel(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("recommender");
         try (TrainedRecommender a = new RecommenderTrainer().train(data(real, List.of()), settings(TrainingMode.BASELINE, 0, 1));
