@@ -157,7 +157,7 @@ public final class RecommenderTrainer {
                 .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) s.learningRate())).build())
                 .optDevices(new Device[] {DjlRuntime.device()})
                 .addTrainingListeners(epochLog, selection);
-        Weights last;
+        Weights best;
         try (Model model = TrainedRecommender.newModel(backbone, dims, start, "crs-" + name);
              Model teacher = teacherWeights == null ? null
                      : TrainedRecommender.newModel(backbone, dims, teacherWeights, "crs-teacher");
@@ -172,9 +172,9 @@ public final class RecommenderTrainer {
             } catch (IOException | TranslateException e) {
                 throw new IllegalStateException("training stage " + name + " failed", e);
             }
-            last = selection.best() == null ? Weights.capture(model.getBlock()) : null;
+            // without validation metrics nothing was selected, and the last epoch is the result
+            best = selection.best() != null ? selection.best() : Weights.capture(model.getBlock());
         }
-        Weights best = selection.best() != null ? selection.best() : last;
         return new StageResult(best, selection.bestMetrics(), epochLog.log());
     }
 }
