@@ -17,6 +17,7 @@ import org.crsaug.platform.kafka.Platform;
 import org.crsaug.testkit.DataSlices;
 import org.crsaug.testkit.PipelineInputs;
 import org.crsaug.testkit.TestKafka;
+import org.crsaug.model.recommender.TrainedRecommender;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.Checkpoint;
 import org.junit.jupiter.api.Test;
@@ -97,7 +98,7 @@ class TrainerRestartTest {
 
         // Then the half-done round left a complete staging directory and nothing else: no artifact, no record
         assertThat(stagedId.get()).startsWith("inspired-r1-baseline-");
-        assertThat(stagedDir.get().resolve("model.bin")).isRegularFile();
+        assertThat(stagedDir.get().resolve(TrainedRecommender.ARTIFACT_ENTRY)).isDirectory();
         assertThat(listing(artifacts)).containsExactly(stagedDir.get().getFileName().toString());
         assertThat(checkpoints(p, 0)).as("checkpoint records after the crash").isEmpty();
 

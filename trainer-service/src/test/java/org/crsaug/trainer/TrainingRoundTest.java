@@ -136,7 +136,7 @@ class TrainingRoundTest {
             assertThat(cp.getMetrics()).containsKeys("validation_recall@50", "real_pairs", "augmented_pairs");
             // the published artifact is intact and loads
             Path dir = ArtifactStore.open(cp.getArtifactUri(), cp.getSha256());
-            try (TrainedRecommender m = TrainedRecommender.load(dir.resolve("model.bin"))) {
+            try (TrainedRecommender m = TrainedRecommender.load(dir.resolve(TrainedRecommender.ARTIFACT_ENTRY))) {
                 assertThat(m.backbone()).isEqualTo(cp.getBackbone());
             } catch (Exception e) {
                 throw new AssertionError(e);

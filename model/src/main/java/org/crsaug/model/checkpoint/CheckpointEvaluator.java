@@ -69,7 +69,7 @@ public final class CheckpointEvaluator {
             inputs[i] = eval.get(i).context();
             mentioned[i] = eval.get(i).mentioned();
         }
-        try (TrainedRecommender model = TrainedRecommender.load(dir.resolve("model.bin"))) {
+        try (TrainedRecommender model = TrainedRecommender.load(dir.resolve(TrainedRecommender.ARTIFACT_ENTRY))) {
             if (!model.backbone().equals(checkpoint.getBackbone())) {
                 throw new IllegalStateException("Artifact of " + checkpoint.getCheckpointId() + " holds a "
                         + model.backbone() + " model but the checkpoint says " + checkpoint.getBackbone());

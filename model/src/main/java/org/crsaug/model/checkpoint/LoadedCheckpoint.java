@@ -40,7 +40,7 @@ public final class LoadedCheckpoint implements AutoCloseable {
         Path dir = ArtifactStore.open(checkpoint.getArtifactUri(), checkpoint.getSha256());
         try {
             Catalogue catalogue = Catalogue.readFrom(dir);
-            TrainedRecommender model = TrainedRecommender.load(dir.resolve("model.bin"));
+            TrainedRecommender model = TrainedRecommender.load(dir.resolve(TrainedRecommender.ARTIFACT_ENTRY));
             if (model.numItems() != catalogue.size()) {
                 model.close();
                 throw new IOException("Artifact of " + checkpoint.getCheckpointId() + " scores " + model.numItems()
@@ -49,7 +49,9 @@ public final class LoadedCheckpoint implements AutoCloseable {
             return new LoadedCheckpoint(checkpoint, catalogue, Files.readString(dir.resolve("encoder.txt")).strip(),
                     model);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot load checkpoint " + checkpoint.getCheckpointId() + " from " + dir, e);
+            // the cause's message says what to do (e.g. retrain a model saved in an older format), so keep it visible
+            throw new UncheckedIOException("Cannot load checkpoint " + checkpoint.getCheckpointId() + " from " + dir
+                    + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,11 +1,10 @@
 package org.crsaug.model.recommender;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -28,8 +27,6 @@ import java.util.Random;
 public final class HybridBackbone implements Backbone {
 
     public static final String NAME = "hybrid";
-
-    private static final double OUTPUT_LAYER_SCALE = 0.1;
 
     @Override
     public String name() {
@@ -67,35 +64,30 @@ public final class HybridBackbone implements Backbone {
         return new NDList(manager.create(contexts), manager.create(bag, new Shape(contexts.length, n)));
     }
 
-    private static final class Net extends AbstractBlock {
-        private final NetworkDims dims;
+    private static final class Net extends ItemScoringNet {
         private final Parameter mentionVectors;
         private final Parameter w1;
         private final Parameter b1;
         private final Parameter w2;
         private final Parameter b2;
         private final Parameter gate;
-        private final Parameter items;
-        private final Parameter itemBias;
 
         Net(NetworkDims dims, float[][] itemVectors, Random rng) {
-            this.dims = dims;
+            super(dims);
             int d = dims.contextDim();
             int h = dims.hidden();
             int n = dims.numItems();
-            double xavier = Math.sqrt(6.0 / (2 * d + h));
             // drawn in a fixed order so initial values depend only on the seed
             w1 = addParameter(Params.fixed("hidden_weight", Parameter.Type.WEIGHT, new Shape(h, 2 * d),
-                    Params.uniform(rng, h * 2 * d, xavier)));
+                    Params.uniform(rng, h * 2 * d, xavier(2 * d, h))));
             b1 = addParameter(Params.fixed("hidden_bias", Parameter.Type.BIAS, new Shape(h), new float[h]));
             w2 = addParameter(Params.fixed("output_weight", Parameter.Type.WEIGHT, new Shape(d, h),
-                    Params.uniform(rng, d * h, Math.sqrt(6.0 / (d + h)) * OUTPUT_LAYER_SCALE)));
+                    Params.uniform(rng, d * h, xavier(d, h) * OUTPUT_LAYER_SCALE)));
             b2 = addParameter(Params.fixed("output_bias", Parameter.Type.BIAS, new Shape(d), new float[d]));
             // zero gate: the untrained model ranks exactly like the text path; training opens it where it helps
             gate = addParameter(Params.fixed("mention_gate", Parameter.Type.WEIGHT, new Shape(d), new float[d]));
             float[] itemInit = Params.itemInit(dims, itemVectors, rng);
-            items = addParameter(Params.fixed("item_vectors", Parameter.Type.WEIGHT, new Shape(n, d), itemInit));
-            itemBias = addParameter(Params.fixed("item_bias", Parameter.Type.BIAS, new Shape(n), new float[n]));
+            addItemParameters(itemInit);
             mentionVectors = addParameter(Params.fixed("mention_vectors", Parameter.Type.WEIGHT, new Shape(n, d),
                     itemInit.clone()));
         }
@@ -105,25 +97,14 @@ public final class HybridBackbone implements Backbone {
                                          PairList<String, Object> params) {
             NDArray x = inputs.get(0);
             NDArray bag = inputs.get(1);
-            Device dev = x.getDevice();
             // temporaries hang off the first operand, i.e. the caller's batch manager
-            NDArray mentions = bag.matMul(ps.getValue(mentionVectors, dev, training));
+            NDArray mentions = bag.matMul(ps.getValue(mentionVectors, x.getDevice(), training));
             NDArray joint = x.concat(mentions, 1);
-            NDArray hidden = joint.getNDArrayInternal()
-                    .linear(joint, ps.getValue(w1, dev, training), ps.getValue(b1, dev, training)).head()
-                    .getNDArrayInternal().relu();
-            NDArray moved = hidden.getNDArrayInternal()
-                    .linear(hidden, ps.getValue(w2, dev, training), ps.getValue(b2, dev, training)).head()
+            NDArray hidden = Activation.relu(dense(ps, joint, w1, b1, training));
+            NDArray moved = dense(ps, hidden, w2, b2, training)
                     .add(x)
-                    .add(mentions.mul(ps.getValue(gate, dev, training)));
-            NDArray scores = moved.getNDArrayInternal()
-                    .linear(moved, ps.getValue(items, dev, training), ps.getValue(itemBias, dev, training)).head();
-            return new NDList(scores);
-        }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputShapes) {
-            return new Shape[] {new Shape(inputShapes[0].get(0), dims.numItems())};
+                    .add(mentions.mul(ps.getValue(gate, x.getDevice(), training)));
+            return new NDList(scoreItems(ps, moved, training));
         }
     }
 }

@@ -1,6 +1,9 @@
 package org.crsaug.model.recommender;
 
-/** Sizes that fix a network's parameter shapes; saved in the model file header so a load can check them. */
+/**
+ * Sizes that fix a network's parameter shapes; saved in the model's metadata so a load can rebuild and check
+ * the network.
+ */
 public record NetworkDims(int contextDim, int hidden, int numItems) {
     public NetworkDims {
         if (contextDim <= 0 || hidden <= 0 || numItems <= 0) {

@@ -1,24 +1,13 @@
 package org.crsaug.model.recommender;
 
-import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -26,22 +15,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
-import java.util.zip.CRC32;
-import java.util.zip.CheckedOutputStream;
 import org.crsaug.model.eval.RecallMetrics;
 
 /**
  * A fitted recommender: scores every catalogue item for encoded contexts. Holds native memory (on the GPU
  * when one is used), so close it. Scoring from several threads at once is safe; closing while scoring is not.
  *
- * <p>File layout (big-endian): magic {@code CRSREC}, format version, backbone name, dimensions, training
- * settings, validation metrics, history, then every parameter (name, shape, floats), and finally a CRC32 of
- * all preceding bytes so a truncated or damaged file is rejected instead of silently scoring garbage.
+ * <p>It is saved as a DJL model directory ({@link RecommenderArtifact} describes the layout), which
+ * checkpoint artifacts keep under {@link #ARTIFACT_ENTRY}.
  */
 public final class TrainedRecommender implements AutoCloseable {
 
-    private static final byte[] MAGIC = "CRSREC".getBytes(StandardCharsets.US_ASCII);
-    private static final int FORMAT_VERSION = 1;
+    /** Where a checkpoint artifact directory keeps its recommender. */
+    public static final String ARTIFACT_ENTRY = "recommender";
     /** Rows per forward pass when scoring: bounds the (rows x items) output held on the device at once. */
     private static final int SCORE_BATCH = 256;
 
@@ -54,7 +40,7 @@ public final class TrainedRecommender implements AutoCloseable {
     private final List<EpochLog> history;
     private volatile boolean closed;
 
-    private TrainedRecommender(Model model, Backbone backbone, NetworkDims dims, Map<String, String> settings,
+    TrainedRecommender(Model model, Backbone backbone, NetworkDims dims, Map<String, String> settings,
                                Map<String, Double> validationMetrics, List<EpochLog> history) {
         this.model = model;
         this.block = model.getBlock();
@@ -77,8 +63,7 @@ public final class TrainedRecommender implements AutoCloseable {
      * are overwritten by the installed weights before anything is allocated on the device.
      */
     static Model newModel(Backbone backbone, NetworkDims dims, Weights weights, String name) {
-        Device device = DjlRuntime.device();
-        Model model = Model.newInstance(name, device, DjlRuntime.ENGINE);
+        Model model = emptyModel(name);
         try {
             Block block = backbone.newBlock(dims, null, new Random(0));
             weights.installInto(block);
@@ -89,6 +74,12 @@ public final class TrainedRecommender implements AutoCloseable {
             model.close();
             throw e;
         }
+    }
+
+    /** A model without a block on the preferred device, on the pinned PyTorch engine. */
+    static Model emptyModel(String name) {
+        DjlRuntime.engine();
+        return Model.newInstance(name, DjlRuntime.device(), DjlRuntime.ENGINE);
     }
 
     /**
@@ -209,176 +200,27 @@ public final class TrainedRecommender implements AutoCloseable {
         return history;
     }
 
-    /** Writes next to the target and renames, so readers never see a half-written model. */
-    public void save(Path file) throws IOException {
+    /**
+     * Saves into the directory {@code dir} (created or replaced) so that {@link #load} gives back a model
+     * that scores identically. Writes next to the target and renames, so readers never see a half-written
+     * model.
+     */
+    public void save(Path dir) throws IOException {
         checkOpen();
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, abs.getFileName().toString(), ".tmp");
-        try {
-            try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                CRC32 crc = new CRC32();
-                DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
-                writeBody(out);
-                out.flush();
-                new DataOutputStream(raw).writeLong(crc.getValue());
-            }
-            org.crsaug.platform.artifact.AtomicFiles.replace(tmp, abs);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    private void writeBody(DataOutputStream out) throws IOException {
-        out.write(MAGIC);
-        out.writeInt(FORMAT_VERSION);
-        out.writeUTF(backbone.name());
-        out.writeInt(dims.contextDim());
-        out.writeInt(dims.hidden());
-        out.writeInt(dims.numItems());
-        writeStrings(out, settings);
-        writeDoubles(out, validationMetrics);
-        out.writeInt(history.size());
-        for (EpochLog e : history) {
-            out.writeUTF(e.stage());
-            out.writeInt(e.epoch());
-            out.writeDouble(e.trainLoss());
-            writeDoubles(out, e.validation());
-        }
-        Map<String, Weights.Tensor> tensors = Weights.capture(block).tensors();
-        out.writeInt(tensors.size());
-        for (Map.Entry<String, Weights.Tensor> t : tensors.entrySet()) {
-            out.writeUTF(t.getKey());
-            long[] shape = t.getValue().shape();
-            out.writeInt(shape.length);
-            for (long s : shape) {
-                out.writeLong(s);
-            }
-            float[] data = t.getValue().data();
-            out.writeInt(data.length);
-            ByteBuffer buf = ByteBuffer.allocate(data.length * Float.BYTES);
-            buf.asFloatBuffer().put(data);
-            out.write(buf.array());
-        }
-    }
-
-    private static void writeStrings(DataOutputStream out, Map<String, String> m) throws IOException {
-        out.writeInt(m.size());
-        for (Map.Entry<String, String> e : m.entrySet()) {
-            out.writeUTF(e.getKey());
-            out.writeUTF(e.getValue());
-        }
-    }
-
-    private static void writeDoubles(DataOutputStream out, Map<String, Double> m) throws IOException {
-        out.writeInt(m.size());
-        for (Map.Entry<String, Double> e : m.entrySet()) {
-            out.writeUTF(e.getKey());
-            out.writeDouble(e.getValue());
-        }
+        RecommenderArtifact.save(model, new RecommenderArtifact.Metadata(RecommenderArtifact.FORMAT,
+                RecommenderArtifact.FORMAT_VERSION, backbone.name(), dims, settings, validationMetrics, history,
+                RecommenderArtifact.PARAMS_FILE), dir);
     }
 
     /**
-     * @throws RecommenderFormatException when the file is not a saved recommender, was written by an
-     *                                    incompatible version, is truncated or fails its checksum
+     * Loads a model directory written by {@link #save}.
+     *
+     * @throws RecommenderFormatException when {@code dir} is not a saved recommender, was written in another
+     *                                    format version (the message says how to retrain), is damaged or
+     *                                    truncated (checksum), or does not fit its backbone
      */
-    public static TrainedRecommender load(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        if (bytes.length < MAGIC.length + Long.BYTES
-                || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
-            throw new RecommenderFormatException(file + " is not a saved recommender (missing CRSREC header)");
-        }
-        int bodyLength = bytes.length - Long.BYTES;
-        CRC32 crc = new CRC32();
-        crc.update(bytes, 0, bodyLength);
-        long stored = ByteBuffer.wrap(bytes, bodyLength, Long.BYTES).getLong();
-        if (crc.getValue() != stored) {
-            throw new RecommenderFormatException(file + " is corrupt or truncated (checksum mismatch); retrain or restore it");
-        }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, bodyLength))) {
-            in.skipNBytes(MAGIC.length);
-            int version = in.readInt();
-            if (version != FORMAT_VERSION) {
-                throw new RecommenderFormatException(file + " has format version " + version
-                        + ", this build reads version " + FORMAT_VERSION);
-            }
-            String backboneName = in.readUTF();
-            Backbone backbone;
-            try {
-                backbone = Backbone.forName(backboneName);
-            } catch (IllegalArgumentException e) {
-                throw new RecommenderFormatException(file + ": " + e.getMessage(), e);
-            }
-            NetworkDims dims;
-            try {
-                dims = new NetworkDims(in.readInt(), in.readInt(), in.readInt());
-            } catch (IllegalArgumentException e) {
-                throw new RecommenderFormatException(file + ": " + e.getMessage(), e);
-            }
-            Map<String, String> settings = readStrings(in);
-            Map<String, Double> metrics = readDoubles(in);
-            int epochs = in.readInt();
-            List<EpochLog> history = new ArrayList<>(Math.max(0, Math.min(epochs, 10_000)));
-            for (int i = 0; i < epochs; i++) {
-                history.add(new EpochLog(in.readUTF(), in.readInt(), in.readDouble(), readDoubles(in)));
-            }
-            int count = in.readInt();
-            Map<String, Weights.Tensor> tensors = new LinkedHashMap<>();
-            for (int i = 0; i < count; i++) {
-                String name = in.readUTF();
-                int rank = in.readInt();
-                if (rank < 0 || rank > 8) {
-                    throw new RecommenderFormatException(file + ": parameter '" + name + "' has invalid rank " + rank);
-                }
-                long[] shape = new long[rank];
-                long elements = 1;
-                for (int r = 0; r < rank; r++) {
-                    shape[r] = in.readLong();
-                    elements *= shape[r];
-                }
-                int length = in.readInt();
-                if (length != elements || (long) length * Float.BYTES > in.available()) {
-                    throw new RecommenderFormatException(file + ": parameter '" + name + "' has "
-                            + length + " values for shape " + Arrays.toString(shape));
-                }
-                byte[] raw = in.readNBytes(length * Float.BYTES);
-                float[] data = new float[length];
-                ByteBuffer.wrap(raw).asFloatBuffer().get(data);
-                tensors.put(name, new Weights.Tensor(shape, data));
-            }
-            if (in.available() != 0) {
-                throw new RecommenderFormatException(file + " has " + in.available() + " unexpected trailing bytes");
-            }
-            Model model;
-            try {
-                model = newModel(backbone, dims, new Weights(tensors), "crs-recommender");
-            } catch (IllegalArgumentException e) {
-                throw new RecommenderFormatException(file + " does not match the " + backbone.name()
-                        + " backbone: " + e.getMessage(), e);
-            }
-            return new TrainedRecommender(model, backbone, dims, settings, metrics, history);
-        } catch (EOFException e) {
-            throw new RecommenderFormatException(file + " ends early; it is truncated", e);
-        }
-    }
-
-    private static Map<String, String> readStrings(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-            m.put(in.readUTF(), in.readUTF());
-        }
-        return m;
-    }
-
-    private static Map<String, Double> readDoubles(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        Map<String, Double> m = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-            m.put(in.readUTF(), in.readDouble());
-        }
-        return m;
+    public static TrainedRecommender load(Path dir) throws IOException {
+        return RecommenderArtifact.load(dir);
     }
 
     @Override

@@ -171,7 +171,7 @@ public final class TrainingRound {
         try (TrainedRecommender model = trained) {
             String id = checkpointId(snapshot, mode, settings, round, parentId);
             ArtifactStore.Published published = artifacts.publish(id, dir -> {
-                model.save(dir.resolve("model.bin"));
+                model.save(dir.resolve(TrainedRecommender.ARTIFACT_ENTRY));
                 snapshot.catalogue().writeTo(dir);
                 Files.writeString(dir.resolve("encoder.txt"), snapshot.encoderId());
             });
@@ -252,7 +252,7 @@ public final class TrainingRound {
             } else if (!Files.readString(dir.resolve("encoder.txt")).strip().equals(snapshot.encoderId())) {
                 why = "context encoder";
             } else {
-                model = TrainedRecommender.load(dir.resolve("model.bin"));
+                model = TrainedRecommender.load(dir.resolve(TrainedRecommender.ARTIFACT_ENTRY));
                 NetworkDims dims = new NetworkDims(snapshot.data().contextDim(), settings.hidden(),
                         snapshot.data().numItems());
                 if (!RecommenderTrainer.canWarmStart(model, settings.backbone(), dims)) {

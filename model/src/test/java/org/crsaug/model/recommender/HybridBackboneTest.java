@@ -101,7 +101,7 @@ class HybridBackboneTest {
 
     @Test
     void savedHybridModelScoresIdenticallyAndUsesMentions(@TempDir Path dir) throws IOException {
-        Path file = dir.resolve("model.bin");
+        Path file = dir.resolve("recommender");
         TrainerSettings s = new TrainerSettings(16, 0.01, 64, 0, 2, 0.0, 1.0, 0, 3L, TrainingMode.BASELINE, "hybrid");
         try (TrainedRecommender r = new RecommenderTrainer().train(data(), s)) {
             r.save(file);

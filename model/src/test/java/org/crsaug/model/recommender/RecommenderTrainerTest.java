@@ -180,7 +180,7 @@ class RecommenderTrainerTest {
 
     @Test
     void saveAndLoadGiveIdenticalScores(@TempDir Path dir) throws IOException {
-        Path file = dir.resolve("sub/model.crsrec");
+        Path file = dir.resolve("sub/recommender");
         try (TrainedRecommender r = new RecommenderTrainer().train(
                 new TrainingData(ITEMS, prototypes, real, List.of(), validation), settings(TrainingMode.BASELINE, 0, 2))) {
             r.save(file);
@@ -194,34 +194,104 @@ class RecommenderTrainerTest {
             }
         }
         try (var files = Files.list(file.getParent())) {
-            assertThat(files).containsExactly(file); // no temp files left behind
+            assertThat(files).containsExactly(file); // no temp directories left behind
+        }
+    }
+
+    @Test
+    void equalTrainingsSaveEqualBytes(@TempDir Path dir) throws IOException {
+        // replays compare artifacts by checksum, so nothing in the saved form may vary from run to run
+        TrainerSettings s = settings(TrainingMode.BASELINE, 0, 1);
+        for (String name : List.of("a", "b")) {
+            try (TrainedRecommender r = new RecommenderTrainer().train(data(real, List.of()), s)) {
+                r.save(dir.resolve(name));
+            }
+        }
+        for (String f : List.of(RecommenderArtifact.PARAMS_FILE, RecommenderArtifact.METADATA_FILE,
+                RecommenderArtifact.CHECKSUM_FILE)) {
+            assertThat(Files.readAllBytes(dir.resolve("b").resolve(f))).as(f)
+                    .isEqualTo(Files.readAllBytes(dir.resolve("a").resolve(f)));
+        }
+    }
+
+    @Test
+    void savingAgainReplacesTheModel(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("recommender");
+        try (TrainedRecommender a = new RecommenderTrainer().train(data(real, List.of()), settings(TrainingMode.BASELINE, 0, 1));
+             TrainedRecommender b = new RecommenderTrainer().train(data(real, List.of()),
+                     settings(TrainingMode.BASELINE, 0, 1).withSeed(7))) {
+            a.save(file);
+            b.save(file);
+            try (TrainedRecommender back = TrainedRecommender.load(file)) {
+                assertThat(back.score(probe)).isDeepEqualTo(b.score(probe));
+            }
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(file);
         }
     }
 
     @Test
     void damagedFilesAreRejected(@TempDir Path dir) throws IOException {
-        Path good = dir.resolve("model.crsrec");
+        Path good = dir.resolve("good");
         try (TrainedRecommender r = new RecommenderTrainer().train(data(real, List.of()), settings(TrainingMode.BASELINE, 0, 1))) {
             r.save(good);
         }
-        byte[] bytes = Files.readAllBytes(good);
+        Path params = Path.of(RecommenderArtifact.PARAMS_FILE);
+        byte[] bytes = Files.readAllBytes(good.resolve(params));
 
-        Path flipped = dir.resolve("flipped");
+        Path flipped = copy(good, dir.resolve("flipped"));
         byte[] f = bytes.clone();
         f[f.length / 2] ^= 0x10;
-        Files.write(flipped, f);
+        Files.write(flipped.resolve(params), f);
         assertThatThrownBy(() -> TrainedRecommender.load(flipped))
                 .isInstanceOf(RecommenderFormatException.class).hasMessageContaining("corrupt");
 
-        Path truncated = dir.resolve("truncated");
-        Files.write(truncated, Arrays.copyOf(bytes, bytes.length - 100));
+        Path truncated = copy(good, dir.resolve("truncated"));
+        Files.write(truncated.resolve(params), Arrays.copyOf(bytes, bytes.length - 100));
         assertThatThrownBy(() -> TrainedRecommender.load(truncated))
                 .isInstanceOf(RecommenderFormatException.class).hasMessageContaining("truncated");
+
+        Path editedMetadata = copy(good, dir.resolve("edited"));
+        Path json = editedMetadata.resolve(RecommenderArtifact.METADATA_FILE);
+        Files.writeString(json, Files.readString(json).replace("\"baseline\"", "\"mix\""));
+        assertThatThrownBy(() -> TrainedRecommender.load(editedMetadata))
+                .isInstanceOf(RecommenderFormatException.class).hasMessageContaining("corrupt");
 
         Path other = dir.resolve("other");
         Files.writeString(other, "definitely not a model");
         assertThatThrownBy(() -> TrainedRecommender.load(other))
                 .isInstanceOf(RecommenderFormatException.class).hasMessageContaining("not a saved recommender");
+
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertThatThrownBy(() -> TrainedRecommender.load(empty))
+                .isInstanceOf(RecommenderFormatException.class).hasMessageContaining("not a saved recommender");
+    }
+
+    @Test
+    void modelsOfTheOldSingleFileFormatAreRefusedWithWhatToDo(@TempDir Path dir) throws IOException {
+        // an artifact of format version 1: model.bin starting with the CRSREC magic and version 1
+        Path artifact = Files.createDirectories(dir.resolve("inspired-r1-baseline-semantic-0000"));
+        byte[] v1 = {'C', 'R', 'S', 'R', 'E', 'C', 0, 0, 0, 1};
+        Files.write(artifact.resolve(RecommenderArtifact.LEGACY_FILE), v1);
+        for (Path p : List.of(artifact.resolve(TrainedRecommender.ARTIFACT_ENTRY),
+                artifact.resolve(RecommenderArtifact.LEGACY_FILE))) {
+            assertThatThrownBy(() -> TrainedRecommender.load(p))
+                    .isInstanceOf(RecommenderFormatException.class)
+                    .hasMessageContaining("format version 2")
+                    .hasMessageContaining("crs run")
+                    .hasMessageContaining("crs replay");
+        }
+    }
+
+    private static Path copy(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+        return to;
     }
 
     @Test
