@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.crsaug.model.recommender.TrainingMode;
 import org.crsaug.platform.kafka.Platform;
+import org.crsaug.testkit.Await;
+import org.crsaug.testkit.DataSet;
 import org.crsaug.testkit.DataSlices;
 import org.crsaug.testkit.PipelineInputs;
 import org.crsaug.testkit.TestKafka;
@@ -19,8 +21,9 @@ import org.crsaug.evaluator.EvaluatorService;
 import org.crsaug.schema.Checkpoint;
 import org.crsaug.schema.Evaluation;
 import org.crsaug.trainer.TrainerService;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,11 +43,13 @@ class EvaluatorRestartTest {
         return PipelineInputs.awaitReady(service, Duration.ofSeconds(60));
     }
 
-    @Test
-    void aRestartedEvaluatorEvaluatesOnlyTheCheckpointsItHasNotEvaluated(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.crsaug.testkit.DataSlices#dataSets")
+    void aRestartedEvaluatorEvaluatesOnlyTheCheckpointsItHasNotEvaluated(DataSet data, @TempDir Path tmp)
+            throws Exception {
         // Given pipeline inputs, a trainer that trains on request and an evaluator with two protocols
-        Path slice = DataSlices.inspiredSlice(tmp.resolve("data"), Map.of("train", 30, "valid", 6, "test", 10));
-        Platform p = kafka.platform(Map.of("topic.prefix", "eval-restart.", "artifact.dir",
+        Path slice = DataSlices.inspiredSlice(data, tmp.resolve("data"), Map.of("train", 30, "valid", 6, "test", 10));
+        Platform p = kafka.platform(Map.of("topic.prefix", "eval-restart-" + data + ".", "artifact.dir",
                 tmp.resolve("artifacts").toString(), "trainer.round.min.new.labels", "0", "trainer.hidden", "16",
                 "trainer.pretrain.epochs", "2", "trainer.finetune.epochs", "2", "evaluator.protocols", "strict,lenient",
                 "kafka.session.timeout.ms", "6000"));
@@ -60,7 +65,7 @@ class EvaluatorRestartTest {
             try {
                 // When round 1 is trained and evaluated
                 cp1 = trainer.requestRound("inspired", List.of(TrainingMode.BASELINE)).get(3, TimeUnit.MINUTES).get(0);
-                PipelineInputs.await(() -> byFirst.size() == 2, WAIT, "both evaluations of " + cp1.getCheckpointId());
+                Await.until("both evaluations of " + cp1.getCheckpointId(), WAIT, () -> byFirst.size() == 2);
             } finally {
                 first.stop();
             }
@@ -73,7 +78,7 @@ class EvaluatorRestartTest {
             second.onEvaluation(bySecond::add);
             start(second);
             try {
-                PipelineInputs.await(() -> bySecond.size() >= 2, WAIT, "both evaluations of " + cp2.getCheckpointId());
+                Await.until("both evaluations of " + cp2.getCheckpointId(), WAIT, () -> bySecond.size() >= 2);
             } finally {
                 second.stop();
             }

@@ -16,6 +16,7 @@ import org.crsaug.data.ingest.Ingestor;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.service.Service;
 import org.crsaug.data.state.PipelineState;
+import org.crsaug.testkit.DataSet;
 import org.crsaug.testkit.DataSlices;
 import org.crsaug.testkit.TestKafka;
 import org.crsaug.platform.topic.TopicSpec;
@@ -26,8 +27,9 @@ import org.crsaug.schema.ScoredPair;
 import org.crsaug.scorer.ScorerService;
 import org.crsaug.testkit.FakeChatServer;
 import org.crsaug.scorer.llm.LlmJudge;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -79,15 +81,16 @@ class LlmCacheReplayTest {
                 .map(ConsumerRecord::value).toList();
     }
 
-    @Test
-    void aReplayFromDialoguesIntoFreshTopicsWithTheJudgementCacheMakesNoLlmCallsAndTheSameLabels(@TempDir Path tmp)
-            throws Exception {
-        Path data = DataSlices.inspiredSlice(tmp.resolve("data"), Map.of("train", 12, "valid", 1, "test", 1));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.crsaug.testkit.DataSlices#dataSets")
+    void aReplayFromDialoguesIntoFreshTopicsWithTheJudgementCacheMakesNoLlmCallsAndTheSameLabels(DataSet set,
+            @TempDir Path tmp) throws Exception {
+        Path data = DataSlices.inspiredSlice(set, tmp.resolve("data"), Map.of("train", 12, "valid", 1, "test", 1));
         try (FakeChatServer server = new FakeChatServer()) {
             server.responder(FakeChatServer::chainOfThoughtReply);
 
             // Given a first run: ingest, retrieve, judge every candidate with the LLM
-            Platform first = kafka.platform(settings("first.", server, data));
+            Platform first = kafka.platform(settings("first-" + set + ".", server, data));
             try (Ingestor ingestor = new Ingestor(first)) {
                 ingestor.ingestDataset(DATASET, data.resolve(DATASET));
             }
@@ -101,7 +104,7 @@ class LlmCacheReplayTest {
 
             // When the pipeline runs again into a fresh namespace: it reads the first run's dialogues and items
             // and shares its two caches, judgements and embeddings; candidates, pairs and labels are new topics
-            Map<String, String> replay = settings("second.", server, data);
+            Map<String, String> replay = settings("second-" + set + ".", server, data);
             for (TopicSpec<?> shared : List.of(Topics.DIALOGUES, Topics.ITEMS, Topics.JUDGEMENTS, Topics.EMBEDDINGS)) {
                 replay.put(CrsConfig.TOPIC_NAME_PREFIX + shared.baseName(), first.config().topic(shared));
             }

@@ -13,27 +13,32 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.crsaug.platform.artifact.ArtifactStore;
 import org.crsaug.model.recommender.TrainingMode;
 import org.crsaug.platform.kafka.Platform;
+import org.crsaug.testkit.DataSet;
 import org.crsaug.testkit.DataSlices;
 import org.crsaug.testkit.Scrape;
 import org.crsaug.testkit.TestKafka;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.Checkpoint;
 import org.crsaug.schema.Evaluation;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The thin pipeline end to end on a slice of INSPIRED, on a real broker with the real models. */
+/** The thin pipeline end to end on a slice of INSPIRED (synthetic, and real where present), on a real broker with the real models. */
 class PipelineRunTest {
 
     /** Started once for the class, closed after its last test. */
     @RegisterExtension
     static final TestKafka kafka = new TestKafka();
 
-    @Test
-    void aSliceFlowsFromIngestionToCheckpointsAndEvaluations(@TempDir Path tmp) throws Exception {
-        Path data = DataSlices.inspiredSlice(tmp.resolve("data"), Map.of("train", 40, "valid", 8, "test", 8));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.crsaug.testkit.DataSlices#dataSets")
+    void aSliceFlowsFromIngestionToCheckpointsAndEvaluations(DataSet set, @TempDir Path tmp) throws Exception {
+        Path data = DataSlices.inspiredSlice(set, tmp.resolve("data"), Map.of("train", 40, "valid", 8, "test", 8));
+        String prefix = set + ".";
         Platform platform = kafka.platform(Map.of(
+                "topic.prefix", prefix,
                 "data.dir", data.toString(),
                 "state.dir", tmp.resolve("state").toString(),
                 "trainer.round.min.new.labels", "0",
@@ -98,7 +103,8 @@ class PipelineRunTest {
 
         // and the command line can use the checkpoints: evaluate on a dialogue file, recommend for one dialogue
         String[] connect = {"--bootstrap-servers", platform.bootstrapServers(), "--schema-registry-url",
-                platform.registryUrl(), "--state-dir", tmp.resolve("state").toString()};
+                platform.registryUrl(), "--state-dir", tmp.resolve("state").toString(), "--set",
+                "topic.prefix=" + prefix};
         ByteArrayOutputStream cli = new ByteArrayOutputStream();
         PrintStream oldOut = System.out;
         System.setOut(new PrintStream(cli, true, StandardCharsets.UTF_8));

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.crsaug.platform.kafka.Platform;
+import org.crsaug.testkit.Await;
+import org.crsaug.testkit.PipelineInputs;
 import org.crsaug.testkit.TestKafka;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.Candidate;
@@ -58,7 +60,7 @@ class RetrieverServiceTest {
         Item submarine = Catalogue.item("t:7", "Deep Dive", List.of("Thriller"),
                 "A submarine crew trapped under the arctic ice races against time as the oxygen runs out.");
         TestKafka.send(platform, Topics.ITEMS, "t:7", submarine);
-        awaitCondition(() -> first.indexedItems() == Catalogue.ALL.size() + 1);
+        Await.until("the new item indexed", WAIT, () -> first.indexedItems() == Catalogue.ALL.size() + 1);
         TestKafka.send(platform, Topics.DIALOGUES, "t:sub", dialogue("t:sub", "train",
                 seeker("I want a tense submarine thriller under the ice, running out of oxygen."),
                 recommender("Deep Dive!", "t:7")));
@@ -122,7 +124,7 @@ class RetrieverServiceTest {
         // Then the horror context gets new candidates with it, and the romance context is left alone
         Candidates after = awaitCandidateCount(platform, "t:scary#1", 2);
         assertThat(after.getItems()).extracting(Candidate::getItemId).contains("t:8");
-        awaitCondition(() -> service.reretrievedContexts() == 1);
+        Await.until("one context re-retrieved", WAIT, () -> service.reretrievedContexts() == 1);
         List<ConsumerRecord<String, Candidates>> all =
                 TestKafka.readAll(platform, Topics.CANDIDATES, 0, Duration.ofSeconds(5));
         assertThat(all).filteredOn(r -> r.key().equals("t:love#1")).hasSize(1);
@@ -131,42 +133,19 @@ class RetrieverServiceTest {
     }
 
     private static void awaitReady(RetrieverService s) throws InterruptedException {
-        awaitCondition(() -> {
-            if (s.failure() != null) {
-                throw new AssertionError("retriever failed", s.failure());
-            }
-            return s.isReady();
-        });
+        PipelineInputs.awaitReady(s, WAIT);
     }
 
-    private static void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + WAIT);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private static Candidates awaitCandidates(Platform platform, String contextId) {
+    private static Candidates awaitCandidates(Platform platform, String contextId) throws InterruptedException {
         return awaitCandidateCount(platform, contextId, 1);
     }
 
-    private static Candidates awaitCandidateCount(Platform platform, String contextId, int records) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            List<ConsumerRecord<String, Candidates>> all =
-                    TestKafka.readAll(platform, Topics.CANDIDATES, 0, Duration.ofSeconds(5));
-            List<Candidates> mine = all.stream().filter(r -> contextId.equals(r.key())).map(ConsumerRecord::value)
-                    .toList();
-            if (mine.size() >= records) {
-                return mine.get(mine.size() - 1);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no candidates for " + contextId + " within " + WAIT);
-            }
-            Thread.onSpinWait();
-        }
+    private static Candidates awaitCandidateCount(Platform platform, String contextId, int records)
+            throws InterruptedException {
+        return Await.value(records + " candidate record(s) for " + contextId, WAIT, () -> {
+            List<Candidates> mine = TestKafka.readAll(platform, Topics.CANDIDATES, 0, Duration.ofSeconds(5)).stream()
+                    .filter(r -> contextId.equals(r.key())).map(ConsumerRecord::value).toList();
+            return mine.size() >= records ? mine.get(mine.size() - 1) : null;
+        });
     }
 }

@@ -18,6 +18,7 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.kafka.Platform;
+import org.crsaug.testkit.Await;
 import org.crsaug.testkit.TestKafka;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.AugmentedLabels;
@@ -127,7 +128,7 @@ class ScorerFaultTest {
             Process replica = startReplicaProcess(platform, server, settings);
             try {
                 // When it has paid for 5 calls and waits for the 6th, it is killed with SIGKILL
-                awaitTrue(() -> server.requests().size() > answeredBeforeKill, "the replica to reach the hanging call");
+                Await.until("the replica to reach the hanging call", WAIT, () -> server.requests().size() > answeredBeforeKill);
                 List<ConsumerRecord<String, Judgement>> journaled = TestKafka.readAll(platform, Topics.JUDGEMENTS,
                         answeredBeforeKill * ITEMS / batchesPerContext, WAIT);
                 assertThat(journaled).as("paid judgements are cached before their context commits")
@@ -189,13 +190,13 @@ class ScorerFaultTest {
                 contexts(platform, ids, contexts);
 
                 // When it comes back, the scorer finishes without a restart
-                double maxBetweenPolls = 0;
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                while (server.answered() < contexts && System.nanoTime() < deadline) {
-                    maxBetweenPolls = Math.max(maxBetweenPolls, timeBetweenPollsMax(scorer));
-                    Thread.sleep(200);
-                }
-                maxBetweenPolls = Math.max(maxBetweenPolls, timeBetweenPollsMax(scorer));
+                // time-between-poll-max is windowed: a gap early in the outage can age out, so sample it all along
+                double[] maxBetweenPolls = {0};
+                Await.until("every context answered", WAIT, () -> {
+                    maxBetweenPolls[0] = Math.max(maxBetweenPolls[0], timeBetweenPollsMax(scorer));
+                    return server.answered() >= contexts;
+                });
+                maxBetweenPolls[0] = Math.max(maxBetweenPolls[0], timeBetweenPollsMax(scorer));
                 long outageSeenMs = (System.nanoTime() - downAt) / 1_000_000;
 
                 // Then every pair is scored exactly once, every context labelled, nothing dead-lettered
@@ -218,11 +219,11 @@ class ScorerFaultTest {
                 assertThat(server.unavailableCount()).as("calls during the %d ms outage (bound %d)", outageMs, bound)
                         .isPositive().isLessThanOrEqualTo((int) bound);
                 // ... and no consumer went longer between polls than max.poll.interval.ms
-                assertThat(maxBetweenPolls).as("longest gap between polls, ms").isPositive()
+                assertThat(maxBetweenPolls[0]).as("longest gap between polls, ms").isPositive()
                         .isLessThan(maxPollIntervalMs);
                 System.out.printf("outage %d ms: %d calls answered 503 (bound %d), %d pauses, max gap between"
                         + " polls %.0f ms, all judged %d ms after the outage began%n", outageMs,
-                        server.unavailableCount(), bound, scorer.outagePauses(), maxBetweenPolls, outageSeenMs);
+                        server.unavailableCount(), bound, scorer.outagePauses(), maxBetweenPolls[0], outageSeenMs);
             }
         }
     }
@@ -263,15 +264,5 @@ class ScorerFaultTest {
                 .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "killed-replica.log"));
         pb.environment().put("OPENAI_API_KEY", KEY);
         return pb.start();
-    }
-
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }

@@ -1,28 +1,73 @@
 package org.crsaug.testkit;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
- * Small copies of the real datasets for tests, made at test time under target/ from the read-only
- * mirror (never committed). Tests that need data are skipped where the mirror is absent.
+ * The data tests read, and small copies of it made at test time under target/. The synthetic data set is
+ * committed (testdata/synthetic, written by testdata/generate_synthetic.py) so data tests run, and can fail,
+ * on every clone; the real mirror ({@code crs.data.dir}, read-only, never committed) is used in addition where
+ * it is present.
  */
 public final class DataSlices {
+
+    /** Set by surefire (root pom); the directory search below covers runs from an IDE. */
+    static final String SYNTHETIC_PROPERTY = "crs.synthetic.data.dir";
+    static final String MIRROR_PROPERTY = "crs.data.dir";
+    private static final String SYNTHETIC_IN_REPOSITORY = "testdata/synthetic";
 
     private DataSlices() {
     }
 
-    /** The data directory given to surefire, or a skipped test when it is missing. */
-    public static Path mirror() {
-        String dir = System.getProperty("crs.data.dir");
-        Assumptions.assumeTrue(dir != null && Files.isDirectory(Path.of(dir, "inspired")),
-                "dataset mirror not found (crs.data.dir=" + dir + ")");
-        return Path.of(dir);
+    /** What data tests are parameterised over: the synthetic data always, then the mirror where present. */
+    public static List<DataSet> dataSets() {
+        List<DataSet> sets = new ArrayList<>(List.of(synthetic()));
+        String mirror = System.getProperty(MIRROR_PROPERTY);
+        if (mirror != null && !mirror.isBlank() && Files.isDirectory(Path.of(mirror, "inspired"))
+                && Files.isDirectory(Path.of(mirror, "redial"))) {
+            sets.add(new DataSet(DataSet.MIRROR, Path.of(mirror)));
+        }
+        return sets;
+    }
+
+    public static DataSet synthetic() {
+        String configured = System.getProperty(SYNTHETIC_PROPERTY);
+        if (configured != null && !configured.isBlank()) {
+            return checked(Path.of(configured));
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve(SYNTHETIC_IN_REPOSITORY))) {
+                return checked(dir.resolve(SYNTHETIC_IN_REPOSITORY));
+            }
+        }
+        throw new IllegalStateException("No " + SYNTHETIC_IN_REPOSITORY + " above " + Path.of("").toAbsolutePath()
+                + " and " + SYNTHETIC_PROPERTY + " is not set");
+    }
+
+    /** The real data where present, else the synthetic data: for tests that run once on whichever is better. */
+    public static DataSet preferred() {
+        List<DataSet> sets = dataSets();
+        return sets.get(sets.size() - 1);
+    }
+
+    private static DataSet checked(Path root) {
+        // a missing synthetic set is a broken checkout, never a reason to skip
+        if (!Files.isDirectory(root.resolve("inspired")) || !Files.isDirectory(root.resolve("redial"))) {
+            throw new IllegalStateException("Synthetic data incomplete at " + root
+                    + "; regenerate it with python3 testdata/generate_synthetic.py");
+        }
+        return new DataSet(DataSet.SYNTHETIC, root);
+    }
+
+    /** {@link #inspiredSlice(DataSet, Path, Map)} of {@link #preferred()}. */
+    public static Path inspiredSlice(Path target, Map<String, Integer> linesPerSplit) throws IOException {
+        return inspiredSlice(preferred(), target, linesPerSplit);
     }
 
     /**
@@ -30,8 +75,9 @@ public final class DataSlices {
      *
      * @param linesPerSplit e.g. {"train": 60, "valid": 10, "test": 10}
      */
-    public static Path inspiredSlice(Path target, Map<String, Integer> linesPerSplit) throws IOException {
-        Path source = mirror().resolve("inspired");
+    public static Path inspiredSlice(DataSet data, Path target, Map<String, Integer> linesPerSplit)
+            throws IOException {
+        Path source = data.dir("inspired");
         Path dir = target.resolve("inspired");
         Files.createDirectories(dir);
         for (String meta : List.of("id2info.json", "entity2id.json")) {
@@ -45,9 +91,11 @@ public final class DataSlices {
         return target;
     }
 
-    public static long lineCount(Path file) throws IOException {
+    public static long lineCount(Path file) {
         try (Stream<String> lines = Files.lines(file)) {
             return lines.filter(l -> !l.isBlank()).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.crsaug.data.context.DialogueContext;
@@ -127,23 +126,12 @@ public final class PipelineInputs {
 
     /** Waits until the service serves; fails at once with its error when it stops instead. */
     public static <S extends Service> S awaitReady(S service, Duration timeout) throws InterruptedException {
-        await(() -> {
+        Await.until(service.name() + " ready", timeout, () -> {
             if (service.failure() != null) {
                 throw new AssertionError(service.name() + " failed", service.failure());
             }
             return service.isReady();
-        }, timeout, service.name() + " ready");
+        });
         return service;
-    }
-
-    /** Polls a condition; an AssertionError naming {@code what} when it stays false past the timeout. */
-    public static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Not met within " + timeout + ": " + what);
-            }
-            Thread.sleep(100);
-        }
     }
 }

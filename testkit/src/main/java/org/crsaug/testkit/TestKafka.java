@@ -256,6 +256,23 @@ public final class TestKafka implements AutoCloseable, AfterAllCallback {
         }
     }
 
+    /**
+     * Records a consumer of this JVM (a service under test) has handed to its code so far, by client id; 0 before
+     * it exists. Lets a test wait until a service has read a marker record, instead of sleeping to show that
+     * something did not happen.
+     */
+    public static double recordsConsumed(String clientId) {
+        try {
+            javax.management.ObjectName name = new javax.management.ObjectName(
+                    "kafka.consumer:type=consumer-fetch-manager-metrics,client-id=" + clientId);
+            javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            return server.isRegistered(name) ? ((Number) server.getAttribute(name, "records-consumed-total")).doubleValue()
+                    : 0;
+        } catch (javax.management.JMException e) {
+            throw new IllegalStateException("Cannot read the consumer metrics of " + clientId + ": " + e, e);
+        }
+    }
+
     /** Writes bytes as they are, bypassing the serde, to test how readers handle bad input. */
     public static void sendRaw(Platform p, String topic, String key, byte[] value) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p.producerProps("test-raw-sender"),

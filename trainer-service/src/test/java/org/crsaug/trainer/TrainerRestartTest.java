@@ -14,14 +14,19 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.crsaug.platform.artifact.ArtifactStore;
 import org.crsaug.platform.kafka.Platform;
+import org.crsaug.data.state.PipelineState;
+import org.crsaug.schema.AugmentedLabels;
+import org.crsaug.testkit.Await;
+import org.crsaug.testkit.DataSet;
 import org.crsaug.testkit.DataSlices;
 import org.crsaug.testkit.PipelineInputs;
 import org.crsaug.testkit.TestKafka;
 import org.crsaug.model.recommender.TrainedRecommender;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.Checkpoint;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -69,19 +74,36 @@ class TrainerRestartTest {
         }
     }
 
+    /**
+     * A label the trainer already has, sent again unchanged: it changes no count, and once the trainer's labels
+     * consumer (which reads from the beginning) has read as many records as the topic holds, the trainer has
+     * finished one more look at its inputs.
+     */
+    private static void resendOneLabelAndAwaitTheTrainerReadingIt(Platform p) throws InterruptedException {
+        try (PipelineState state = new PipelineState(p, "test-resend")) {
+            state.catchUp(Duration.ofMinutes(1));
+            Map.Entry<String, AugmentedLabels> first = state.allLabels().entrySet().iterator().next();
+            TestKafka.send(p, Topics.AUGMENTED_LABELS, first.getKey(), first.getValue());
+        }
+        int records = TestKafka.readAll(p, Topics.AUGMENTED_LABELS, 0, WAIT).size();
+        Await.until("the trainer reads all " + records + " label records", WAIT,
+                () -> TestKafka.recordsConsumed(TrainerService.CLIENT_ID + "-labels") >= records);
+    }
+
     private static List<Checkpoint> checkpoints(Platform p, int atLeast) {
         // three partitions: order by round for the assertions
         return TestKafka.readAll(p, Topics.CHECKPOINTS, atLeast, WAIT).stream().map(ConsumerRecord::value)
                 .sorted(java.util.Comparator.comparingInt(Checkpoint::getRound)).toList();
     }
 
-    @Test
-    void aTrainerKilledBetweenStagingAndPublishingPublishesNothingAndTheNextStartCompletesTheRound(@TempDir Path tmp)
-            throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.crsaug.testkit.DataSlices#dataSets")
+    void aTrainerKilledBetweenStagingAndPublishingPublishesNothingAndTheNextStartCompletesTheRound(DataSet data,
+            @TempDir Path tmp) throws Exception {
         // Given dialogues, embeddings and labels for every training context, and a trainer on automatic rounds
-        Path slice = DataSlices.inspiredSlice(tmp.resolve("data"), Map.of("train", 30, "valid", 6, "test", 2));
+        Path slice = DataSlices.inspiredSlice(data, tmp.resolve("data"), Map.of("train", 30, "valid", 6, "test", 2));
         Path artifacts = tmp.resolve("artifacts");
-        Platform p = kafka.platform(settings("crash.", artifacts, "baseline,two-stage", 1));
+        Platform p = kafka.platform(settings("crash-" + data + ".", artifacts, "baseline,two-stage", 1));
         PipelineInputs.publish(p, slice);
 
         // When the trainer dies right after the first model of round 1 is completely staged, before its rename
@@ -92,7 +114,7 @@ class TrainerRestartTest {
             stagedDir.set(staging);
             throw new SimulatedCrash("before renaming " + id);
         }));
-        PipelineInputs.await(() -> doomed.failure() != null, WAIT, "the trainer reaches the staging hook");
+        Await.until("the trainer reaches the staging hook", WAIT, () -> doomed.failure() != null);
         doomed.stop();
         assertThat(doomed.failure()).isInstanceOf(SimulatedCrash.class);
 
@@ -125,13 +147,14 @@ class TrainerRestartTest {
         published.forEach(cp -> assertThat(ArtifactStore.open(cp.getArtifactUri(), cp.getSha256())).isDirectory());
     }
 
-    @Test
-    void aRestartedTrainerDoesNotRetrainAFinishedRoundAndTrainsTheNextOneOnNewLabels(@TempDir Path tmp)
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.crsaug.testkit.DataSlices#dataSets")
+    void aRestartedTrainerDoesNotRetrainAFinishedRoundAndTrainsTheNextOneOnNewLabels(DataSet data, @TempDir Path tmp)
             throws Exception {
         // Given labels for 20 of the training contexts and a trainer that starts a round per 5 new labelled contexts
-        Path slice = DataSlices.inspiredSlice(tmp.resolve("data"), Map.of("train", 40, "valid", 6, "test", 2));
+        Path slice = DataSlices.inspiredSlice(data, tmp.resolve("data"), Map.of("train", 40, "valid", 6, "test", 2));
         Path artifacts = tmp.resolve("artifacts");
-        Platform p = kafka.platform(settings("restart.", artifacts, "baseline", 5));
+        Platform p = kafka.platform(settings("restart-" + data + ".", artifacts, "baseline", 5));
         assertThat(PipelineInputs.publish(p, slice, 20)).isEqualTo(20);
         TrainerService first = start(new TrainerService(p));
         Checkpoint round1;
@@ -142,22 +165,24 @@ class TrainerRestartTest {
         }
         assertThat(round1.getRound()).isEqualTo(1);
 
-        // When it restarts and nothing new arrives for several quiet periods (ample time for the spurious
-        // retraining of the same data that a trainer counting labels from zero would start) ...
+        // When it restarts and has looked at the unchanged labels twice, the quiet period between (where a
+        // trainer counting labels from zero would retrain the same data, before reading anything newer) ...
         TrainerService second = start(new TrainerService(p));
         List<Checkpoint> all;
         try {
-            Thread.sleep(3_000);
+            resendOneLabelAndAwaitTheTrainerReadingIt(p);
+            resendOneLabelAndAwaitTheTrainerReadingIt(p);
             // ... and then 10 more training contexts get labels
             assertThat(PipelineInputs.labelMore(p, 10)).isEqualTo(10);
-            PipelineInputs.await(() -> checkpoints(p, 1).stream().anyMatch(cp -> cp.getMetrics().get(
-                    "augmented_pairs") > round1.getMetrics().get("augmented_pairs")), WAIT, "a round on the new labels");
+            Await.until("a round on the new labels", WAIT, () -> checkpoints(p, 1).stream().anyMatch(cp ->
+                    cp.getMetrics().get("augmented_pairs") > round1.getMetrics().get("augmented_pairs")));
         } finally {
             second.stop();
         }
         all = checkpoints(p, 2);
 
-        // Then there are exactly two rounds: the first was not trained again, the second saw the new labels
+        // Then there are exactly two rounds (a retrained first round would have been published before the new
+        // labels were read, and so be among them): the first was not trained again, the second saw the new labels
         // and warm-started from the first, which the restarted trainer read back from the checkpoints topic
         assertThat(second.failure()).isNull();
         assertThat(all).extracting(Checkpoint::getRound).containsExactly(1, 2);

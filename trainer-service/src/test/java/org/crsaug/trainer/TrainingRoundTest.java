@@ -22,6 +22,7 @@ import org.crsaug.model.recommender.TrainedRecommender;
 import org.crsaug.model.recommender.TrainingMode;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.data.state.PipelineState;
+import org.crsaug.testkit.DataSet;
 import org.crsaug.testkit.DataSlices;
 import org.crsaug.testkit.PipelineInputs;
 import org.crsaug.testkit.Scrape;
@@ -33,6 +34,8 @@ import org.crsaug.schema.Item;
 import org.crsaug.schema.OffsetRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -74,15 +77,17 @@ class TrainingRoundTest {
         }
     }
 
-    @Test
-    void roundPublishesCheckpointsWhoseLineageReplaysToTheSameTrainingSetAndMetrics(@TempDir Path tmp)
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.crsaug.testkit.DataSlices#dataSets")
+    void roundPublishesCheckpointsWhoseLineageReplaysToTheSameTrainingSetAndMetrics(DataSet data, @TempDir Path tmp)
             throws Exception {
-        Path slice = DataSlices.inspiredSlice(tmp.resolve("data"), Map.of("train", 40, "valid", 8, "test", 4));
+        Path slice = DataSlices.inspiredSlice(data, tmp.resolve("data"), Map.of("train", 40, "valid", 8, "test", 4));
         Path artifacts = tmp.resolve("artifacts");
-        Platform p = kafka.platform(Map.of("topic.prefix", "lineage."));
+        String prefix = "lineage-" + data + ".";
+        Platform p = kafka.platform(Map.of("topic.prefix", prefix));
         publishInputs(p, slice);
         Map<String, String> settings = new java.util.HashMap<>(trainerSettings(artifacts));
-        settings.put("topic.prefix", "lineage.");
+        settings.put("topic.prefix", prefix);
         Platform trainerPlatform = kafka.platform(settings);
 
         // a crash during an earlier round left a staging directory behind
@@ -132,7 +137,7 @@ class TrainingRoundTest {
             assertThat(cp.getRound()).isEqualTo(1);
             assertThat(cp.getParentCheckpointId()).isNull();
             assertThat(cp.getInputRanges()).extracting(OffsetRange::getTopic)
-                    .contains("lineage.items", "lineage.dialogues", "lineage.embeddings", "lineage.augmented-labels");
+                    .contains(prefix + "items", prefix + "dialogues", prefix + "embeddings", prefix + "augmented-labels");
             assertThat(cp.getMetrics()).containsKeys("validation_recall@50", "real_pairs", "augmented_pairs");
             // the published artifact is intact and loads
             Path dir = ArtifactStore.open(cp.getArtifactUri(), cp.getSha256());
@@ -172,16 +177,18 @@ class TrainingRoundTest {
         }
     }
 
-    @Test
-    void intervalTriggerStartsARoundByItself(@TempDir Path tmp) throws Exception {
-        Path slice = DataSlices.inspiredSlice(tmp.resolve("data"), Map.of("train", 20, "valid", 4, "test", 2));
-        Platform p = kafka.platform(Map.of("topic.prefix", "interval."));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.crsaug.testkit.DataSlices#dataSets")
+    void intervalTriggerStartsARoundByItself(DataSet data, @TempDir Path tmp) throws Exception {
+        Path slice = DataSlices.inspiredSlice(data, tmp.resolve("data"), Map.of("train", 20, "valid", 4, "test", 2));
+        String prefix = "interval-" + data + ".";
+        Platform p = kafka.platform(Map.of("topic.prefix", prefix));
         publishInputs(p, slice);
         Map<String, String> settings = new java.util.HashMap<>(trainerSettings(tmp.resolve("artifacts")));
         settings.put("trainer.round.interval.ms", "500");
         settings.put("trainer.modes", "baseline");
         settings.put("trainer.backbone", "hybrid");
-        settings.put("topic.prefix", "interval.");
+        settings.put("topic.prefix", prefix);
         TrainerService trainer = startTrainer(kafka.platform(settings));
         try {
             var records = TestKafka.readAll(p, Topics.CHECKPOINTS, 1, Duration.ofMinutes(2));

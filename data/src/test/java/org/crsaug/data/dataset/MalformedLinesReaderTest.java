@@ -18,6 +18,8 @@ import org.crsaug.schema.Dialogue;
 import org.crsaug.schema.Turn;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Bad records must cost only themselves: the rest of the file still arrives. */
 class MalformedLinesReaderTest {
@@ -27,24 +29,26 @@ class MalformedLinesReaderTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void redialReportsBadLinesAndKeepsTheGoodOnes() throws IOException {
-        Path mirror = MirrorData.dir("redial");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.crsaug.data.dataset.MirrorData#redialDirs")
+    void redialReportsBadLinesAndKeepsTheGoodOnes(Path mirror) throws Exception {
         Path dir = Files.createDirectory(tmp.resolve("redial"));
         List<String> catalogue = Files.readAllLines(mirror.resolve("movies_with_mentions.csv"));
         List<String> csv = new ArrayList<>(catalogue);
         csv.add("999001,\"Unterminated (2001),1");
-        csv.add("75796,Headhunter again (2009),1");
+        String firstId = CsvLine.split(catalogue.get(1)).get(0);
+        csv.add(firstId + ",Headhunter again (2009),1");
         Files.write(dir.resolve("movies_with_mentions.csv"), csv);
 
         List<String> real = firstLines(mirror.resolve("train_data_partial.jsonl"), 4);
         ObjectNode noMessages = (ObjectNode) JSON.readTree(real.get(2));
         noMessages.remove("messages");
         ObjectNode unknownMention = (ObjectNode) JSON.readTree(real.get(3));
-        ((ObjectNode) unknownMention.get("messages").get(0)).put("text", "have you seen @999999999 or @84779?");
-        ((ObjectNode) unknownMention.get("movieMentions")).put("84779", "The Triplets of Belleville  (2003)");
+        ((ObjectNode) unknownMention.get("messages").get(0)).put("text", "have you seen @999999999 or @" + firstId + "?");
+        ((ObjectNode) unknownMention.get("movieMentions")).put(firstId, "The Triplets of Belleville  (2003)");
         ObjectNode badAnswer = (ObjectNode) JSON.readTree(real.get(0));
-        ((ObjectNode) badAnswer.get("initiatorQuestions").get("84779")).put("seen", 5);
+        String asked = badAnswer.get("initiatorQuestions").fieldNames().next();
+        ((ObjectNode) badAnswer.get("initiatorQuestions").get(asked)).put("seen", 5);
         badAnswer.put("conversationId", "bad-answer");
         String broken = real.get(1).substring(0, real.get(1).length() / 2);
         List<String> train = List.of(
@@ -63,7 +67,7 @@ class MalformedLinesReaderTest {
         CollectingSink sink = new CollectingSink();
         reader.read(sink);
 
-        assertThat(sink.items).hasSize(6924);
+        assertThat(sink.items).hasSize(catalogue.size() - 1);
         assertThat(sink.items).noneMatch(i -> i.getHasMetadata());
         String trainFile = dir.resolve("train_data_partial.jsonl").toString();
         String csvFile = dir.resolve("movies_with_mentions.csv").toString();
@@ -75,19 +79,19 @@ class MalformedLinesReaderTest {
                 tuple(trainFile, 7L));
         List<ParseFailure> f = sink.failures;
         assertThat(f.get(0).reason()).contains("unterminated quoted field");
-        assertThat(f.get(1).reason()).isEqualTo("duplicate movieId 75796 (first on line 2)");
+        assertThat(f.get(1).reason()).isEqualTo("duplicate movieId " + firstId + " (first on line 2)");
         assertThat(f.get(2).reason()).startsWith("invalid JSON");
         assertThat(f.get(2).rawLine()).isEqualTo(broken);
         assertThat(f.get(3).reason()).isEqualTo("missing field 'messages'");
         assertThat(f.get(3).rawLine()).isEqualTo(train.get(3));
-        assertThat(f.get(4).reason()).isEqualTo("field 'initiatorQuestions.84779.seen' must be 0, 1 or 2, got 5");
+        assertThat(f.get(4).reason()).isEqualTo("field 'initiatorQuestions." + asked + ".seen' must be 0, 1 or 2, got 5");
 
         assertThat(sink.dialogues).extracting(Dialogue::getSource).containsExactly(
                 "redial/train_data_partial.jsonl:1", "redial/train_data_partial.jsonl:3",
                 "redial/train_data_partial.jsonl:6", "redial/test_data.jsonl:1", "redial/test_data.jsonl:2");
         Turn first = sink.dialogues.get(2).getTurns().get(0);
         assertThat(first.getText()).startsWith("have you seen @999999999 or The Triplets of Belleville (2003)?");
-        assertThat(first.getMentionedItemIds()).containsExactly("redial:84779");
+        assertThat(first.getMentionedItemIds()).containsExactly("redial:" + firstId);
         assertThat(reader.unresolvedMentions()).isEqualTo(1);
     }
 

@@ -15,12 +15,14 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.crsaug.model.recommender.TrainingMode;
 import org.crsaug.platform.kafka.Platform;
+import org.crsaug.testkit.DataSet;
 import org.crsaug.testkit.DataSlices;
 import org.crsaug.testkit.TestKafka;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.Checkpoint;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A tiny experiment end to end: two seeds, two label variants, sweeps, report files. */
@@ -30,10 +32,14 @@ class ExperimentRunnerTest {
     @RegisterExtension
     static final TestKafka kafka = new TestKafka();
 
-    @Test
-    void everyComparedModelIsTrainedPerSeedEvaluatedAndTraceableToACheckpoint(@TempDir Path tmp) throws Exception {
-        Path data = DataSlices.inspiredSlice(tmp.resolve("data"), Map.of("train", 30, "valid", 6, "test", 8));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.crsaug.testkit.DataSlices#dataSets")
+    void everyComparedModelIsTrainedPerSeedEvaluatedAndTraceableToACheckpoint(DataSet set, @TempDir Path tmp)
+            throws Exception {
+        Path data = DataSlices.inspiredSlice(set, tmp.resolve("data"), Map.of("train", 30, "valid", 6, "test", 8));
+        String prefix = set + "-";
         Platform platform = kafka.platform(Map.of(
+                "topic.prefix", prefix,
                 "data.dir", data.toString(),
                 "state.dir", tmp.resolve("state").toString(),
                 "catalogue", "all",
@@ -89,12 +95,12 @@ class ExperimentRunnerTest {
         // every checkpoint named in the report was published, each variant in its own namespace
         List<ConsumerRecord<String, Checkpoint>> base = TestKafka.readAll(platform, Topics.CHECKPOINTS, 12,
                 Duration.ofSeconds(30));
-        Platform top2 = Platform.connect(platform.config().with("topic.prefix", "exp-top2-"));
+        Platform top2 = Platform.connect(platform.config().with("topic.prefix", prefix + "exp-top2-"));
         List<ConsumerRecord<String, Checkpoint>> variant = TestKafka.readAll(top2, Topics.CHECKPOINTS, 12,
                 Duration.ofSeconds(30));
         top2.close();
         // the self-distillation candidates came from the baseline recommender, not the retriever
-        Platform sd = Platform.connect(platform.config().with("topic.prefix", "exp-self-distillation-"));
+        Platform sd = Platform.connect(platform.config().with("topic.prefix", prefix + "exp-self-distillation-"));
         assertThat(TestKafka.readAll(sd, Topics.CANDIDATES, 1, Duration.ofSeconds(30)))
                 .allSatisfy(r -> assertThat(r.value().getItems()).allSatisfy(c ->
                         assertThat(c.getSource()).isEqualTo("recommender")));

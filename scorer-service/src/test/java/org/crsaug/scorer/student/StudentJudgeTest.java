@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.crsaug.platform.artifact.ArtifactStore;
 import org.crsaug.data.embedding.Embeddings;
 import org.crsaug.platform.kafka.Platform;
+import org.crsaug.testkit.Await;
 import org.crsaug.testkit.TestKafka;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.Candidate;
@@ -146,10 +147,7 @@ class StudentJudgeTest {
 
             // When more feedback arrives while it runs
             givenDialogues(platform, 2000, 2200, "train", true);
-            long deadline = System.currentTimeMillis() + WAIT.toMillis();
-            while (judge.currentVersion().id().equals(first.id()) && System.currentTimeMillis() < deadline) {
-                Thread.sleep(200);
-            }
+            Await.until("a newer student version", WAIT, () -> !judge.currentVersion().id().equals(first.id()));
             // Then a newer version, trained on more examples, took over without a restart
             StudentArtifacts.Version second = judge.currentVersion();
             assertThat(second.id()).isNotEqualTo(first.id());

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.store.TopicFollower;
+import org.crsaug.testkit.DataSet;
 import org.crsaug.testkit.DataSlices;
 import org.crsaug.testkit.TestKafka;
 import org.crsaug.platform.topic.Topics;
@@ -22,6 +23,8 @@ import org.crsaug.schema.Dialogue;
 import org.crsaug.schema.Item;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class IngestorTest {
@@ -37,13 +40,14 @@ class IngestorTest {
         }
     }
 
-    @Test
-    void inspiredIsPublishedOnceAndReIngestingPublishesNothing() throws Exception {
-        Path inspired = DataSlices.mirror().resolve("inspired");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.crsaug.testkit.DataSlices#dataSets")
+    void inspiredIsPublishedOnceAndReIngestingPublishesNothing(DataSet data) throws Exception {
+        Path inspired = data.dir("inspired");
         long dialogueLines = DataSlices.lineCount(inspired.resolve("train.jsonl"))
                 + DataSlices.lineCount(inspired.resolve("valid.jsonl"))
                 + DataSlices.lineCount(inspired.resolve("test.jsonl"));
-        Platform platform = kafka.platform();
+        Platform platform = kafka.platform(Map.of("topic.prefix", "once-" + data + "-"));
 
         Ingestor.Report first;
         try (Ingestor ingestor = new Ingestor(platform)) {
@@ -72,7 +76,7 @@ class IngestorTest {
 
     @Test
     void badLinesBecomeDeadLettersWithFileLineAndReasonWhileGoodLinesGoThrough(@TempDir Path tmp) throws Exception {
-        Path root = DataSlices.inspiredSlice(tmp, Map.of("train", 3, "valid", 1, "test", 1));
+        Path root = DataSlices.inspiredSlice(DataSlices.synthetic(), tmp, Map.of("train", 3, "valid", 1, "test", 1));
         Path train = root.resolve("inspired/train.jsonl");
         Files.writeString(train, "{this is not json\n[{\"role\": \"SEEKER\"}]\n", StandardCharsets.UTF_8,
                 StandardOpenOption.APPEND);
@@ -106,7 +110,7 @@ class IngestorTest {
 
     @Test
     void aLongDialogueIsPublishedAndOneTooLargeForTheBrokerBecomesADeadLetter(@TempDir Path tmp) throws Exception {
-        Path root = DataSlices.inspiredSlice(tmp, Map.of("train", 2, "valid", 1, "test", 1));
+        Path root = DataSlices.inspiredSlice(DataSlices.synthetic(), tmp, Map.of("train", 2, "valid", 1, "test", 1));
         Path train = root.resolve("inspired/train.jsonl");
         String unicode = "Ünïcödé 🎬 \u202Eright-to-left\u202C 名作 ";
         String longTurn = unicode.repeat(1_200_000 / unicode.length());

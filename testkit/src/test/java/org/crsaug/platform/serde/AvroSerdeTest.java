@@ -22,6 +22,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.crsaug.platform.kafka.Platform;
+import org.crsaug.testkit.Await;
 import org.crsaug.testkit.TestKafka;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.Dialogue;
@@ -142,7 +143,7 @@ class AvroSerdeTest {
     }
 
     @Test
-    void wrongMagicByteIsReportedWithTheByte() {
+    void wrongMagicByteIsReportedWithTheByte() throws InterruptedException {
         Platform bad = kafka.platform(Map.of("topic.prefix", "magic-"));
         String topic = bad.config().topic(Topics.ITEMS);
         TestKafka.sendRaw(bad, topic, "k", new byte[] {7, 0, 0, 0, 1, 2, 3});
@@ -154,7 +155,7 @@ class AvroSerdeTest {
     }
 
     @Test
-    void unknownSchemaIdIsReportedWithTheId() {
+    void unknownSchemaIdIsReportedWithTheId() throws InterruptedException {
         Platform bad = kafka.platform(Map.of("topic.prefix", "unknown-id-"));
         String topic = bad.config().topic(Topics.ITEMS);
         TestKafka.sendRaw(bad, topic, "k", ByteBuffer.allocate(7).put((byte) 0).putInt(424242).put(new byte[] {2, 65})
@@ -191,7 +192,7 @@ class AvroSerdeTest {
     }
 
     /** Polls the topic with the platform's Item deserializer and returns what the consumer threw. */
-    private static Throwable pollOne(Platform p, String topic) {
+    private static Throwable pollOne(Platform p, String topic) throws InterruptedException {
         Properties props = p.consumerProps("bad-input");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         try (KafkaConsumer<String, Item> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
@@ -200,16 +201,15 @@ class AvroSerdeTest {
                     .map(i -> new TopicPartition(topic, i.partition())).toList();
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (System.nanoTime() < deadline) {
+            return Await.value("the consumer to complain about the bad record", Duration.ofSeconds(20), () -> {
                 try {
                     consumer.poll(Duration.ofMillis(200));
+                    return null;
                 } catch (RuntimeException e) {
                     return e;
                 }
-            }
+            });
         }
-        throw new AssertionError("the consumer read the bad record without complaint");
     }
 
     private static Throwable rootSerializationError(Throwable t) {
