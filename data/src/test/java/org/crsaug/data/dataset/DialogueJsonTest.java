@@ -17,6 +17,7 @@ import org.crsaug.schema.Item;
 import org.crsaug.schema.ItemFeedback;
 import org.crsaug.schema.Role;
 import org.crsaug.schema.Turn;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -139,6 +140,7 @@ class DialogueJsonTest {
     }
 
     @Test
+    @Tag("mirror")
     void realRedialLineMatchesTheReader() throws IOException {
         Path file = MirrorData.dir("redial").resolve("train_data_partial.jsonl");
         String line;

@@ -13,8 +13,10 @@ import org.crsaug.schema.Item;
 import org.crsaug.schema.Role;
 import org.crsaug.schema.Turn;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("mirror")
 class InspiredReaderTest {
 
     private static CollectingSink sink;

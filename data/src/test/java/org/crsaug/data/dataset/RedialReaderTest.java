@@ -15,8 +15,10 @@ import org.crsaug.schema.ItemFeedback;
 import org.crsaug.schema.Role;
 import org.crsaug.schema.Turn;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("mirror")
 class RedialReaderTest {
 
     private static CollectingSink sink;
