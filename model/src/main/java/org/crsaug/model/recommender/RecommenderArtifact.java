@@ -15,16 +15,14 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.crsaug.platform.artifact.ArtifactStore;
 
 /**
  * The saved form of a {@link TrainedRecommender}, format version 2: a directory holding
@@ -201,7 +199,7 @@ final class RecommenderArtifact {
                 throw new RecommenderFormatException(dir + " is corrupt or truncated: " + CHECKSUM_FILE
                         + " has no checksum for " + name + "; retrain or restore it");
             }
-            if (!want.equals(sha256(dir.resolve(name)))) {
+            if (!want.equals(ArtifactStore.sha256(dir.resolve(name)))) {
                 throw new RecommenderFormatException(dir + " is corrupt or truncated (checksum mismatch in " + name
                         + "); retrain or restore it");
             }
@@ -209,24 +207,7 @@ final class RecommenderArtifact {
     }
 
     private static String sha256Line(Path dir, String name) throws IOException {
-        return sha256(dir.resolve(name)) + "  " + name + "\n";
-    }
-
-    private static String sha256(Path file) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
+        return ArtifactStore.sha256(dir.resolve(name)) + "  " + name + "\n";
     }
 
     private static boolean isLegacy(Path file) throws IOException {

@@ -139,27 +139,42 @@ public final class ArtifactStore {
 
     /** SHA-256 over every regular file's relative name and bytes, in name order. */
     public static String checksum(Path dir) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest md = newSha256();
         List<Path> files;
         try (Stream<Path> s = Files.walk(dir)) {
             files = s.filter(Files::isRegularFile).sorted().toList();
         }
-        byte[] buf = new byte[1 << 16];
         for (Path f : files) {
             md.update(dir.relativize(f).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             md.update((byte) 0);
-            try (InputStream in = Files.newInputStream(f)) {
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    md.update(buf, 0, n);
-                }
-            }
+            update(md, f);
         }
         return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** SHA-256 of one file's bytes, in hex: what artifacts record per file beside the whole-directory checksum. */
+    public static String sha256(Path file) throws IOException {
+        MessageDigest md = newSha256();
+        update(md, file);
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            // every Java platform must provide SHA-256
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void update(MessageDigest md, Path file) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+        }
     }
 }
