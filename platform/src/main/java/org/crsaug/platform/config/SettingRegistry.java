@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.crsaug.platform.topic.TopicSpec;
+import org.crsaug.platform.topic.Topics;
 
 /**
  * Every setting there is, read from {@code crs-defaults.properties}: its default, its type (the {@code #:} line
@@ -137,13 +139,25 @@ public final class SettingRegistry {
      * @return why the key is refused, naming the closest known key; empty when it is known
      */
     public Optional<String> unknownKey(String key, String source) {
+        if (key.startsWith(CrsConfig.TOPIC_NAME_PREFIX)) {
+            // the family is open in the file but not in fact: a pin for a topic that does not exist would
+            // be ignored without a word, so the base name must be one of the topic registry's
+            String base = key.substring(CrsConfig.TOPIC_NAME_PREFIX.length());
+            List<String> bases = Topics.all().stream().map(TopicSpec::baseName).toList();
+            return bases.contains(base) ? Optional.empty() : Optional.of("unknown topic '" + base + "' in '" + key
+                    + "' (from " + source + "); did you mean '" + CrsConfig.TOPIC_NAME_PREFIX + closest(bases, base)
+                    + "'?");
+        }
         if (find(key).isPresent()) {
             return Optional.empty();
         }
-        String closest = settings.keySet().stream()
-                .min(Comparator.comparingInt((String k) -> editDistance(k, key)).thenComparing(k -> k))
+        return Optional.of("unknown setting '" + key + "' (from " + source + "); did you mean '"
+                + closest(settings.keySet(), key) + "'?");
+    }
+
+    private static String closest(java.util.Collection<String> known, String key) {
+        return known.stream().min(Comparator.comparingInt((String k) -> editDistance(k, key)).thenComparing(k -> k))
                 .orElseThrow();
-        return Optional.of("unknown setting '" + key + "' (from " + source + "); did you mean '" + closest + "'?");
     }
 
     /** @return why the value is refused, with the key in the message; empty when it fits the key's type */

@@ -81,6 +81,10 @@ class CrsConfigTest {
         // the prefix alone is no key
         assertThatThrownBy(() -> CrsConfig.load(null, Map.of(), Map.of("kafka.", "x")))
                 .hasMessageContaining("unknown setting 'kafka.'");
+        // a pin names a topic of the registry, or it would be ignored without a word
+        assertThatThrownBy(() -> CrsConfig.load(null, Map.of(), Map.of("topic.name.judgments", "judgements")))
+                .hasMessageContaining("unknown topic 'judgments' in 'topic.name.judgments' (from --set)")
+                .hasMessageContaining("did you mean 'topic.name.judgements'?");
     }
 
     @Test
