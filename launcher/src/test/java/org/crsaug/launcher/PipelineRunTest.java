@@ -37,14 +37,7 @@ class PipelineRunTest {
     void aSliceFlowsFromIngestionToCheckpointsAndEvaluations(DataSet set, @TempDir Path tmp) throws Exception {
         Path data = DataSlices.inspiredSlice(set, tmp.resolve("data"), Map.of("train", 40, "valid", 8, "test", 8));
         String prefix = set + ".";
-        Platform platform = kafka.platform(Map.of(
-                "topic.prefix", prefix,
-                "data.dir", data.toString(),
-                "state.dir", tmp.resolve("state").toString(),
-                "trainer.round.min.new.labels", "0",
-                "trainer.pretrain.epochs", "2",
-                "trainer.finetune.epochs", "3",
-                "retriever.top.k", "20"));
+        Platform platform = kafka.platform(SmallRun.settings(data, tmp.resolve("state"), Map.of("topic.prefix", prefix)));
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         Scrape before = Scrape.now();
 
@@ -111,12 +104,12 @@ class PipelineRunTest {
         try {
             String[] evaluate = {"evaluate", "--checkpoint", twoStage, "--file",
                     data.resolve("inspired/test.jsonl").toString()};
-            assertThat(Crs.execute(concat(evaluate, connect))).isZero();
+            assertThat(Crs.execute(SmallRun.concat(evaluate, connect))).isZero();
             Path dialogue = tmp.resolve("dialogue.json");
             java.nio.file.Files.writeString(dialogue, "{\"dialogueId\": \"cli:1\", \"turns\": [{\"role\": \"SEEKER\","
                     + " \"text\": \"Something scary with ghosts please\", \"items\": []}]}");
-            assertThat(Crs.execute(concat(new String[] {"recommend", "--dialogue", dialogue.toString(), "--top", "3"},
-                    connect))).isZero();
+            assertThat(Crs.execute(SmallRun.concat(new String[] {"recommend", "--dialogue", dialogue.toString(),
+                "--top", "3"}, connect))).isZero();
         } finally {
             System.setOut(oldOut);
         }
@@ -124,11 +117,5 @@ class PipelineRunTest {
         assertThat(printed).contains("strict", "lenient", "checkpoint " + twoStage);
         assertThat(printed).containsPattern("(?m)^ 3\\. ");
         assertThat(ResultTable.render(rows)).contains("baseline", "two-stage", "lift");
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

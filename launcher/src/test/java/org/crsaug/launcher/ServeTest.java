@@ -73,14 +73,7 @@ class ServeTest {
     @BeforeAll
     static void trainAndServe() throws Exception {
         Path data = DataSlices.inspiredSlice(tmp.resolve("data"), Map.of("train", 40, "valid", 8, "test", 8));
-        platform = kafka.platform(Map.of(
-                "data.dir", data.toString(),
-                "state.dir", tmp.resolve("state").toString(),
-                "trainer.round.min.new.labels", "0",
-                "trainer.pretrain.epochs", "2",
-                "trainer.finetune.epochs", "3",
-                "retriever.top.k", "20",
-                "serve.port", "0"));
+        platform = kafka.platform(SmallRun.settings(data, tmp.resolve("state"), Map.of("serve.port", "0")));
         new PipelineRun(platform, new PrintStream(new ByteArrayOutputStream()))
                 .run("inspired", List.of(TrainingMode.BASELINE, TrainingMode.TWO_STAGE), Duration.ofMinutes(8));
         trained = TestKafka.readAll(platform, Topics.CHECKPOINTS, 2, Duration.ofSeconds(30)).stream()
@@ -92,12 +85,7 @@ class ServeTest {
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (engine != null) {
-            engine.stop();
-        }
+        SmallRun.stop(server, engine);
     }
 
     @Test

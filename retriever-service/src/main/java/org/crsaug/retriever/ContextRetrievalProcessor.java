@@ -39,7 +39,10 @@ final class ContextRetrievalProcessor implements Processor<String, Dialogue, Str
     }
 
     @Override
-    public void process(Record<String, Dialogue> record) {
+    public void process(Record<String, Dialogue> input) {
+        // outputs carry the time this stage made them, not the dialogue's: GET /api/dialogues/{id} shows
+        // when retrieval finished from the candidates' timestamps
+        Record<String, Dialogue> record = input.withTimestamp(System.currentTimeMillis());
         Dialogue dialogue = record.value();
         if (dialogue == null) {
             return; // a tombstone deletes a dialogue; nothing to retrieve

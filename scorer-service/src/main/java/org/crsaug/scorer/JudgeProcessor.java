@@ -77,8 +77,8 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
     }
 
     @Override
-    public void process(Record<String, Candidates> record) {
-        Candidates candidates = record.value();
+    public void process(Record<String, Candidates> input) {
+        Candidates candidates = input.value();
         if (candidates == null) {
             return;
         }
@@ -94,12 +94,15 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
             // not this record's fault: stop without committing so a restart retries it
             throw e;
         } catch (RuntimeException e) {
-            context.forward(record.withValue(DeadLetters.fromProcessing(context.recordMetadata(),
-                    Topics.CANDIDATES.baseName(), STAGE, e, record.key(), candidates)), TO_DEAD_LETTERS);
+            context.forward(input.withValue(DeadLetters.fromProcessing(context.recordMetadata(),
+                    Topics.CANDIDATES.baseName(), STAGE, e, input.key(), candidates)), TO_DEAD_LETTERS);
             meters.deadLettered().increment();
             return;
         }
         meters.count(scores, verdict.newJudgements().size());
+        // outputs carry the time judging finished, not the candidates': GET /api/dialogues/{id} shows when
+        // scoring finished and the dashboard counts labels per minute from these timestamps
+        Record<String, Candidates> record = input.withTimestamp(System.currentTimeMillis());
         for (Judgement j : verdict.newJudgements()) {
             if (journaled.contains(j.getCacheKey())) {
                 continue;

@@ -87,6 +87,11 @@ public final class RecommendationEngine implements Service {
         return settings;
     }
 
+    /** The platform it reads from, which the server's other views follow too. */
+    public Platform platform() {
+        return platform;
+    }
+
     /** Called after a new checkpoint has been swapped in. */
     public void onReload(Consumer<Checkpoint> listener) {
         reloadListeners.add(listener);

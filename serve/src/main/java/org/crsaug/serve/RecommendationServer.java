@@ -23,7 +23,8 @@ import org.crsaug.schema.Dialogue;
 /**
  * The HTTP face of {@link RecommendationEngine}: {@code POST /api/recommend} with a dialogue in the
  * simple JSON format (dialogueId optional, plus an optional {@code k}), {@code GET /api/status}, the
- * health endpoints and a chat page at {@code /}.
+ * health endpoints and a chat page at {@code /}; and of the pipeline's read side ({@link PipelineViews}):
+ * {@code GET /api/dialogues/<id>}, {@code GET /api/checkpoints} and the dashboard at {@code /dashboard}.
  */
 public final class RecommendationServer implements AutoCloseable {
 
@@ -34,12 +35,14 @@ public final class RecommendationServer implements AutoCloseable {
             .publishPercentiles(0.5, 0.95, 0.99).register(CrsMetrics.registry());
 
     private final RecommendationEngine engine;
+    private final PipelineViews views;
     private final byte[] page;
     private WebServer server;
 
     private RecommendationServer(RecommendationEngine engine) {
         this.engine = engine;
-        this.page = readPage();
+        this.views = new PipelineViews(engine.platform());
+        this.page = resource("/serve/index.html");
     }
 
     /**
@@ -52,13 +55,19 @@ public final class RecommendationServer implements AutoCloseable {
         RecommendationServer rs = new RecommendationServer(engine);
         rs.server = HttpServers.builder("recommendation server").host(s.host()).port(s.port())
                 .whenPortBusy("pick another with --port N (or --set serve.port=N, 0 = any free port)")
-                .whenNotFound("the API is POST /api/recommend and GET /api/status")
+                .whenNotFound("the API is POST /api/recommend, GET /api/status, GET /api/dialogues/<id>,"
+                        + " GET /api/checkpoints and GET /api/dashboard; pages are / and /dashboard")
                 .start(routes -> {
                     routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(rs.page));
                     routes.post("/api/recommend", rs::recommend);
                     routes.get("/api/status", rs::status);
+                    DialogueViewRoutes.add(routes, rs.views, s.dataset());
+                    CheckpointRoutes.add(routes, rs.views);
+                    DashboardRoutes.add(routes, rs.views);
                     MetricsServer.addRoutes(routes, () -> true, engine::isReady);
                 });
+        // only once the port is bound: a busy port must fail before any topic is followed
+        rs.views.start();
         return rs;
     }
 
@@ -70,14 +79,15 @@ public final class RecommendationServer implements AutoCloseable {
         return server.baseUrl() + "/";
     }
 
-    private static byte[] readPage() {
-        try (InputStream in = RecommendationServer.class.getResourceAsStream("/serve/index.html")) {
+    /** A page of this module's resources (the chat page, the dashboard). */
+    static byte[] resource(String path) {
+        try (InputStream in = RecommendationServer.class.getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalStateException("The chat page /serve/index.html is missing from the classpath");
+                throw new IllegalStateException("The page " + path + " is missing from the classpath");
             }
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the chat page", e);
+            throw new UncheckedIOException("Cannot read the page " + path, e);
         }
     }
 
@@ -130,5 +140,6 @@ public final class RecommendationServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        views.close();
     }
 }
