@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  crs serve                                  chat at http://127.0.0.1:8080/ (after crs run)",
                 "  crs serve --dataset redial --port 9000",
+                "  open http://127.0.0.1:8080/dashboard        topics, lag, labels/min, judge latency, LLM cost, recall",
+                "  curl -s localhost:8080/api/dialogues/inspired:train:3    what the pipeline made of one dialogue",
                 "  curl -s localhost:8080/api/recommend -d '{\"turns\":[{\"role\":\"SEEKER\",\"text\":\"a scary movie please\"}],\"k\":5}'",
                 "  OPENAI_API_KEY=... crs serve --set serve.reply=llm    replies written by the scorer.llm.* model",
                 "", "A better checkpoint (higher serve.selection.metric) published later is loaded without a restart.",
@@ -61,7 +63,8 @@ final class ServeCommand implements Callable<Integer> {
             try (RecommendationServer server = RecommendationServer.start(engine)) {
                 engine.onReload(cp -> System.out.println("now serving " + cp.getCheckpointId() + " ("
                         + settings.selectionMetric() + " = " + cp.getMetrics().get(settings.selectionMetric()) + ")"));
-                System.out.println("chat page and API at " + server.url() + " (POST /api/recommend); Ctrl-C stops");
+                System.out.println("chat page and API at " + server.url() + " (POST /api/recommend), dashboard at "
+                        + server.url() + "dashboard; Ctrl-C stops");
                 engine.awaitReady(Duration.ofMinutes(2));
                 if (engine.servedCheckpoint() == null) {
                     System.out.println("no " + settings.dataset() + " checkpoint yet: run 'crs run --dataset "
