@@ -48,9 +48,18 @@ public final class RecommendationServer implements AutoCloseable {
      * @throws IllegalStateException naming the setting to change when the port is taken
      */
     public static RecommendationServer start(RecommendationEngine engine) {
+        return start(engine, null);
+    }
+
+    /** Also takes new dialogues in ({@code POST /api/dialogues}) when {@code intake} is given. */
+    public static RecommendationServer start(RecommendationEngine engine, DialogueIntakeRoutes intake) {
         ServeSettings s = engine.settings();
         RecommendationServer rs = new RecommendationServer(engine);
-        rs.server = HttpServers.builder("recommendation server").host(s.host()).port(s.port())
+        HttpServers.Builder builder = HttpServers.builder("recommendation server").host(s.host()).port(s.port());
+        if (intake != null) {
+            builder.maxBodyBytes(intake.maxBodyBytes()).whenTooLarge(intake.tooLargeHint());
+        }
+        rs.server = builder
                 .whenPortBusy("pick another with --port N (or --set serve.port=N, 0 = any free port)")
                 .whenNotFound("the API is POST /api/recommend and GET /api/status")
                 .start(routes -> {
@@ -58,6 +67,9 @@ public final class RecommendationServer implements AutoCloseable {
                     routes.post("/api/recommend", rs::recommend);
                     routes.get("/api/status", rs::status);
                     MetricsServer.addRoutes(routes, () -> true, engine::isReady);
+                    if (intake != null) {
+                        intake.addRoutes(routes);
+                    }
                 });
         return rs;
     }
