@@ -2,8 +2,6 @@ package org.crsaug.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +13,11 @@ import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.DeadLetter;
 import org.crsaug.schema.Dialogue;
+import org.crsaug.testkit.ConsoleCapture;
 import org.crsaug.testkit.DataSlices;
 import org.crsaug.testkit.NewDialogues;
 import org.crsaug.testkit.TestKafka;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,10 +36,8 @@ class IngestFileFormatsTest {
     private static NewDialogues catalogue;
     private static int run;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     @BeforeAll
     static void publishCatalogues() throws Exception {
@@ -53,26 +48,18 @@ class IngestFileFormatsTest {
         }
     }
 
-    @BeforeEach
-    void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
-
     private int ingest(String dataset, String name, String content) throws Exception {
         Path file = tmp.resolve(name);
         Files.writeString(file, content, StandardCharsets.UTF_8);
-        return Crs.execute("ingest", "--dataset", dataset, "--file", file.toString(),
-                "--bootstrap-servers", kafka.bootstrapServers(), "--schema-registry-url", kafka.registryUrl(),
-                "--state-dir", tmp.resolve("state-" + run++).toString(), "--set", "topic.prefix=files-");
+        return crs("ingest", "--dataset", dataset, "--file", file.toString());
+    }
+
+    private static int crs(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--schema-registry-url",
+                kafka.registryUrl(), "--state-dir", tmp.resolve("state-" + run++).toString(),
+                "--set", "topic.prefix=files-"));
+        return Crs.execute(all.toArray(String[]::new));
     }
 
     private static List<Dialogue> fromFile(String name) {
@@ -85,11 +72,11 @@ class IngestFileFormatsTest {
     @Test
     void oneDialogueInTheSimpleFormat() throws Exception {
         long started = System.nanoTime();
-        assertThat(ingest("inspired", "one.json", NewDialogues.simple("f1", catalogue.title(0)))).as(err.toString())
+        assertThat(ingest("inspired", "one.json", NewDialogues.simple("f1", catalogue.title(0)))).as(console.stderr())
                 .isZero();
         long ms = (System.nanoTime() - started) / 1_000_000;
-        oldOut.println("MEASURE crs ingest --file of one dialogue, in-process against a running broker: " + ms + " ms");
-        assertThat(out.toString()).contains("1 dialogue published", "published dialogue inspired:f1");
+        console.console().println("MEASURE crs ingest --file of one dialogue, in-process against a running broker: " + ms + " ms");
+        assertThat(console.stdout()).contains("1 dialogue published", "published dialogue inspired:f1");
         assertThat(fromFile("one.json")).extracting(Dialogue::getDialogueId).containsExactly("inspired:f1");
     }
 
@@ -102,7 +89,7 @@ class IngestFileFormatsTest {
                 .containsExactlyInAnyOrder("inspired:l1", "inspired:l2");
         assertThat(ingest("inspired", "lines.jsonl", NewDialogues.simple("j1", catalogue.title(1)) + "\n"
                 + NewDialogues.simple("j2", catalogue.title(2)) + "\n")).isZero();
-        assertThat(out.toString()).contains("lines.jsonl: 2 dialogues published");
+        assertThat(console.stdout()).contains("lines.jsonl: 2 dialogues published");
         assertThat(fromFile("lines.jsonl")).extracting(Dialogue::getSource)
                 .containsExactlyInAnyOrder(tmp.resolve("lines.jsonl") + ":1", tmp.resolve("lines.jsonl") + ":2");
     }
@@ -116,7 +103,7 @@ class IngestFileFormatsTest {
 
         List<String> redial = Files.readAllLines(DataSlices.synthetic().dir("redial").resolve("test_data.jsonl"))
                 .subList(0, 3);
-        assertThat(ingest("redial", "redial.jsonl", String.join("\n", redial))).as(err.toString()).isZero();
+        assertThat(ingest("redial", "redial.jsonl", String.join("\n", redial))).as(console.stderr()).isZero();
         assertThat(fromFile("redial.jsonl")).hasSize(3).allSatisfy(d -> {
             assertThat(d.getDataset()).isEqualTo("redial");
             assertThat(d.getTurns()).isNotEmpty();
@@ -134,9 +121,9 @@ class IngestFileFormatsTest {
                 NewDialogues.withoutTurns("b4"),
                 NewDialogues.simple("b5", catalogue.title(1)));
         assertThat(ingest("inspired", "mixed.jsonl", body)).isEqualTo(IngestCommand.BAD_RECORDS);
-        assertThat(out.toString()).contains("mixed.jsonl: 2 dialogues published, 3 bad records sent to dead-letters",
+        assertThat(console.stdout()).contains("mixed.jsonl: 2 dialogues published, 3 bad records sent to dead-letters",
                 "crs dlq list");
-        assertThat(err.toString()).contains("line 2: not JSON", "line 3: Unknown items", "line 4: Invalid dialogue (simple format): missing field 'turns'");
+        assertThat(console.stderr()).contains("line 2: not JSON", "line 3: Unknown items", "line 4: Invalid dialogue (simple format): missing field 'turns'");
         assertThat(fromFile("mixed.jsonl")).extracting(Dialogue::getDialogueId)
                 .containsExactlyInAnyOrder("inspired:b1", "inspired:b5");
 
@@ -157,8 +144,16 @@ class IngestFileFormatsTest {
     void aSingleBadDialogueIsADeadLetterAndAnErrorToo() throws Exception {
         assertThat(ingest("inspired", "bad.json", NewDialogues.simple("x1", NewDialogues.UNKNOWN_TITLE)))
                 .isEqualTo(IngestCommand.BAD_RECORDS);
-        assertThat(err.toString()).contains("bad.json: body: Unknown items");
-        assertThat(out.toString()).contains("0 dialogues published, 1 bad record sent to dead-letters");
+        assertThat(console.stderr()).contains("bad.json: body: Unknown items");
+        assertThat(console.stdout()).contains("0 dialogues published, 1 bad record sent to dead-letters");
         assertThat(fromFile("bad.json")).isEmpty();
+    }
+
+    @Test
+    void watchingADirectoryThatIsNotThereSaysSo() {
+        assertThat(crs("ingest", "--dataset", "inspired", "--watch", tmp.resolve("nowhere").toString())).isEqualTo(1);
+        assertThat(console.stderr()).contains("Cannot watch", "nowhere", "not a directory");
+        assertThat(crs("ingest", "--dataset", "inspired", "--watch", tmp.toString(), "--file", "x.json")).isNotZero();
+        assertThat(console.stderr()).contains("mutually exclusive");
     }
 }
