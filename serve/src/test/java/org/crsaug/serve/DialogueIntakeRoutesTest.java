@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.crsaug.platform.deadletter.DeadLetterStore;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.DeadLetter;
@@ -129,6 +130,9 @@ class DialogueIntakeRoutesTest {
         assertThat(error(unknown)).contains("1 bad record", "Unknown items", NewDialogues.UNKNOWN_TITLE);
         assertThat(lettersOf(error(unknown))).singleElement()
                 .satisfies(l -> assertThat(l.getError()).contains(NewDialogues.UNKNOWN_TITLE));
+        assertThat(DeadLetterStore.resubmit(platform, lettersOf(error(unknown))))
+                .as("a request body is no topic record: it is counted, not put on a topic")
+                .isEqualTo(new DeadLetterStore.Resubmitted(0, 1));
 
         HttpResponse<String> noTurns = post("api/dialogues", NewDialogues.withoutTurns("t1"));
         assertThat(noTurns.statusCode()).isEqualTo(400);

@@ -78,9 +78,7 @@ public final class DirectoryWatcher implements AutoCloseable {
         this.dataset = dataset;
         this.settleNanos = settle.toNanos();
         this.listener = listener;
-        // one id per directory: a restarted watcher fences the old one and aborts its open transaction
-        String id = "crs-ingest-watch-" + DialogueIntake.sha256(this.dir.toString()
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 16);
+        String id = transactionalId(this.dir);
         this.intake = new DialogueIntake(platform, id);
         try {
             this.markers = new TopicFollower<>(platform, Topics.INGESTED_FILES, id + "-markers");
@@ -88,6 +86,12 @@ public final class DirectoryWatcher implements AutoCloseable {
             intake.close();
             throw e;
         }
+    }
+
+    /** One id per directory: a restarted watcher fences the old one and aborts its open transaction. */
+    static String transactionalId(Path dir) {
+        return "crs-ingest-watch-" + DialogueIntake.sha256(dir.toAbsolutePath().normalize().toString()
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 16);
     }
 
     public Path directory() {

@@ -12,6 +12,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.DeadLetter;
@@ -155,6 +159,53 @@ class DirectoryWatcherTest {
         assertThat(NewDialogues.readNow(platform, Topics.DIALOGUES)).extracting(Dialogue::getDialogueId)
                 .contains("inspired:p1").doesNotContain("inspired:g1");
         assertThat(NewDialogues.readNow(platform, Topics.DEAD_LETTERS)).isEmpty();
+    }
+
+    @Test
+    void aWatcherKilledInsideItsTransactionLeavesNeitherARepeatNorASkip(@TempDir Path tmp) throws Exception {
+        Platform platform = kafka.platform(Map.of("topic.prefix", "crash-"));
+        NewDialogues catalogue = NewDialogues.publishCatalogue(platform, tmp.resolve("data"));
+        Path dir = Files.createDirectories(tmp.resolve("incoming"));
+        drop(dir, "c.json", NewDialogues.simple("c1", catalogue.title(0)));
+        byte[] content = Files.readAllBytes(dir.resolve("c.json"));
+
+        // the killed run had sent the file's dialogue and marker under the directory's transactional id
+        // and died before committing: both are on the broker, in a transaction nobody will finish
+        KafkaProducer<String, byte[]> killed = new KafkaProducer<>(
+                platform.transactionalProducerProps(DirectoryWatcher.transactionalId(dir)),
+                new StringSerializer(), new ByteArraySerializer());
+        try {
+            killed.initTransactions();
+            killed.beginTransaction();
+            Dialogue half = Dialogue.newBuilder().setDialogueId("inspired:c1").setDataset("inspired")
+                    .setSplit("train").setTurns(List.of()).setFeedback(List.of()).setSource("killed run").build();
+            String dialogues = platform.config().topic(Topics.DIALOGUES);
+            killed.send(new ProducerRecord<>(dialogues, half.getDialogueId(),
+                    platform.valueSerde(Topics.DIALOGUES).serializer().serialize(dialogues, half)));
+            IngestedFile marker = IngestedFile.newBuilder().setSha256(DialogueIntake.sha256(content))
+                    .setDataset("inspired").setPath("killed run").setDialogues(1).setBadRecords(0)
+                    .setIngestedAtMs(0).build();
+            String markers = platform.config().topic(Topics.INGESTED_FILES);
+            killed.send(new ProducerRecord<>(markers, DialogueIntake.fileKey("inspired", marker.getSha256()),
+                    platform.valueSerde(Topics.INGESTED_FILES).serializer().serialize(markers, marker)));
+            killed.flush();
+
+            // the restart fences the killed producer, which aborts its transaction, then scans once
+            try (DirectoryWatcher watcher = new DirectoryWatcher(platform, dir, "inspired", Duration.ZERO,
+                    listener)) {
+                watcher.scan();
+            }
+        } finally {
+            killed.close(Duration.ZERO);
+        }
+        assertThat(events).as("the aborted marker does not count: not skipped")
+                .containsExactly("ingested c.json: 1 dialogue published");
+        assertThat(NewDialogues.readNow(platform, Topics.INGESTED_FILES)).singleElement()
+                .satisfies(m -> assertThat(m.getPath()).endsWith("c.json"));
+        assertThat(NewDialogues.readNow(platform, Topics.DIALOGUES))
+                .filteredOn(d -> d.getDialogueId().equals("inspired:c1"))
+                .as("the aborted dialogue is invisible to committed readers: not repeated").singleElement()
+                .satisfies(d -> assertThat(d.getSource()).endsWith("c.json"));
     }
 
     private static Thread runInBackground(DirectoryWatcher watcher) {
