@@ -38,6 +38,7 @@ final class IngestCommand implements Callable<Integer> {
 
     /** Some records were bad: the good ones are published, the bad ones are dead letters. */
     static final int BAD_RECORDS = 3;
+    private static final int MAX_IDS_SHOWN = 10;
 
     @Option(names = "--dataset", required = true, description = "redial or inspired.")
     String dataset;
@@ -99,8 +100,9 @@ final class IngestCommand implements Callable<Integer> {
         outcome.bad().forEach(b -> System.err.println(name + ": " + b));
         System.out.println(name + ": " + outcome.summary()
                 + (outcome.clean() ? "" : " ('crs dlq list' shows them; fix and ingest those records again)"));
-        if (outcome.published().size() == 1 && outcome.clean()) {
-            System.out.println("published dialogue " + outcome.published().get(0));
+        if (!outcome.published().isEmpty() && outcome.published().size() <= MAX_IDS_SHOWN) {
+            // a person who sent a few dialogues wants their ids (INSPIRED lines get theirs here)
+            System.out.println("published " + String.join(", ", outcome.published()));
         }
         return outcome.clean() ? 0 : BAD_RECORDS;
     }

@@ -62,11 +62,13 @@ class IngestFileFormatsTest {
         return Crs.execute(all.toArray(String[]::new));
     }
 
-    private static List<Dialogue> fromFile(String name) {
+    /** The dialogues published from the file, once {@code count} of them are visible to committed readers. */
+    private static List<Dialogue> fromFile(String name, int count) throws InterruptedException {
         String file = tmp.resolve(name).toString();
-        return NewDialogues.readNow(platform, Topics.DIALOGUES).stream()
-                .filter(d -> d.getSource() != null && (d.getSource().equals(file) || d.getSource().startsWith(file + ":")))
-                .toList();
+        java.util.function.Predicate<Dialogue> ofFile = d -> d.getSource() != null
+                && (d.getSource().equals(file) || d.getSource().startsWith(file + ":"));
+        return NewDialogues.await(platform, Topics.DIALOGUES, count + " dialogues from " + name,
+                all -> all.stream().filter(ofFile).count() >= count).stream().filter(ofFile).toList();
     }
 
     @Test
@@ -76,8 +78,8 @@ class IngestFileFormatsTest {
                 .isZero();
         long ms = (System.nanoTime() - started) / 1_000_000;
         console.console().println("MEASURE crs ingest --file of one dialogue, in-process against a running broker: " + ms + " ms");
-        assertThat(console.stdout()).contains("1 dialogue published", "published dialogue inspired:f1");
-        assertThat(fromFile("one.json")).extracting(Dialogue::getDialogueId).containsExactly("inspired:f1");
+        assertThat(console.stdout()).contains("1 dialogue published", "published inspired:f1");
+        assertThat(fromFile("one.json", 1)).extracting(Dialogue::getDialogueId).containsExactly("inspired:f1");
     }
 
     @Test
@@ -85,12 +87,12 @@ class IngestFileFormatsTest {
         assertThat(ingest("inspired", "list.json", "[" + NewDialogues.simple("l1", catalogue.title(1)) + ",\n"
                 + NewDialogues.simple("l2", catalogue.title(2)) + "]")).isZero();
         // dialogues are keyed by id over several partitions: their order on the topic is not the file's
-        assertThat(fromFile("list.json")).extracting(Dialogue::getDialogueId)
+        assertThat(fromFile("list.json", 2)).extracting(Dialogue::getDialogueId)
                 .containsExactlyInAnyOrder("inspired:l1", "inspired:l2");
         assertThat(ingest("inspired", "lines.jsonl", NewDialogues.simple("j1", catalogue.title(1)) + "\n"
                 + NewDialogues.simple("j2", catalogue.title(2)) + "\n")).isZero();
         assertThat(console.stdout()).contains("lines.jsonl: 2 dialogues published");
-        assertThat(fromFile("lines.jsonl")).extracting(Dialogue::getSource)
+        assertThat(fromFile("lines.jsonl", 2)).extracting(Dialogue::getSource)
                 .containsExactlyInAnyOrder(tmp.resolve("lines.jsonl") + ":1", tmp.resolve("lines.jsonl") + ":2");
     }
 
@@ -98,13 +100,13 @@ class IngestFileFormatsTest {
     void inspiredAndRedialDatasetLines() throws Exception {
         assertThat(ingest("inspired", "inspired.jsonl", NewDialogues.inspiredLine("a heist", catalogue.title(3))
                 + "\n" + NewDialogues.inspiredLine("a western", catalogue.title(4)) + "\n")).isZero();
-        assertThat(fromFile("inspired.jsonl")).hasSize(2)
+        assertThat(fromFile("inspired.jsonl", 2)).hasSize(2)
                 .allSatisfy(d -> assertThat(d.getDialogueId()).startsWith("inspired:new:"));
 
         List<String> redial = Files.readAllLines(DataSlices.synthetic().dir("redial").resolve("test_data.jsonl"))
                 .subList(0, 3);
         assertThat(ingest("redial", "redial.jsonl", String.join("\n", redial))).as(console.stderr()).isZero();
-        assertThat(fromFile("redial.jsonl")).hasSize(3).allSatisfy(d -> {
+        assertThat(fromFile("redial.jsonl", 3)).hasSize(3).allSatisfy(d -> {
             assertThat(d.getDataset()).isEqualTo("redial");
             assertThat(d.getTurns()).isNotEmpty();
             assertThat(d.getTurns().stream().flatMap(t -> t.getMentionedItemIds().stream()))
@@ -124,11 +126,12 @@ class IngestFileFormatsTest {
         assertThat(console.stdout()).contains("mixed.jsonl: 2 dialogues published, 3 bad records sent to dead-letters",
                 "crs dlq list");
         assertThat(console.stderr()).contains("line 2: not JSON", "line 3: Unknown items", "line 4: Invalid dialogue (simple format): missing field 'turns'");
-        assertThat(fromFile("mixed.jsonl")).extracting(Dialogue::getDialogueId)
+        assertThat(fromFile("mixed.jsonl", 2)).extracting(Dialogue::getDialogueId)
                 .containsExactlyInAnyOrder("inspired:b1", "inspired:b5");
 
         String file = tmp.resolve("mixed.jsonl").toString();
-        List<DeadLetter> letters = new ArrayList<>(NewDialogues.readNow(platform, Topics.DEAD_LETTERS).stream()
+        List<DeadLetter> letters = new ArrayList<>(NewDialogues.await(platform, Topics.DEAD_LETTERS, "3 dead letters",
+                        all -> all.stream().filter(l -> l.getSourceTopic().equals("file:" + file)).count() >= 3).stream()
                 .filter(l -> l.getSourceTopic().equals("file:" + file))
                 .sorted(java.util.Comparator.comparingLong(DeadLetter::getOffset)).toList());
         assertThat(letters).extracting(DeadLetter::getOffset).containsExactly(2L, 3L, 4L);
@@ -146,7 +149,10 @@ class IngestFileFormatsTest {
                 .isEqualTo(IngestCommand.BAD_RECORDS);
         assertThat(console.stderr()).contains("bad.json: body: Unknown items");
         assertThat(console.stdout()).contains("0 dialogues published, 1 bad record sent to dead-letters");
-        assertThat(fromFile("bad.json")).isEmpty();
+        // a later file visible means this one's transaction is complete: had it published, that would show
+        assertThat(ingest("inspired", "after-bad.json", NewDialogues.simple("x2", catalogue.title(0)))).isZero();
+        fromFile("after-bad.json", 1);
+        assertThat(fromFile("bad.json", 0)).isEmpty();
     }
 
     @Test

@@ -12,6 +12,8 @@ import org.crsaug.data.ingest.DialogueIntake;
 import org.crsaug.platform.http.HttpError;
 import org.crsaug.platform.http.HttpServers;
 import org.crsaug.platform.kafka.Platform;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/dialogues[?dataset=D]}: new dialogues into the pipeline while it runs. The body is
@@ -26,6 +28,7 @@ import org.crsaug.platform.kafka.Platform;
 public final class DialogueIntakeRoutes implements AutoCloseable {
 
     static final String PATH = "/api/dialogues";
+    private static final Logger LOG = LoggerFactory.getLogger(DialogueIntakeRoutes.class);
     private static final String TOO_LARGE_HINT = "send fewer dialogues per request, or raise serve.max.body.bytes";
 
     private final DialogueIntake intake;
@@ -66,8 +69,14 @@ public final class DialogueIntakeRoutes implements AutoCloseable {
         } catch (HttpResponseException e) {
             if (e.getStatus() == 413) {
                 String length = ctx.header("Content-Length");
-                intake.refuse(request, HttpServers.tooLarge(maxBodyBytes, TOO_LARGE_HINT)
-                        + (length == null ? "" : " (Content-Length " + length + ")") + "; the body was not read", "");
+                try {
+                    intake.refuse(request, HttpServers.tooLarge(maxBodyBytes, TOO_LARGE_HINT)
+                            + (length == null ? "" : " (Content-Length " + length + ")") + "; the body was not read",
+                            "");
+                } catch (IllegalStateException unrecorded) {
+                    // the client's answer is still 413; that the refusal could not be recorded is the log's
+                    LOG.warn("Could not record the refused body of {} as a dead letter", request, unrecorded);
+                }
             }
             throw e;
         }

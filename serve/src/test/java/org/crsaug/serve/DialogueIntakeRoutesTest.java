@@ -80,23 +80,21 @@ class DialogueIntakeRoutesTest {
         return JSON.readTree(response.body()).path("error").asText();
     }
 
-    private static List<String> publishedIds() {
-        return NewDialogues.readNow(platform, Topics.DIALOGUES).stream().map(Dialogue::getDialogueId).toList();
+    /** The ids on the dialogues topic once all of {@code expected} are visible. */
+    private static List<String> publishedIds(String... expected) throws InterruptedException {
+        return NewDialogues.await(platform, Topics.DIALOGUES, "dialogues " + List.of(expected),
+                        all -> all.stream().map(Dialogue::getDialogueId).toList().containsAll(List.of(expected)))
+                .stream().map(Dialogue::getDialogueId).toList();
     }
 
-    /** The dead letters of one request, found by the request id the 400 names. */
-    private static List<DeadLetter> lettersOf(String errorMessage) {
+    /** The dead letters of one request, found by the request id the 400 names, once {@code count} are visible. */
+    private static List<DeadLetter> lettersOf(String errorMessage, int count) throws InterruptedException {
         int at = errorMessage.indexOf("http:POST /api/dialogues#");
         assertThat(at).as("the answer names where its dead letters are: " + errorMessage).isNotNegative();
         String source = errorMessage.substring(at, at + "http:POST /api/dialogues#".length() + 8);
-        return NewDialogues.readNow(platform, Topics.DEAD_LETTERS).stream()
-                .filter(l -> l.getSourceTopic().equals(source)).toList();
-    }
-
-    private static long oversizedLetters() {
-        return NewDialogues.readNow(platform, Topics.DEAD_LETTERS).stream()
-                .filter(l -> l.getError().contains("larger than " + MAX_BODY) && l.getError().contains("not read"))
-                .count();
+        return NewDialogues.await(platform, Topics.DEAD_LETTERS, count + " dead letters of " + source,
+                        all -> all.stream().filter(l -> l.getSourceTopic().equals(source)).count() >= count)
+                .stream().filter(l -> l.getSourceTopic().equals(source)).toList();
     }
 
     @Test
@@ -114,7 +112,7 @@ class DialogueIntakeRoutesTest {
         String inspiredId = JSON.readTree(lines.body()).path("accepted").get(0).asText();
         assertThat(inspiredId).startsWith("inspired:new:");
 
-        assertThat(publishedIds()).contains("inspired:h1", "inspired:h2", "inspired:h3", inspiredId);
+        assertThat(publishedIds("inspired:h1", "inspired:h2", "inspired:h3", inspiredId)).isNotEmpty();
     }
 
     @Test
@@ -122,33 +120,36 @@ class DialogueIntakeRoutesTest {
         HttpResponse<String> notJson = post("api/dialogues", "{turns:");
         assertThat(notJson.statusCode()).isEqualTo(400);
         assertThat(error(notJson)).contains("body: not JSON");
-        assertThat(lettersOf(error(notJson))).singleElement()
+        assertThat(lettersOf(error(notJson), 1)).singleElement()
                 .satisfies(l -> assertThat(l.getError()).contains("not JSON"));
 
         HttpResponse<String> unknown = post("api/dialogues", NewDialogues.simple("u1", NewDialogues.UNKNOWN_TITLE));
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(error(unknown)).contains("1 bad record", "Unknown items", NewDialogues.UNKNOWN_TITLE);
-        assertThat(lettersOf(error(unknown))).singleElement()
+        assertThat(lettersOf(error(unknown), 1)).singleElement()
                 .satisfies(l -> assertThat(l.getError()).contains(NewDialogues.UNKNOWN_TITLE));
-        assertThat(DeadLetterStore.resubmit(platform, lettersOf(error(unknown))))
+        assertThat(DeadLetterStore.resubmit(platform, lettersOf(error(unknown), 1)))
                 .as("a request body is no topic record: it is counted, not put on a topic")
                 .isEqualTo(new DeadLetterStore.Resubmitted(0, 1));
 
         HttpResponse<String> noTurns = post("api/dialogues", NewDialogues.withoutTurns("t1"));
         assertThat(noTurns.statusCode()).isEqualTo(400);
         assertThat(error(noTurns)).contains("missing field 'turns'");
-        assertThat(lettersOf(error(noTurns))).singleElement().satisfies(l -> {
+        assertThat(lettersOf(error(noTurns), 1)).singleElement().satisfies(l -> {
             assertThat(l.getError()).contains("missing field 'turns'");
             assertThat(StandardCharsets.UTF_8.decode(l.getOriginalValue()).toString())
                     .isEqualTo(NewDialogues.withoutTurns("t1"));
         });
 
-        long refusedBefore = oversizedLetters();
-        HttpResponse<String> oversized = post("api/dialogues", "[" + (NewDialogues.simple("o1", catalogue.title(0))
-                + ",").repeat(MAX_BODY / 100) + NewDialogues.simple("o2", catalogue.title(0)) + "]");
+        String big = "[" + (NewDialogues.simple("o1", catalogue.title(0)) + ",").repeat(MAX_BODY / 100)
+                + NewDialogues.simple("o2", catalogue.title(0)) + "]";
+        HttpResponse<String> oversized = post("api/dialogues", big);
         assertThat(oversized.statusCode()).isEqualTo(413);
         assertThat(error(oversized)).contains("larger than " + MAX_BODY + " bytes", "serve.max.body.bytes");
-        assertThat(oversizedLetters()).isEqualTo(refusedBefore + 1);
+        // its length tells this refusal from the other tests' ones
+        String length = "Content-Length " + big.getBytes(StandardCharsets.UTF_8).length + ")";
+        NewDialogues.await(platform, Topics.DEAD_LETTERS, "the dead letter of the 413", all -> all.stream()
+                .anyMatch(l -> l.getError().contains(length) && l.getError().contains("the body was not read")));
 
         HttpResponse<String> dataset = post("api/dialogues?dataset=movielens", NewDialogues.simple("d1",
                 catalogue.title(0)));
@@ -162,12 +163,12 @@ class DialogueIntakeRoutesTest {
                 + NewDialogues.withoutTurns("m2") + "\n" + NewDialogues.simple("m3", NewDialogues.UNKNOWN_TITLE));
         assertThat(mixed.statusCode()).isEqualTo(400);
         assertThat(error(mixed)).contains("2 bad records, nothing published", "line 2: ", "line 3: ");
-        assertThat(lettersOf(error(mixed))).extracting(DeadLetter::getOffset).containsExactlyInAnyOrder(2L, 3L);
+        assertThat(lettersOf(error(mixed), 2)).extracting(DeadLetter::getOffset).containsExactlyInAnyOrder(2L, 3L);
 
-        // one producer, one transaction at a time: once this later body is on the topic, m1 would be too
+        // one producer, one transaction at a time: once this later body is visible, m1 would be too
         HttpResponse<String> after = post("api/dialogues", NewDialogues.simple("m4", catalogue.title(1)));
         assertThat(after.statusCode()).isEqualTo(202);
-        assertThat(publishedIds()).contains("inspired:m4").doesNotContain("inspired:m1");
+        assertThat(publishedIds("inspired:m4")).doesNotContain("inspired:m1");
     }
 
     @Test

@@ -64,6 +64,21 @@ public final class NewDialogues {
         return "{\"dialogueId\": \"" + id + "\"}";
     }
 
+    /**
+     * Reads the topic until {@code done} holds for what is on it, and returns that. Needed after every
+     * publish: {@code commitTransaction} returns once the commit is decided, and the markers that make
+     * the records visible to committed readers reach each partition a little later. A transaction of
+     * one producer only begins after its previous one is complete, so a later body visible means every
+     * earlier one is too, which is how a test shows that something was not published.
+     */
+    public static <V extends org.apache.avro.specific.SpecificRecord> List<V> await(Platform platform,
+            TopicSpec<V> spec, String what, java.util.function.Predicate<List<V>> done) throws InterruptedException {
+        return Await.value(what, Duration.ofSeconds(60), () -> {
+            List<V> now = readNow(platform, spec);
+            return done.test(now) ? now : null;
+        });
+    }
+
     /** Every value now on the topic, in offset order per partition, read to its end. */
     public static <V extends org.apache.avro.specific.SpecificRecord> List<V> readNow(Platform platform,
             TopicSpec<V> spec) {

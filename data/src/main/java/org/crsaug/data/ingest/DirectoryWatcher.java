@@ -47,7 +47,7 @@ public final class DirectoryWatcher implements AutoCloseable {
 
         void skipped(Path file, String why);
 
-        /** The file stays untaken and is tried again at the next scan. */
+        /** The file stays untaken and is tried again later; {@code file} is the directory when a whole scan failed. */
         void failed(Path file, RuntimeException error);
     }
 
@@ -98,11 +98,31 @@ public final class DirectoryWatcher implements AutoCloseable {
         return dir;
     }
 
-    /** Scans until {@link #stop}; a failure that would repeat for every file (fenced, say) ends it. */
+    /**
+     * Scans until {@link #stop}. A scan that fails (Kafka away, the directory unreadable) is reported
+     * against the directory and the next one tries again; only being fenced by another watcher of the
+     * same directory ends the loop, since every later transaction would fail the same way.
+     */
     public void run(Duration pollInterval) throws InterruptedException {
         do {
-            scan();
+            try {
+                scan();
+            } catch (RuntimeException e) {
+                if (fenced(e)) {
+                    throw e;
+                }
+                listener.failed(dir, e);
+            }
         } while (!stopped.await(pollInterval.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    private static boolean fenced(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.ProducerFencedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void stop() {
@@ -174,7 +194,7 @@ public final class DirectoryWatcher implements AutoCloseable {
         try {
             outcome = intake.submitFile(content, dataset, file.toString());
         } catch (IllegalStateException e) {
-            if (e.getCause() instanceof org.apache.kafka.common.errors.ProducerFencedException) {
+            if (fenced(e)) {
                 throw e;
             }
             failed(file, e);
