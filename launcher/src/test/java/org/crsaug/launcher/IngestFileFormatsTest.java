@@ -84,7 +84,8 @@ class IngestFileFormatsTest {
 
     @Test
     void aListAndJsonLinesOfSimpleDialogues() throws Exception {
-        assertThat(ingest("inspired", "list.json", "[" + NewDialogues.simple("l1", catalogue.title(1)) + ",\n"
+        // a dataset name is taken as typed elsewhere too: case and spaces do not matter
+        assertThat(ingest(" Inspired", "list.json", "[" + NewDialogues.simple("l1", catalogue.title(1)) + ",\n"
                 + NewDialogues.simple("l2", catalogue.title(2)) + "]")).isZero();
         // dialogues are keyed by id over several partitions: their order on the topic is not the file's
         assertThat(fromFile("list.json", 2)).extracting(Dialogue::getDialogueId)

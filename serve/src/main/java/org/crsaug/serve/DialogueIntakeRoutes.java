@@ -62,7 +62,8 @@ public final class DialogueIntakeRoutes implements AutoCloseable {
 
     private void submit(Context ctx) {
         String request = "http:POST " + PATH + "#" + UUID.randomUUID().toString().substring(0, 8);
-        String dataset = ctx.queryParam("dataset") == null ? defaultDataset : ctx.queryParam("dataset").strip();
+        String dataset = DialogueIntake.canonical(ctx.queryParam("dataset") == null ? defaultDataset
+                : ctx.queryParam("dataset"));
         byte[] bytes;
         try {
             bytes = ctx.bodyAsBytes(); // enforces the body limit

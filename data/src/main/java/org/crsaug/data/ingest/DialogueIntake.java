@@ -108,7 +108,7 @@ public final class DialogueIntake implements AutoCloseable {
     /** Parses a body and publishes it under the policy; bad records always go to dead-letters. */
     public synchronized Outcome submit(String body, String dataset, String source, String deadLetterSource,
                                        Policy policy) {
-        return publish(parse(body, dataset, source), deadLetterSource, policy, null);
+        return publish(parse(body, canonical(dataset), source), deadLetterSource, policy, null);
     }
 
     /**
@@ -116,9 +116,9 @@ public final class DialogueIntake implements AutoCloseable {
      * make the file retried; they are in dead-letters to be fixed and dropped in again as a new file.
      */
     public synchronized Outcome submitFile(byte[] content, String dataset, String path) {
-        String body = new String(content, StandardCharsets.UTF_8);
-        DialogueBodies.Parsed parsed = parse(body, dataset, path);
-        IngestedFile marker = IngestedFile.newBuilder().setSha256(sha256(content)).setDataset(dataset)
+        String ds = canonical(dataset);
+        DialogueBodies.Parsed parsed = parse(new String(content, StandardCharsets.UTF_8), ds, path);
+        IngestedFile marker = IngestedFile.newBuilder().setSha256(sha256(content)).setDataset(ds)
                 .setPath(path).setDialogues(0).setBadRecords(0).setIngestedAtMs(System.currentTimeMillis()).build();
         return publish(parsed, "file:" + path, Policy.GOOD_ONES, marker);
     }
@@ -130,6 +130,11 @@ public final class DialogueIntake implements AutoCloseable {
 
     public static String sha256(byte[] content) {
         return org.crsaug.platform.artifact.ArtifactStore.sha256(content);
+    }
+
+    /** The dataset as the topics spell it: "Inspired " is inspired, as everywhere else a name is typed. */
+    public static String canonical(String dataset) {
+        return dataset == null ? "" : dataset.strip().toLowerCase(java.util.Locale.ROOT);
     }
 
     private DialogueBodies.Parsed parse(String body, String dataset, String source) {

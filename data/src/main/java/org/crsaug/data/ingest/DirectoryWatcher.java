@@ -75,7 +75,7 @@ public final class DirectoryWatcher implements AutoCloseable {
                     + "first, or give the directory files are dropped into)");
         }
         this.dir = dir.toAbsolutePath().normalize();
-        this.dataset = dataset;
+        this.dataset = DialogueIntake.canonical(dataset);
         this.settleNanos = settle.toNanos();
         this.listener = listener;
         String id = transactionalId(this.dir);
