@@ -69,8 +69,8 @@ final class DlqCommand implements Callable<Integer> {
                 letters.stream().map(Map.Entry::getValue).toList());
         System.out.printf("re-submitted %d record(s) to their source topics%n", r.toTopics());
         if (r.fromFiles() > 0) {
-            System.out.printf("%d letter(s) came from dataset files: fix the lines they name, then run crs ingest"
-                    + " again (unchanged records are not re-published)%n", r.fromFiles());
+            System.out.printf("%d letter(s) came from files or HTTP requests, not from a topic: fix the records they"
+                    + " name, then run crs ingest (or POST /api/dialogues) again%n", r.fromFiles());
         }
         return 0;
     }

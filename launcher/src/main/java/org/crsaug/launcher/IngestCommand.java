@@ -1,66 +1,148 @@
 package org.crsaug.launcher;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.crsaug.platform.config.CrsConfig;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.crsaug.data.dataset.DataDirectory;
-import org.crsaug.data.dataset.DialogueJson;
-import org.crsaug.data.dataset.TitleIndex;
+import org.crsaug.data.ingest.DialogueIntake;
+import org.crsaug.data.ingest.DirectoryWatcher;
 import org.crsaug.data.ingest.Ingestor;
+import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.kafka.Platform;
-import org.crsaug.schema.Dialogue;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = "Publish a dataset, or one new dialogue, to the items and dialogues topics.",
+        description = "Publish a dataset, new dialogues from a file, or every file dropped into a directory, to the "
+                + "items and dialogues topics.",
         footer = {"", "Examples:", "  crs ingest --dataset inspired",
-                "  crs ingest --file dialogue.json --dataset inspired",
-                "  cat dialogue.json | crs ingest --file - --dataset redial"})
+                "  crs ingest --file dialogues.jsonl --dataset inspired",
+                "  cat dialogue.json | crs ingest --file - --dataset redial",
+                "  crs ingest --watch incoming/ --dataset inspired      runs until Ctrl-C",
+                "", "A file holds one dialogue as JSON, a JSON list of them, or JSON lines (ReDial and INSPIRED lines",
+                "included). Bad records go to dead-letters with their line and reason; the good ones are published.",
+                "Exit code 3 when any record was bad (see 'crs dlq list'), 1 when nothing could be done.",
+                "--watch takes each file once by content (SHA-256), also across restarts; a file is taken when its",
+                "size and time stayed unchanged for ingest.watch.settle.ms, or at once when moved in. See docs/data.md."})
 final class IngestCommand implements Callable<Integer> {
+
+    /** Some records were bad: the good ones are published, the bad ones are dead letters. */
+    static final int BAD_RECORDS = 3;
+    private static final int MAX_IDS_SHOWN = 10;
 
     @Option(names = "--dataset", required = true, description = "redial or inspired.")
     String dataset;
 
-    @Option(names = "--file", paramLabel = "FILE", description = "One dialogue as JSON ('-' reads stdin) instead of the whole dataset.")
-    String file;
+    @ArgGroup(exclusive = true)
+    Source source;
+
+    static final class Source {
+        @Option(names = "--file", paramLabel = "FILE",
+                description = "Dialogues as JSON, a JSON list or JSON lines ('-' reads stdin) instead of the dataset.")
+        String file;
+
+        @Option(names = "--watch", paramLabel = "DIR",
+                description = "Ingest every file dropped into DIR, once each, until Ctrl-C.")
+        Path watch;
+    }
 
     @Mixin
     ConfigOptions options;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         CrsConfig config = options.load(Map.of());
-        if (file == null) {
+        String file = source == null ? null : source.file;
+        Path watch = source == null ? null : source.watch;
+        if (file == null && watch == null) {
             DataDirectory.datasetDir(config, dataset);
         }
         Logging.toFile(config);
         try (Platform platform = Platform.start(config)) {
             platform.ensureTopics();
+            if (watch != null) {
+                watchDirectory(platform, watch);
+                return 0;
+            }
+            if (file != null) {
+                return ingestFile(platform, file);
+            }
             try (Ingestor ingestor = new Ingestor(platform)) {
-                if (file == null) {
-                    Ingestor.Report r = ingestor.ingestDataset(dataset, DataDirectory.datasetDir(config, dataset));
-                    System.out.printf("%d items (%d published), %d dialogues (%d published), %d bad lines sent to dead-letters%n",
-                            r.itemsRead(), r.itemsPublished(), r.dialoguesRead(), r.dialoguesPublished(), r.failures());
-                } else {
-                    String json = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-                            : Files.readString(Path.of(file));
-                    TitleIndex titles = TitleIndex.of(ingestor.knownItems().values().stream()
-                            .filter(i -> i.getDataset().equals(dataset)).toList());
-                    Dialogue d = DialogueJson.parse(json, dataset, titles::lookup);
-                    boolean sent = ingestor.publishDialogue(d);
-                    System.out.println(sent ? "published dialogue " + d.getDialogueId()
-                            : "dialogue " + d.getDialogueId() + " is already published unchanged");
-                }
+                Ingestor.Report r = ingestor.ingestDataset(dataset, DataDirectory.datasetDir(config, dataset));
+                System.out.printf("%d items (%d published), %d dialogues (%d published), %d bad lines sent to dead-letters%n",
+                        r.itemsRead(), r.itemsPublished(), r.dialoguesRead(), r.dialoguesPublished(), r.failures());
             }
         }
         return 0;
+    }
+
+    private int ingestFile(Platform platform, String file) throws IOException {
+        boolean stdin = file.equals("-");
+        String body = stdin ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                : Files.readString(Path.of(file));
+        String name = stdin ? "stdin" : file;
+        DialogueIntake.Outcome outcome;
+        // a fresh transactional id: concurrent 'crs ingest --file' runs must not fence each other
+        try (DialogueIntake intake = new DialogueIntake(platform, "crs-ingest-file-" + UUID.randomUUID())) {
+            outcome = intake.submit(body, dataset, stdin ? null : file, "file:" + name,
+                    DialogueIntake.Policy.GOOD_ONES);
+        }
+        outcome.bad().forEach(b -> System.err.println(name + ": " + b));
+        System.out.println(name + ": " + outcome.summary()
+                + (outcome.clean() ? "" : " ('crs dlq list' shows them; fix and ingest those records again)"));
+        if (!outcome.published().isEmpty() && outcome.published().size() <= MAX_IDS_SHOWN) {
+            // a person who sent a few dialogues wants their ids (INSPIRED lines get theirs here)
+            System.out.println("published " + String.join(", ", outcome.published()));
+        }
+        return outcome.clean() ? 0 : BAD_RECORDS;
+    }
+
+    private void watchDirectory(Platform platform, Path dir) throws InterruptedException {
+        CrsConfig config = platform.config();
+        PrintStream out = System.out;
+        DirectoryWatcher.Listener listener = new DirectoryWatcher.Listener() {
+            @Override
+            public void ingested(Path f, DialogueIntake.Outcome outcome) {
+                out.println(f.getFileName() + ": " + outcome.summary());
+                outcome.bad().forEach(b -> System.err.println(f.getFileName() + ": " + b));
+            }
+
+            @Override
+            public void skipped(Path f, String why) {
+                out.println(f.getFileName() + ": skipped, " + why);
+            }
+
+            @Override
+            public void failed(Path f, RuntimeException error) {
+                System.err.println(f.getFileName() + ": not ingested, tried again later: " + error.getMessage());
+            }
+        };
+        CountDownLatch closed = new CountDownLatch(1);
+        try (DirectoryWatcher watcher = new DirectoryWatcher(platform, dir, dataset,
+                Duration.ofMillis(config.getLong("ingest.watch.settle.ms")), listener)) {
+            // Ctrl-C: the scan in progress finishes its transaction and the watcher closes before the JVM halts
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                watcher.stop();
+                try {
+                    closed.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "ingest-watch-shutdown"));
+            out.println("watching " + watcher.directory() + " for " + dataset + " dialogues; Ctrl-C stops");
+            watcher.run(Duration.ofMillis(config.getLong("ingest.watch.poll.ms")));
+        } finally {
+            closed.countDown();
+        }
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.kafka.Platform;
+import org.crsaug.serve.DialogueIntakeRoutes;
 import org.crsaug.serve.LlmReplyWriter;
 import org.crsaug.serve.RecommendationEngine;
 import org.crsaug.serve.RecommendationServer;
@@ -60,11 +61,12 @@ final class ServeCommand implements Callable<Integer> {
             RecommendationEngine engine = new RecommendationEngine(platform, settings,
                     LlmReplyWriter.fromConfig(config, System.getenv()));
             engine.start();
-            try (RecommendationServer server = RecommendationServer.start(engine)) {
+            try (DialogueIntakeRoutes intake = DialogueIntakeRoutes.create(platform);
+                 RecommendationServer server = RecommendationServer.start(engine, intake)) {
                 engine.onReload(cp -> System.out.println("now serving " + cp.getCheckpointId() + " ("
                         + settings.selectionMetric() + " = " + cp.getMetrics().get(settings.selectionMetric()) + ")"));
-                System.out.println("chat page and API at " + server.url() + " (POST /api/recommend), dashboard at "
-                        + server.url() + "dashboard; Ctrl-C stops");
+                System.out.println("chat page and API at " + server.url() + " (POST /api/recommend, POST /api/dialogues),"
+                        + " dashboard at " + server.url() + "dashboard; Ctrl-C stops");
                 engine.awaitReady(Duration.ofMinutes(2));
                 if (engine.servedCheckpoint() == null) {
                     System.out.println("no " + settings.dataset() + " checkpoint yet: run 'crs run --dataset "

@@ -2,51 +2,32 @@ package org.crsaug.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.crsaug.testkit.CommandHelp;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.crsaug.testkit.ConsoleCapture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a person sees at the command line: help with examples, and errors that name the fix. */
 class CrsCommandTest {
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
-
-    @BeforeEach
-    void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
+        return console.stdout();
     }
 
     private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
+        return console.stderr();
     }
 
     @Test
     void everyCommandHasHelpWithExamples() {
         // the launcher's ten commands; the bench commands live in the bench module and are checked there
         CommandHelp.assertEveryCommandHasExamples(() -> new picocli.CommandLine(new Crs()), "crs", 10);
-        out.reset();
+        console.reset();
         assertThat(Crs.execute("--help")).isZero();
         assertThat(stdout()).contains("run", "ingest", "service", "serve", "status");
     }
@@ -63,7 +44,7 @@ class CrsCommandTest {
         assertThat(Crs.execute("run", "--no-such-flag")).isNotZero();
         assertThat(stderr()).contains("--no-such-flag");
 
-        err.reset();
+        console.reset();
         int rc = Crs.execute("run", "--dataset", "movielens", "--state-dir", tmp.resolve("state").toString(),
                 "--data-dir", tmp.toString());
         assertThat(rc).isNotZero();

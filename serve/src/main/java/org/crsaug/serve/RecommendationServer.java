@@ -51,11 +51,20 @@ public final class RecommendationServer implements AutoCloseable {
      * @throws IllegalStateException naming the setting to change when the port is taken
      */
     public static RecommendationServer start(RecommendationEngine engine) {
+        return start(engine, null);
+    }
+
+    /** Also takes new dialogues in ({@code POST /api/dialogues}) when {@code intake} is given. */
+    public static RecommendationServer start(RecommendationEngine engine, DialogueIntakeRoutes intake) {
         ServeSettings s = engine.settings();
         RecommendationServer rs = new RecommendationServer(engine);
-        rs.server = HttpServers.builder("recommendation server").host(s.host()).port(s.port())
+        HttpServers.Builder builder = HttpServers.builder("recommendation server").host(s.host()).port(s.port());
+        if (intake != null) {
+            builder.maxBodyBytes(intake.maxBodyBytes()).whenTooLarge(intake.tooLargeHint());
+        }
+        rs.server = builder
                 .whenPortBusy("pick another with --port N (or --set serve.port=N, 0 = any free port)")
-                .whenNotFound("the API is POST /api/recommend, GET /api/status, GET /api/dialogues/<id>,"
+                .whenNotFound("the API is POST /api/recommend, POST /api/dialogues, GET /api/status, GET /api/dialogues/<id>,"
                         + " GET /api/checkpoints and GET /api/dashboard; pages are / and /dashboard")
                 .start(routes -> {
                     routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(rs.page));
@@ -65,6 +74,9 @@ public final class RecommendationServer implements AutoCloseable {
                     CheckpointRoutes.add(routes, rs.views);
                     DashboardRoutes.add(routes, rs.views);
                     MetricsServer.addRoutes(routes, () -> true, engine::isReady);
+                    if (intake != null) {
+                        intake.addRoutes(routes);
+                    }
                 });
         // only once the port is bound: a busy port must fail before any topic is followed
         rs.views.start();

@@ -70,12 +70,17 @@ public final class DialogueJson {
     static Dialogue parse(String json, String dataset, Function<String, Optional<String>> titleToItemId,
                           String source) {
         Objects.requireNonNull(json, "json");
+        return parse(parseJson(json), dataset, titleToItemId, source);
+    }
+
+    /** One already-parsed record; {@link DialogueBodies} splits a body into these. */
+    static Dialogue parse(JsonNode node, String dataset, Function<String, Optional<String>> titleToItemId,
+                          String source) {
         Objects.requireNonNull(titleToItemId, "titleToItemId");
         if (dataset == null || dataset.isBlank()) {
             throw new IllegalArgumentException("dataset must be given");
         }
         String ds = dataset.strip().toLowerCase(Locale.ROOT);
-        JsonNode node = parseJson(json);
         Format format = detect(node);
         try {
             return switch (format) {

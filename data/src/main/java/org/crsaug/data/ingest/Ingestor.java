@@ -150,19 +150,25 @@ public final class Ingestor implements AutoCloseable {
     }
 
     /**
-     * A record the broker would not take. Where it came from a file, the letter points at the line;
-     * its text is kept up to 1 MB so the letter itself is never too large to publish.
+     * A record the broker would not take. Where it came from a file, the letter points at the line.
      */
     private static DeadLetter refusal(String topic, String key, String source, String text, Exception e) {
+        String from = source != null ? "file:" + source : "ingest:" + topic;
+        return letter(from, -1, DeadLetters.describe(e) + " (publishing to " + topic + ")",
+                key.getBytes(java.nio.charset.StandardCharsets.UTF_8), text);
+    }
+
+    /**
+     * A dead letter of this stage whose record text is kept up to 1 MB, so the letter itself is never
+     * too large to publish; the reason then says where the whole record is.
+     */
+    static DeadLetter letter(String source, long offset, String reason, byte[] key, String text) {
         byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        String reason = DeadLetters.describe(e) + " (publishing to " + topic + ")";
         if (bytes.length > MAX_KEPT_BYTES) {
             bytes = java.util.Arrays.copyOf(bytes, MAX_KEPT_BYTES);
             reason += "; record text truncated to 1 MB, the full record is at its source";
         }
-        String from = source != null ? "file:" + source : "ingest:" + topic;
-        return DeadLetters.build(from, -1, -1, STAGE, reason,
-                key.getBytes(java.nio.charset.StandardCharsets.UTF_8), bytes);
+        return DeadLetters.build(source, -1, offset, STAGE, reason, key, bytes);
     }
 
     @Override

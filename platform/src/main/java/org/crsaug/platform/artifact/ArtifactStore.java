@@ -159,6 +159,11 @@ public final class ArtifactStore {
         return HexFormat.of().formatHex(md.digest());
     }
 
+    /** The same digest of bytes already in memory (a file read once, so digest and content agree). */
+    public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(newSha256().digest(bytes));
+    }
+
     private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");

@@ -39,8 +39,8 @@ public final class DeadLetterStore {
 
     /**
      * Sends each letter's original bytes back to its source topic, so the stage that rejected it sees
-     * it again. Letters from dataset files are only counted: the fix is to correct the file and ingest
-     * again, which publishes only what changed.
+     * it again. Letters from files and HTTP requests are only counted: the fix is to correct the input and
+     * send it again.
      */
     public static Resubmitted resubmit(Platform platform, List<DeadLetter> letters) {
         int sent = 0;
@@ -48,7 +48,7 @@ public final class DeadLetterStore {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(platform.producerProps("crs-dlq-resubmit"),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             for (DeadLetter d : letters) {
-                if (d.getSourceTopic().startsWith("file:")) {
+                if (DeadLetters.fromOutsideKafka(d)) {
                     fromFiles++;
                     continue;
                 }

@@ -61,6 +61,16 @@ public final class DeadLetters {
                 + root.getMessage() + ")";
     }
 
+    /**
+     * Input that never was a record of a topic: a file line ({@code file:}), an HTTP request body
+     * ({@code http:}), or a record the ingestor could not publish ({@code ingest:}, kept as text).
+     * Its bytes cannot be put back on a topic; the fix is to correct the input and send it again.
+     */
+    public static boolean fromOutsideKafka(DeadLetter letter) {
+        String source = letter.getSourceTopic();
+        return source.startsWith("file:") || source.startsWith("http:") || source.startsWith("ingest:");
+    }
+
     /** Dead letters are keyed by where the input came from, so re-submission can find its place. */
     public static String key(DeadLetter letter) {
         return letter.getSourceTopic() + "@" + letter.getPartition() + ":" + letter.getOffset();

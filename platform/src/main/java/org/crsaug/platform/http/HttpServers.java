@@ -68,6 +68,11 @@ public final class HttpServers {
         }
     }
 
+    /** The 413 message, also for a handler that reports the refusal elsewhere (a dead letter) before answering. */
+    public static String tooLarge(long maxBodyBytes, String hint) {
+        return "The request body is larger than " + maxBodyBytes + " bytes" + (hint.isEmpty() ? "" : "; " + hint);
+    }
+
     private static HttpError notJson(JsonProcessingException e) {
         return new HttpError(400, "The request body is not JSON: " + e.getOriginalMessage());
     }
@@ -82,6 +87,7 @@ public final class HttpServers {
         private Duration stopGrace = Duration.ofSeconds(2);
         private String portBusyHint = "stop the process holding it or choose another port (0 = any free port)";
         private String notFoundHint = "";
+        private String tooLargeHint = "";
 
         private Builder(String name) {
             this.name = name;
@@ -130,6 +136,12 @@ public final class HttpServers {
         /** What a 404 for an unknown path adds, e.g. where the API is, for someone exploring with curl. */
         public Builder whenNotFound(String hint) {
             this.notFoundHint = hint;
+            return this;
+        }
+
+        /** What a 413 adds: the setting that raises the limit, or how to split the request. */
+        public Builder whenTooLarge(String hint) {
+            this.tooLargeHint = hint;
             return this;
         }
 
@@ -195,7 +207,7 @@ public final class HttpServers {
 
         private String describe(HttpResponseException e, Context ctx) {
             return switch (e.getStatus()) {
-                case 413 -> "The request body is larger than " + maxBodyBytes + " bytes";
+                case 413 -> tooLarge(maxBodyBytes, tooLargeHint);
                 case 404 -> "No such endpoint: " + ctx.method() + " " + ctx.path()
                         + (notFoundHint.isEmpty() ? "" : "; " + notFoundHint);
                 case 405 -> "Method " + ctx.method() + " is not allowed on " + ctx.path()

@@ -8,6 +8,7 @@ import org.crsaug.schema.ContextEmbedding;
 import org.crsaug.schema.DeadLetter;
 import org.crsaug.schema.Dialogue;
 import org.crsaug.schema.Evaluation;
+import org.crsaug.schema.IngestedFile;
 import org.crsaug.schema.Item;
 import org.crsaug.schema.Judgement;
 import org.crsaug.schema.ScoredPair;
@@ -27,6 +28,12 @@ public final class Topics {
     public static final TopicSpec<Evaluation> EVALUATIONS = new TopicSpec<>("evaluations", Evaluation.class, false);
     /** The LLM judge's cache: one record per paid judgement, compacted by its content hash. */
     public static final TopicSpec<Judgement> JUDGEMENTS = new TopicSpec<>("judgements", Judgement.class, true);
+    /**
+     * Files {@code crs ingest --watch} has taken, compacted by dataset and content digest: written in
+     * the transaction that publishes the file's dialogues, so a restart neither repeats nor skips one.
+     */
+    public static final TopicSpec<IngestedFile> INGESTED_FILES =
+            new TopicSpec<>("ingested-files", IngestedFile.class, true);
     public static final TopicSpec<DeadLetter> DEAD_LETTERS = new TopicSpec<>("dead-letters", DeadLetter.class, false);
 
     /** Where the embedded schema registry keeps its schemas (compacted, like Confluent's _schemas). */
@@ -37,6 +44,6 @@ public final class Topics {
 
     public static List<TopicSpec<?>> all() {
         return List.of(ITEMS, DIALOGUES, EMBEDDINGS, CANDIDATES, SCORED_PAIRS, AUGMENTED_LABELS, CHECKPOINTS,
-                EVALUATIONS, DEAD_LETTERS, JUDGEMENTS);
+                EVALUATIONS, DEAD_LETTERS, JUDGEMENTS, INGESTED_FILES);
     }
 }

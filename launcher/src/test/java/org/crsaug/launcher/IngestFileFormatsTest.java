@@ -1,0 +1,166 @@
+package org.crsaug.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.crsaug.data.ingest.Ingestor;
+import org.crsaug.platform.kafka.Platform;
+import org.crsaug.platform.topic.Topics;
+import org.crsaug.schema.DeadLetter;
+import org.crsaug.schema.Dialogue;
+import org.crsaug.testkit.ConsoleCapture;
+import org.crsaug.testkit.DataSlices;
+import org.crsaug.testkit.NewDialogues;
+import org.crsaug.testkit.TestKafka;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code crs ingest --file} as a user runs it, against a real broker: every body shape is published,
+ * bad records become dead letters with their line and reason, and the exit code says which happened.
+ */
+class IngestFileFormatsTest {
+
+    @RegisterExtension
+    static final TestKafka kafka = new TestKafka();
+    @TempDir
+    static Path tmp;
+    private static Platform platform;
+    private static NewDialogues catalogue;
+    private static int run;
+
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
+
+    @BeforeAll
+    static void publishCatalogues() throws Exception {
+        platform = kafka.platform(Map.of("topic.prefix", "files-"));
+        catalogue = NewDialogues.publishCatalogue(platform, tmp.resolve("data"));
+        try (Ingestor ingestor = new Ingestor(platform)) {
+            ingestor.ingestDataset("redial", DataSlices.synthetic().dir("redial"));
+        }
+    }
+
+    private int ingest(String dataset, String name, String content) throws Exception {
+        Path file = tmp.resolve(name);
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        return crs("ingest", "--dataset", dataset, "--file", file.toString());
+    }
+
+    private static int crs(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--schema-registry-url",
+                kafka.registryUrl(), "--state-dir", tmp.resolve("state-" + run++).toString(),
+                "--set", "topic.prefix=files-"));
+        return Crs.execute(all.toArray(String[]::new));
+    }
+
+    /** The dialogues published from the file, once {@code count} of them are visible to committed readers. */
+    private static List<Dialogue> fromFile(String name, int count) throws InterruptedException {
+        String file = tmp.resolve(name).toString();
+        java.util.function.Predicate<Dialogue> ofFile = d -> d.getSource() != null
+                && (d.getSource().equals(file) || d.getSource().startsWith(file + ":"));
+        return NewDialogues.await(platform, Topics.DIALOGUES, count + " dialogues from " + name,
+                all -> all.stream().filter(ofFile).count() >= count).stream().filter(ofFile).toList();
+    }
+
+    @Test
+    void oneDialogueInTheSimpleFormat() throws Exception {
+        long started = System.nanoTime();
+        assertThat(ingest("inspired", "one.json", NewDialogues.simple("f1", catalogue.title(0)))).as(console.stderr())
+                .isZero();
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        console.console().println("MEASURE crs ingest --file of one dialogue, in-process against a running broker: " + ms + " ms");
+        assertThat(console.stdout()).contains("1 dialogue published", "published inspired:f1");
+        assertThat(fromFile("one.json", 1)).extracting(Dialogue::getDialogueId).containsExactly("inspired:f1");
+    }
+
+    @Test
+    void aListAndJsonLinesOfSimpleDialogues() throws Exception {
+        // a dataset name is taken as typed elsewhere too: case and spaces do not matter
+        assertThat(ingest(" Inspired", "list.json", "[" + NewDialogues.simple("l1", catalogue.title(1)) + ",\n"
+                + NewDialogues.simple("l2", catalogue.title(2)) + "]")).isZero();
+        // dialogues are keyed by id over several partitions: their order on the topic is not the file's
+        assertThat(fromFile("list.json", 2)).extracting(Dialogue::getDialogueId)
+                .containsExactlyInAnyOrder("inspired:l1", "inspired:l2");
+        assertThat(ingest("inspired", "lines.jsonl", NewDialogues.simple("j1", catalogue.title(1)) + "\n"
+                + NewDialogues.simple("j2", catalogue.title(2)) + "\n")).isZero();
+        assertThat(console.stdout()).contains("lines.jsonl: 2 dialogues published");
+        assertThat(fromFile("lines.jsonl", 2)).extracting(Dialogue::getSource)
+                .containsExactlyInAnyOrder(tmp.resolve("lines.jsonl") + ":1", tmp.resolve("lines.jsonl") + ":2");
+    }
+
+    @Test
+    void inspiredAndRedialDatasetLines() throws Exception {
+        assertThat(ingest("inspired", "inspired.jsonl", NewDialogues.inspiredLine("a heist", catalogue.title(3))
+                + "\n" + NewDialogues.inspiredLine("a western", catalogue.title(4)) + "\n")).isZero();
+        assertThat(fromFile("inspired.jsonl", 2)).hasSize(2)
+                .allSatisfy(d -> assertThat(d.getDialogueId()).startsWith("inspired:new:"));
+
+        List<String> redial = Files.readAllLines(DataSlices.synthetic().dir("redial").resolve("test_data.jsonl"))
+                .subList(0, 3);
+        assertThat(ingest("redial", "redial.jsonl", String.join("\n", redial))).as(console.stderr()).isZero();
+        assertThat(fromFile("redial.jsonl", 3)).hasSize(3).allSatisfy(d -> {
+            assertThat(d.getDataset()).isEqualTo("redial");
+            assertThat(d.getTurns()).isNotEmpty();
+            assertThat(d.getTurns().stream().flatMap(t -> t.getMentionedItemIds().stream()))
+                    .isNotEmpty().allSatisfy(id -> assertThat(id).startsWith("redial:"));
+        });
+    }
+
+    @Test
+    void badRecordsAreDeadLetteredWithLineAndReasonTheGoodOnesArePublishedAndTheExitCodeSaysSo() throws Exception {
+        String body = String.join("\n",
+                NewDialogues.simple("b1", catalogue.title(0)),
+                "{this is not json",
+                NewDialogues.simple("b3", NewDialogues.UNKNOWN_TITLE),
+                NewDialogues.withoutTurns("b4"),
+                NewDialogues.simple("b5", catalogue.title(1)));
+        assertThat(ingest("inspired", "mixed.jsonl", body)).isEqualTo(IngestCommand.BAD_RECORDS);
+        assertThat(console.stdout()).contains("mixed.jsonl: 2 dialogues published, 3 bad records sent to dead-letters",
+                "crs dlq list");
+        assertThat(console.stderr()).contains("line 2: not JSON", "line 3: Unknown items", "line 4: Invalid dialogue (simple format): missing field 'turns'");
+        assertThat(fromFile("mixed.jsonl", 2)).extracting(Dialogue::getDialogueId)
+                .containsExactlyInAnyOrder("inspired:b1", "inspired:b5");
+
+        String file = tmp.resolve("mixed.jsonl").toString();
+        List<DeadLetter> letters = new ArrayList<>(NewDialogues.await(platform, Topics.DEAD_LETTERS, "3 dead letters",
+                        all -> all.stream().filter(l -> l.getSourceTopic().equals("file:" + file)).count() >= 3).stream()
+                .filter(l -> l.getSourceTopic().equals("file:" + file))
+                .sorted(java.util.Comparator.comparingLong(DeadLetter::getOffset)).toList());
+        assertThat(letters).extracting(DeadLetter::getOffset).containsExactly(2L, 3L, 4L);
+        assertThat(letters).extracting(DeadLetter::getStage).containsOnly(Ingestor.STAGE);
+        assertThat(letters.get(0).getError()).contains("not JSON");
+        assertThat(letters.get(1).getError()).contains(NewDialogues.UNKNOWN_TITLE);
+        assertThat(letters.get(2).getError()).contains("missing field 'turns'");
+        assertThat(StandardCharsets.UTF_8.decode(letters.get(2).getOriginalValue()).toString())
+                .isEqualTo(NewDialogues.withoutTurns("b4"));
+    }
+
+    @Test
+    void aSingleBadDialogueIsADeadLetterAndAnErrorToo() throws Exception {
+        assertThat(ingest("inspired", "bad.json", NewDialogues.simple("x1", NewDialogues.UNKNOWN_TITLE)))
+                .isEqualTo(IngestCommand.BAD_RECORDS);
+        assertThat(console.stderr()).contains("bad.json: body: Unknown items");
+        assertThat(console.stdout()).contains("0 dialogues published, 1 bad record sent to dead-letters");
+        // a later file visible means this one's transaction is complete: had it published, that would show
+        assertThat(ingest("inspired", "after-bad.json", NewDialogues.simple("x2", catalogue.title(0)))).isZero();
+        fromFile("after-bad.json", 1);
+        assertThat(fromFile("bad.json", 0)).isEmpty();
+    }
+
+    @Test
+    void watchingADirectoryThatIsNotThereSaysSo() {
+        assertThat(crs("ingest", "--dataset", "inspired", "--watch", tmp.resolve("nowhere").toString())).isEqualTo(1);
+        assertThat(console.stderr()).contains("Cannot watch", "nowhere", "not a directory");
+        assertThat(crs("ingest", "--dataset", "inspired", "--watch", tmp.toString(), "--file", "x.json")).isNotZero();
+        assertThat(console.stderr()).contains("mutually exclusive");
+    }
+}
