@@ -1,0 +1,84 @@
+package org.crsaug.launcher;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.crsaug.data.dataset.DataDirectory;
+import org.crsaug.platform.config.CrsConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Keep the platform, the four services and the recommendation server running until Ctrl-C;"
+                + " other crs commands on the same state directory attach to it.",
+        footer = {"", "Examples:",
+                "  crs up --dataset inspired          ingest (new or changed records only), then keep processing",
+                "  crs up                             resume on .crs: nothing is re-encoded, re-judged or retrained",
+                "  crs ingest --dataset inspired --file d.json     in another terminal: attaches to crs up",
+                "  crs service scorer                 in another terminal: one more scorer replica",
+                "", "Local ports: Kafka " + UpCommand.KAFKA_PORT + ", schema registry " + UpCommand.REGISTRY_PORT
+                        + ", HTTP 8080 (serve.port); the addresses are also written to <state-dir>/platform.json."})
+final class UpCommand implements Callable<Integer> {
+
+    static final int KAFKA_PORT = 19092;
+    static final int REGISTRY_PORT = 18081;
+
+    @Option(names = "--dataset", paramLabel = "D", description = "Ingest this dataset first (redial or inspired; repeatable).")
+    List<String> datasets = new ArrayList<>();
+
+    @Option(names = "--port", description = "HTTP port of the recommendation server (default: serve.port = 8080; 0 = any free port).")
+    Integer port;
+
+    @Option(names = "--kafka-port", defaultValue = "" + KAFKA_PORT, description = "Port of the embedded Kafka broker (default ${DEFAULT-VALUE}; 0 = any free port).")
+    int kafkaPort;
+
+    @Option(names = "--registry-port", defaultValue = "" + REGISTRY_PORT, description = "Port of the embedded schema registry (default ${DEFAULT-VALUE}; 0 = any free port).")
+    int registryPort;
+
+    @Mixin
+    ConfigOptions options;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Map<String, String> flags = new LinkedHashMap<>();
+        // fixed ports, unlike the one-shot commands, so that tools and other terminals can find the platform
+        flags.put("embedded.kafka.port", String.valueOf(kafkaPort));
+        flags.put("embedded.registry.port", String.valueOf(registryPort));
+        if (port != null) {
+            flags.put("serve.port", port.toString());
+        }
+        CrsConfig config = options.load(flags);
+        // fail on a wrong dataset or data directory before starting anything
+        for (String dataset : datasets) {
+            DataDirectory.datasetDir(config, dataset);
+        }
+        Logging.toFile(config);
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        // the JVM exits once its hooks return, so the hook waits for the clean shutdown below
+        Thread hook = new Thread(() -> {
+            stopRequested.countDown();
+            try {
+                stopped.await(2, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "up-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (ContinuousRun run = ContinuousRun.start(config, datasets, System.out, System.console() != null)) {
+            while (!stopRequested.await(1, TimeUnit.SECONDS)) {
+                run.checkHealth();
+            }
+            System.out.println("crs up: stopping (streams commit or abort their transactions)");
+        } finally {
+            stopped.countDown();
+        }
+        System.out.println("crs up: stopped cleanly");
+        return 0;
+    }
+}
