@@ -21,12 +21,9 @@ import picocli.CommandLine.Option;
                 "  crs up                             resume on .crs: nothing is re-encoded, re-judged or retrained",
                 "  crs ingest --dataset inspired --file d.json     in another terminal: attaches to crs up",
                 "  crs service scorer                 in another terminal: one more scorer replica",
-                "", "Local ports: Kafka " + UpCommand.KAFKA_PORT + ", schema registry " + UpCommand.REGISTRY_PORT
-                        + ", HTTP 8080 (serve.port); the addresses are also written to <state-dir>/platform.json."})
+                "", "Local ports: Kafka 19092 (up.kafka.port), schema registry 18081 (up.registry.port), HTTP 8080",
+                "(serve.port); the addresses are also written to <state-dir>/platform.json while it runs."})
 final class UpCommand implements Callable<Integer> {
-
-    static final int KAFKA_PORT = 19092;
-    static final int REGISTRY_PORT = 18081;
 
     @Option(names = "--dataset", paramLabel = "D", description = "Ingest this dataset first (redial or inspired; repeatable).")
     List<String> datasets = new ArrayList<>();
@@ -34,11 +31,11 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port of the recommendation server (default: serve.port = 8080; 0 = any free port).")
     Integer port;
 
-    @Option(names = "--kafka-port", defaultValue = "" + KAFKA_PORT, description = "Port of the embedded Kafka broker (default ${DEFAULT-VALUE}; 0 = any free port).")
-    int kafkaPort;
+    @Option(names = "--kafka-port", description = "Port of the embedded Kafka broker (default: up.kafka.port = 19092; 0 = any free port).")
+    Integer kafkaPort;
 
-    @Option(names = "--registry-port", defaultValue = "" + REGISTRY_PORT, description = "Port of the embedded schema registry (default ${DEFAULT-VALUE}; 0 = any free port).")
-    int registryPort;
+    @Option(names = "--registry-port", description = "Port of the embedded schema registry (default: up.registry.port = 18081; 0 = any free port).")
+    Integer registryPort;
 
     @Mixin
     ConfigOptions options;
@@ -46,13 +43,19 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Map<String, String> flags = new LinkedHashMap<>();
-        // fixed ports, unlike the one-shot commands, so that tools and other terminals can find the platform
-        flags.put("embedded.kafka.port", String.valueOf(kafkaPort));
-        flags.put("embedded.registry.port", String.valueOf(registryPort));
+        if (kafkaPort != null) {
+            flags.put("up.kafka.port", kafkaPort.toString());
+        }
+        if (registryPort != null) {
+            flags.put("up.registry.port", registryPort.toString());
+        }
         if (port != null) {
             flags.put("serve.port", port.toString());
         }
-        CrsConfig config = options.load(flags);
+        CrsConfig loaded = options.load(flags);
+        // fixed ports, unlike the one-shot commands' any free port, so that other terminals and tools find them
+        CrsConfig config = loaded.withAll(Map.of("embedded.kafka.port", loaded.get("up.kafka.port"),
+                "embedded.registry.port", loaded.get("up.registry.port")));
         // fail on a wrong dataset or data directory before starting anything
         for (String dataset : datasets) {
             DataDirectory.datasetDir(config, dataset);
@@ -70,15 +73,18 @@ final class UpCommand implements Callable<Integer> {
             }
         }, "up-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (ContinuousRun run = ContinuousRun.start(config, datasets, System.out, System.console() != null)) {
-            while (!stopRequested.await(1, TimeUnit.SECONDS)) {
-                run.checkHealth();
+        try {
+            try (ContinuousRun run = ContinuousRun.start(config, datasets, System.out, System.console() != null)) {
+                while (!stopRequested.await(1, TimeUnit.SECONDS)) {
+                    run.checkHealth();
+                }
+                System.out.println("crs up: stopping (streams commit or abort their transactions)");
             }
-            System.out.println("crs up: stopping (streams commit or abort their transactions)");
+            System.out.println("crs up: stopped cleanly");
+            return 0;
         } finally {
+            // last: once the hook returns, the JVM halts
             stopped.countDown();
         }
-        System.out.println("crs up: stopped cleanly");
-        return 0;
     }
 }
