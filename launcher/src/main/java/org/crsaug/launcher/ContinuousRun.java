@@ -138,12 +138,7 @@ final class ContinuousRun implements AutoCloseable {
 
     /** Throws if a part failed; called while waiting, so a failure ends the run instead of hanging it. */
     void checkHealth() {
-        for (Service s : services) {
-            Throwable t = s.failure();
-            if (t != null) {
-                throw new IllegalStateException("The " + s.name() + " service failed: " + t.getMessage(), t);
-            }
-        }
+        PipelineRun.checkHealth(services);
     }
 
     PlatformAddress address() {

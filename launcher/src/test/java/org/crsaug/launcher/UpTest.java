@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.kafka.PlatformAddress;
@@ -40,7 +42,7 @@ class UpTest {
                 "serve.port", "0", "retriever.top.k", "20", "topic.partitions", "2"));
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        double newDialogueRecords;
+        Scrape atStart = Scrape.now();
         try (ContinuousRun up = ContinuousRun.start(config, List.of("inspired"), print(out), false)) {
             assertThat(text(out)).contains("crs up: ready in", up.platform().bootstrapServers(),
                     up.platform().registryUrl(), "platform.json");
@@ -48,7 +50,13 @@ class UpTest {
             assertThat(address.bootstrapServers()).isEqualTo(up.platform().bootstrapServers());
             assertThat(address.schemaRegistryUrl()).isEqualTo(up.platform().registryUrl());
             assertThat(address.http()).containsKey("recommendations");
-            awaitRetrieverCaughtUp(up);
+            // up goes on to process what it ingested (a group's lag says nothing before its first commit)
+            Matcher ingested = Pattern.compile("(\\d+) dialogues \\((\\d+) new").matcher(text(out));
+            assertThat(ingested.find()).as(text(out)).isTrue();
+            int dialogues = Integer.parseInt(ingested.group(2));
+            assertThat(dialogues).isPositive();
+            Await.until("the ingested slice retrieved", Duration.ofMinutes(3),
+                    () -> Scrape.now().delta(atStart, "crs_stage_records_total", RETRIEVER_OK) >= dialogues);
 
             // another command on the same state directory attaches instead of starting a second broker
             Scrape before = Scrape.now();
@@ -63,8 +71,6 @@ class UpTest {
             // ... and crs up's retriever processes it
             Await.until("the attached dialogue retrieved", Duration.ofMinutes(2),
                     () -> Scrape.now().delta(before, "crs_stage_records_total", RETRIEVER_OK) > 0);
-            awaitRetrieverCaughtUp(up);
-            newDialogueRecords = Scrape.now().delta(before, "crs_stage_records_total", RETRIEVER_OK);
 
             Cli status = cli("status", "--state-dir", state.toString());
             assertThat(status.rc()).as(status.err()).isZero();
@@ -87,10 +93,11 @@ class UpTest {
             assertThat(ingest.rc()).as(ingest.err()).isZero();
             Await.until("the new dialogue retrieved", Duration.ofMinutes(2),
                     () -> Scrape.now().delta(beforeResume, "crs_stage_records_total", RETRIEVER_OK) > 0);
+            // every partition has committed offsets since the first run, so no lag means all is retrieved
             awaitRetrieverCaughtUp(up);
-            // with the group's offsets lost, the whole slice would have been retrieved again before it
-            assertThat(Scrape.now().delta(beforeResume, "crs_stage_records_total", RETRIEVER_OK))
-                    .isEqualTo(newDialogueRecords);
+            // the one new dialogue record and nothing else: with the group's offsets lost, every dialogue of the
+            // slice (and the first attached one) would have been retrieved again
+            assertThat(Scrape.now().delta(beforeResume, "crs_stage_records_total", RETRIEVER_OK)).isEqualTo(1.0);
         }
     }
 
