@@ -114,7 +114,7 @@ public final class Platform implements AutoCloseable {
                     return attachOrRefuse(config, state, mayAttach);
                 }
                 lock = acquired.get();
-                if (PlatformAddress.read(state).isPresent()) {
+                if (Files.exists(PlatformAddress.file(state))) {
                     // the lock was free, so whoever wrote it is gone without cleaning up
                     log.info("Ignoring the stale {} of a crs up that did not shut down cleanly",
                             PlatformAddress.file(state));
@@ -157,7 +157,8 @@ public final class Platform implements AutoCloseable {
         String holder = StateDirLock.holder(state);
         if (running.isEmpty()) {
             throw new IllegalStateException("The state directory " + state.toAbsolutePath() + " is in use by "
-                    + holder + ". Stop that process first, or use another --state-dir; to let commands share a"
+                    + holder + ". If that is a crs up still starting, try again once it prints its ready block;"
+                    + " otherwise stop that process first, or use another --state-dir. To let commands share a"
                     + " state directory, keep the platform running with 'crs up' there (other commands then"
                     + " attach to it), or point all of them at a cluster with --bootstrap-servers and"
                     + " --schema-registry-url.");

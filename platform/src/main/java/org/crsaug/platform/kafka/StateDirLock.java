@@ -1,7 +1,6 @@
 package org.crsaug.platform.kafka;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -84,7 +83,8 @@ public final class StateDirLock implements AutoCloseable {
                 return Optional.of(held);
             } catch (IOException e) {
                 closeQuietly(channel);
-                throw new UncheckedIOException("Cannot lock the state directory " + dir + " (" + file
+                // an IllegalStateException is reported as one line by every command
+                throw new IllegalStateException("Cannot lock the state directory " + dir + " (" + file + ": " + e
                         + "): check that it is writable, or choose another with --state-dir", e);
             }
         }
