@@ -52,10 +52,12 @@ final class UpCommand implements Callable<Integer> {
         if (port != null) {
             flags.put("serve.port", port.toString());
         }
-        CrsConfig loaded = options.load(flags);
-        // fixed ports, unlike the one-shot commands' any free port, so that other terminals and tools find them
-        CrsConfig config = loaded.withAll(Map.of("embedded.kafka.port", loaded.get("up.kafka.port"),
-                "embedded.registry.port", loaded.get("up.registry.port")));
+        // fixed ports, unlike the one-shot commands' any free port, so that other terminals and tools find them;
+        // as a command default, so that --set embedded.kafka.port (named by the busy-port error) still wins
+        CrsConfig ports = options.load(flags);
+        flags.put("embedded.kafka.port", ports.get("up.kafka.port"));
+        flags.put("embedded.registry.port", ports.get("up.registry.port"));
+        CrsConfig config = options.load(flags);
         // fail on a wrong dataset or data directory before starting anything
         for (String dataset : datasets) {
             DataDirectory.datasetDir(config, dataset);

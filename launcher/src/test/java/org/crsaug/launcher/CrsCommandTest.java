@@ -71,6 +71,19 @@ class CrsCommandTest {
     }
 
     @Test
+    void upNamesTheFlagOfABusyPort(@TempDir Path tmp) throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            int rc = Crs.execute("up", "--kafka-port", String.valueOf(taken.getLocalPort()), "--registry-port", "0",
+                    "--port", "0", "--state-dir", tmp.resolve("state").toString());
+            assertThat(rc).isNotZero();
+            assertThat(stderr()).contains("Port " + taken.getLocalPort(), "--kafka-port");
+        }
+        // and it let go of the state directory
+        assertThat(org.crsaug.platform.kafka.StateDirLock.heldHere(tmp.resolve("state"))).isFalse();
+    }
+
+    @Test
     void unknownFlagsAndDatasetsAreRejectedClearly(@TempDir Path tmp) {
         assertThat(Crs.execute("run", "--no-such-flag")).isNotZero();
         assertThat(stderr()).contains("--no-such-flag");
