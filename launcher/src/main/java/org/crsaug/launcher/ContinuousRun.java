@@ -14,6 +14,7 @@ import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.kafka.PlatformAddress;
 import org.crsaug.platform.kafka.StateDirLock;
 import org.crsaug.platform.service.Service;
+import org.crsaug.platform.topic.Topics;
 import org.crsaug.retriever.RetrieverService;
 import org.crsaug.scorer.ScorerService;
 import org.crsaug.serve.LlmReplyWriter;
@@ -109,7 +110,7 @@ final class ContinuousRun implements AutoCloseable {
         Map<String, String> http = new LinkedHashMap<>();
         http.put("recommendations", server.url());
         address = new PlatformAddress(platform.bootstrapServers(), platform.registryUrl(), http,
-                ProcessHandle.current().pid());
+                Topics.all().stream().map(platform.config()::topic).toList(), ProcessHandle.current().pid());
         // only an embedded platform is attached to through the state directory; on a cluster every command
         // names the cluster itself
         if (ownsStateDir()) {

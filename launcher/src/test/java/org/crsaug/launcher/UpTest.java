@@ -50,6 +50,7 @@ class UpTest {
             assertThat(address.bootstrapServers()).isEqualTo(up.platform().bootstrapServers());
             assertThat(address.schemaRegistryUrl()).isEqualTo(up.platform().registryUrl());
             assertThat(address.http()).containsKey("recommendations");
+            assertThat(address.topics()).contains("dialogues", "candidates");
             // up goes on to process what it ingested (a group's lag says nothing before its first commit)
             Matcher ingested = Pattern.compile("(\\d+) dialogues \\((\\d+) new").matcher(text(out));
             assertThat(ingested.find()).as(text(out)).isTrue();

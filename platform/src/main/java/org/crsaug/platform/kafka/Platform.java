@@ -61,18 +61,18 @@ public final class Platform implements AutoCloseable {
     private final Map<TopicSpec<?>, Serde<?>> serdes = new ConcurrentHashMap<>();
     /** Held while this platform runs the embedded broker on the state directory; null otherwise. */
     private final StateDirLock lock;
-    /** Connected to a running {@code crs up} on the same state directory rather than owning it. */
-    private final boolean attached;
+    /** The running {@code crs up} this platform is a guest of (same state directory); null when it is not. */
+    private final PlatformAddress attachedTo;
 
     private Platform(CrsConfig config, String bootstrapServers, String registryUrl, EmbeddedKafka kafka,
-            EmbeddedSchemaRegistry embeddedRegistry, StateDirLock lock, boolean attached) {
+            EmbeddedSchemaRegistry embeddedRegistry, StateDirLock lock, PlatformAddress attachedTo) {
         this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.registryUrl = registryUrl;
         this.embeddedKafka = kafka;
         this.embeddedRegistry = embeddedRegistry;
         this.lock = lock;
-        this.attached = attached;
+        this.attachedTo = attachedTo;
         Map<String, String> headers = config.has(REGISTRY_USER_INFO)
                 ? HttpSchemaRegistryClient.basicAuth(config.get(REGISTRY_USER_INFO))
                 : Map.of();
@@ -137,7 +137,7 @@ public final class Platform implements AutoCloseable {
                 url = embeddedRegistry.url();
                 log.info("schema.registry.url is empty: started embedded schema registry at {}", url);
             }
-            return new Platform(config, bootstrap, url, kafka, embeddedRegistry, lock, false);
+            return new Platform(config, bootstrap, url, kafka, embeddedRegistry, lock, null);
         } catch (RuntimeException e) {
             if (embeddedRegistry != null) {
                 embeddedRegistry.stop();
@@ -177,7 +177,7 @@ public final class Platform implements AutoCloseable {
         log.info("{} is in use by crs up ({}): attached to Kafka at {} and the registry at {}", state, holder,
                 attachedConfig.get("bootstrap.servers"), attachedConfig.get("schema.registry.url"));
         return new Platform(attachedConfig, attachedConfig.get("bootstrap.servers"),
-                attachedConfig.get("schema.registry.url"), null, null, null, true);
+                attachedConfig.get("schema.registry.url"), null, null, null, address);
     }
 
     /** Connects to an existing cluster and registry; starts nothing. */
@@ -194,7 +194,7 @@ public final class Platform implements AutoCloseable {
                     + " platform to run embedded ones)");
         }
         return new Platform(config, config.get("bootstrap.servers"), config.get("schema.registry.url"), null,
-                null, null, false);
+                null, null, null);
     }
 
     public CrsConfig config() {
@@ -211,7 +211,7 @@ public final class Platform implements AutoCloseable {
 
     /** Whether this platform is a guest of a running {@code crs up} on its state directory. */
     public boolean attached() {
-        return attached;
+        return attachedTo != null;
     }
 
     public SchemaRegistryClient registry() {
@@ -226,6 +226,11 @@ public final class Platform implements AutoCloseable {
 
     /** Creates any missing pipeline topic; existing ones are left as they are. */
     public void ensureTopics() {
+        // a guest of crs up in the same topic namespace: crs up created them all, and a one-dialogue command
+        // would otherwise spend a good part of its run starting an admin client to find that out
+        if (attachedTo != null && Topics.all().stream().map(config::topic).allMatch(attachedTo.topics()::contains)) {
+            return;
+        }
         int partitions = config.getInt("topic.partitions");
         short replication = (short) config.getInt("topic.replication.factor");
         try (Admin admin = Admin.create(adminProps())) {
@@ -345,7 +350,7 @@ public final class Platform implements AutoCloseable {
             if (lock != null) {
                 lock.close();
             }
-            if (attached) {
+            if (attached()) {
                 deleteAttachedStreamsDir();
             }
         }
@@ -358,7 +363,7 @@ public final class Platform implements AutoCloseable {
      */
     private Path streamsDir() {
         Path streams = stateDir(config).resolve("streams");
-        return attached ? streams.resolveSibling("streams-attached").resolve("pid-" + ProcessHandle.current().pid())
+        return attached() ? streams.resolveSibling("streams-attached").resolve("pid-" + ProcessHandle.current().pid())
                 : streams;
     }
 

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.crsaug.platform.artifact.AtomicFiles;
@@ -21,10 +22,18 @@ import org.crsaug.platform.artifact.AtomicFiles;
  * @param bootstrapServers the broker, for {@code --bootstrap-servers}
  * @param schemaRegistryUrl the registry, for {@code --schema-registry-url}
  * @param http other HTTP endpoints by name (e.g. {@code recommendations}), for people and scripts
+ * @param topics the pipeline topics the owner created (so a guest in the same namespace need not check)
  * @param pid the owner's process id
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record PlatformAddress(String bootstrapServers, String schemaRegistryUrl, Map<String, String> http, long pid) {
+public record PlatformAddress(String bootstrapServers, String schemaRegistryUrl, Map<String, String> http,
+        List<String> topics, long pid) {
+
+    public PlatformAddress {
+        http = http == null ? Map.of() : Map.copyOf(http);
+        // a file written before topics were recorded: the guest checks its topics itself
+        topics = topics == null ? List.of() : List.copyOf(topics);
+    }
 
     public static final String FILE_NAME = "platform.json";
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -74,7 +74,7 @@ class StateDirLockTest {
     void anAddressFileWithoutItsLockHolderIsStaleAndIgnored() throws Exception {
         Path state = freshStateDir();
         // as a killed crs up leaves it: the addresses of a platform that is gone
-        new PlatformAddress("127.0.0.1:1", "http://127.0.0.1:1", Map.of(), 1).write(state);
+        new PlatformAddress("127.0.0.1:1", "http://127.0.0.1:1", Map.of(), List.of(), 1).write(state);
         try (Platform platform = Platform.start(config(state))) {
             assertThat(platform.attached()).isFalse();
             assertThat(platform.bootstrapServers()).isNotEqualTo("127.0.0.1:1");
