@@ -43,15 +43,9 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Map<String, String> flags = new LinkedHashMap<>();
-        if (kafkaPort != null) {
-            flags.put("up.kafka.port", kafkaPort.toString());
-        }
-        if (registryPort != null) {
-            flags.put("up.registry.port", registryPort.toString());
-        }
-        if (port != null) {
-            flags.put("serve.port", port.toString());
-        }
+        ConfigOptions.putIfSet(flags, "up.kafka.port", kafkaPort);
+        ConfigOptions.putIfSet(flags, "up.registry.port", registryPort);
+        ConfigOptions.putIfSet(flags, "serve.port", port);
         // fixed ports, unlike the one-shot commands' any free port, so that other terminals and tools find them;
         // as a command default, so that --set embedded.kafka.port (named by the busy-port error) still wins
         CrsConfig ports = options.load(flags);
