@@ -105,9 +105,10 @@ class StateDirLockTest {
         }
     }
 
+    /** The files under {@code dir}, less the broker's own checkpoint files caught mid-rewrite. */
     private static List<Path> listing(Path dir) throws IOException {
         try (var files = Files.walk(dir)) {
-            return files.sorted().toList();
+            return files.filter(f -> !f.getFileName().toString().endsWith(".tmp")).sorted().toList();
         }
     }
 
