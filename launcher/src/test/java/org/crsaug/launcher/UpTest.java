@@ -77,6 +77,22 @@ class UpTest {
             assertThat(status.rc()).as(status.err()).isZero();
             assertThat(status.out()).contains("Kafka: " + up.platform().bootstrapServers(), "dialogues");
 
+            // what `crs service scorer` beside it does: one more replica in crs up's scorer group
+            try (Platform guest = Platform.start(config)) {
+                assertThat(guest.attached()).isTrue();
+                assertThat(guest.bootstrapServers()).isEqualTo(up.platform().bootstrapServers());
+                org.crsaug.scorer.ScorerService replica = org.crsaug.scorer.ScorerService.create(guest);
+                replica.start();
+                try {
+                    Await.until("two scorer replicas in the group", Duration.ofMinutes(2),
+                            () -> scorerMembers(up.platform()) == 2);
+                } finally {
+                    replica.stop();
+                }
+            }
+            assertThat(state.resolve("streams-attached").resolve("pid-" + ProcessHandle.current().pid()))
+                    .as("the guest's stream state is dropped").doesNotExist();
+
             // a command that runs a platform of its own is refused, naming crs up
             assertThatThrownBy(() -> Platform.startExclusive(config)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("crs up is already running").hasMessageContaining("--state-dir");
@@ -111,6 +127,16 @@ class UpTest {
             assertThat(status.err()).contains("is in use by pid " + ProcessHandle.current().pid(), "crs up",
                     "--state-dir");
             assertThat(owner.attached()).isFalse();
+        }
+    }
+
+    private static int scorerMembers(Platform platform) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                platform.adminProps())) {
+            return admin.describeConsumerGroups(List.of(platform.namespaced("crs-scorer"))).all().get()
+                    .values().iterator().next().members().size();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot describe the scorer group", e);
         }
     }
 
