@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 import org.crsaug.evaluator.EvaluatorService;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.kafka.Platform;
@@ -51,6 +53,15 @@ final class ContinuousRun implements AutoCloseable {
      */
     static ContinuousRun start(CrsConfig config, List<String> datasets, PrintStream out, boolean interactive)
             throws InterruptedException {
+        return start(config, datasets, out, interactive, () -> false);
+    }
+
+    /**
+     * @param stopRequested polled while waiting for the parts to be ready: a Ctrl-C during start-up ends the
+     *     wait with a {@link CancellationException} (after stopping what was started) instead of after it
+     */
+    static ContinuousRun start(CrsConfig config, List<String> datasets, PrintStream out, boolean interactive,
+            BooleanSupplier stopRequested) throws InterruptedException {
         long started = System.nanoTime();
         Platform platform = Platform.startExclusive(config);
         ContinuousRun run = null;
@@ -61,7 +72,7 @@ final class ContinuousRun implements AutoCloseable {
                 new PipelineRun(platform, out, interactive).ingest(dataset);
             }
             run.startParts();
-            run.awaitReady(out);
+            run.awaitReady(out, stopRequested);
             run.publishAddress();
             run.printReady(out, (System.nanoTime() - started) / 1e9, datasets.isEmpty());
             return run;
@@ -85,7 +96,7 @@ final class ContinuousRun implements AutoCloseable {
         server = RecommendationServer.start(engine);
     }
 
-    private void awaitReady(PrintStream out) throws InterruptedException {
+    private void awaitReady(PrintStream out, BooleanSupplier stopRequested) throws InterruptedException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         for (Service s : services) {
             long since = System.nanoTime();
@@ -97,6 +108,9 @@ final class ContinuousRun implements AutoCloseable {
                     told = true;
                 }
                 checkHealth();
+                if (stopRequested.getAsBoolean()) {
+                    throw new CancellationException("stopped before the " + s.name() + " service was ready");
+                }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("The " + s.name() + " service was not ready within "
                             + READY_TIMEOUT.toMinutes() + " minutes; see the log file");

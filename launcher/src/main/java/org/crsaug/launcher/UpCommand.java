@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.crsaug.data.dataset.DataDirectory;
@@ -70,11 +71,15 @@ final class UpCommand implements Callable<Integer> {
         }, "up-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            try (ContinuousRun run = ContinuousRun.start(config, datasets, System.out, System.console() != null)) {
+            try (ContinuousRun run = ContinuousRun.start(config, datasets, System.out, System.console() != null,
+                    () -> stopRequested.getCount() == 0)) {
                 while (!stopRequested.await(1, TimeUnit.SECONDS)) {
                     run.checkHealth();
                 }
                 System.out.println("crs up: stopping (streams commit or abort their transactions)");
+            } catch (CancellationException e) {
+                System.out.println("crs up: " + e.getMessage() + "; stopped what had started");
+                return 0;
             }
             System.out.println("crs up: stopped cleanly");
             return 0;
