@@ -40,6 +40,13 @@ public final class ConfigOptions {
         return CrsConfig.load(configFile, System.getenv(), flags);
     }
 
+    /** Puts a command's optional flag into its settings under {@code key} when it was given. */
+    static void putIfSet(Map<String, String> flags, String key, Object value) {
+        if (value != null) {
+            flags.put(key, value.toString());
+        }
+    }
+
     private static void addIfSet(List<CrsConfig.Layer> layers, String flag, String key, String value) {
         if (value != null) {
             layers.add(new CrsConfig.Layer(flag, Map.of(key, value)));

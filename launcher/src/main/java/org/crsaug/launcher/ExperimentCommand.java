@@ -92,7 +92,7 @@ final class ExperimentCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of(config.get("report.dir", "reports"),
                 dataset + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Logging.toFile(config);
-        try (Platform platform = Platform.start(config)) {
+        try (Platform platform = Platform.startExclusive(config)) {
             platform.ensureTopics();
             ExperimentRunner.Outcome outcome = new ExperimentRunner(platform, System.out)
                     .afterEachSeed(partial -> writeQuietly(partial, dir))

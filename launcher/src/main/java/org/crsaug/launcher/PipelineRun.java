@@ -203,7 +203,8 @@ public final class PipelineRun {
         return evaluations.get(checkpointId);
     }
 
-    private static void checkHealth(List<Service> services) {
+    /** Throws naming the first service that failed, so a failure ends a wait instead of hanging it. */
+    static void checkHealth(List<Service> services) {
         for (Service s : services) {
             Throwable t = s.failure();
             if (t != null) {

@@ -37,7 +37,7 @@ final class RunCommand implements Callable<Integer> {
         DataDirectory.datasetDir(config, dataset);
         Logging.toFile(config);
         long started = System.nanoTime();
-        try (Platform platform = Platform.start(config)) {
+        try (Platform platform = Platform.startExclusive(config)) {
             platform.ensureTopics();
             List<PipelineRun.Row> rows = new PipelineRun(platform, System.out, System.console() != null)
                     .run(dataset, List.of(TrainingMode.BASELINE, TrainingMode.TWO_STAGE),

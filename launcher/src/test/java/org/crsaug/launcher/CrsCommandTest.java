@@ -25,11 +25,11 @@ class CrsCommandTest {
 
     @Test
     void everyCommandHasHelpWithExamples() {
-        // the launcher's ten commands; the bench commands live in the bench module and are checked there
-        CommandHelp.assertEveryCommandHasExamples(() -> new picocli.CommandLine(new Crs()), "crs", 10);
+        // the launcher's eleven commands; the bench commands live in the bench module and are checked there
+        CommandHelp.assertEveryCommandHasExamples(() -> new picocli.CommandLine(new Crs()), "crs", 11);
         console.reset();
         assertThat(Crs.execute("--help")).isZero();
-        assertThat(stdout()).contains("run", "ingest", "service", "serve", "status");
+        assertThat(stdout()).contains("run", "up", "ingest", "service", "serve", "status");
     }
 
     @Test
@@ -37,6 +37,31 @@ class CrsCommandTest {
         int rc = Crs.execute("serve", "--port", "70000", "--state-dir", tmp.resolve("state").toString());
         assertThat(rc).isNotZero();
         assertThat(stderr()).contains("serve.port must be between 0 and 65535");
+    }
+
+    @Test
+    void upRejectsBadPortsAndDatasetsBeforeStartingAnything(@TempDir Path tmp) {
+        Path state = tmp.resolve("state");
+        assertThat(Crs.execute("up", "--kafka-port", "70000", "--state-dir", state.toString())).isNotZero();
+        assertThat(stderr()).contains("up.kafka.port must be an integer between 0 and 65535");
+        console.reset();
+        assertThat(Crs.execute("up", "--dataset", "movielens", "--state-dir", state.toString(), "--data-dir",
+                tmp.toString())).isNotZero();
+        assertThat(stderr()).contains("movielens").contains("inspired");
+        assertThat(state).as("nothing started, nothing written").doesNotExist();
+    }
+
+    @Test
+    void upNamesTheFlagOfABusyPort(@TempDir Path tmp) throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            int rc = Crs.execute("up", "--kafka-port", String.valueOf(taken.getLocalPort()), "--registry-port", "0",
+                    "--port", "0", "--state-dir", tmp.resolve("state").toString());
+            assertThat(rc).isNotZero();
+            assertThat(stderr()).contains("Port " + taken.getLocalPort(), "--kafka-port");
+        }
+        // and it let go of the state directory
+        assertThat(org.crsaug.platform.kafka.StateDirLock.heldHere(tmp.resolve("state"))).isFalse();
     }
 
     @Test

@@ -84,7 +84,8 @@ public final class ArtifactStore {
         return removed;
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    /** Deletes a directory and everything under it. */
+    public static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -216,7 +216,7 @@ public final class EmbeddedKafka implements Service {
     static String portInUse(int port) {
         return "Port " + port + " on " + HOST + " is already in use, so the embedded Kafka broker cannot listen"
                 + " there. Stop the process holding it or choose another port with embedded.kafka.port"
-                + " (--set embedded.kafka.port=<port>, or 0 for any free port).";
+                + " (--set embedded.kafka.port=<port>, or 0 for any free port; for crs up: --kafka-port <port>).";
     }
 
     private static boolean mentionsBind(Throwable e) {

@@ -1,5 +1,7 @@
 package org.crsaug.platform.kafka;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +28,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
+import org.crsaug.platform.artifact.ArtifactStore;
 import org.crsaug.platform.config.ConfigException;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.registry.EmbeddedSchemaRegistry;
@@ -56,22 +59,45 @@ public final class Platform implements AutoCloseable {
     private final EmbeddedSchemaRegistry embeddedRegistry;
     private final SchemaRegistryClient registry;
     private final Map<TopicSpec<?>, Serde<?>> serdes = new ConcurrentHashMap<>();
+    /** Held while this platform runs the embedded broker on the state directory; null otherwise. */
+    private final StateDirLock lock;
+    /** The running {@code crs up} this platform is a guest of (same state directory); null when it is not. */
+    private final PlatformAddress attachedTo;
 
     private Platform(CrsConfig config, String bootstrapServers, String registryUrl, EmbeddedKafka kafka,
-            EmbeddedSchemaRegistry embeddedRegistry) {
+            EmbeddedSchemaRegistry embeddedRegistry, StateDirLock lock, PlatformAddress attachedTo) {
         this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.registryUrl = registryUrl;
         this.embeddedKafka = kafka;
         this.embeddedRegistry = embeddedRegistry;
+        this.lock = lock;
+        this.attachedTo = attachedTo;
         Map<String, String> headers = config.has(REGISTRY_USER_INFO)
                 ? HttpSchemaRegistryClient.basicAuth(config.get(REGISTRY_USER_INFO))
                 : Map.of();
         this.registry = new HttpSchemaRegistryClient(registryUrl, headers);
     }
 
-    /** Connects to what is configured and starts embedded stand-ins for whatever is left blank. */
+    /**
+     * Connects to what is configured and starts embedded stand-ins for whatever is left blank. When the
+     * state directory is in use by {@code crs up}, attaches to that running platform instead (see
+     * {@link PlatformAddress}); when it is in use by any other process, fails naming that process.
+     */
     public static Platform start(CrsConfig config) {
+        return start(config, true);
+    }
+
+    /**
+     * Like {@link #start} but never attaches: for commands that run the whole pipeline themselves
+     * ({@code crs run}, {@code crs up}), which must not share a state directory with a running one.
+     */
+    public static Platform startExclusive(CrsConfig config) {
+        return start(config, false);
+    }
+
+    private static Platform start(CrsConfig config, boolean mayAttach) {
+        StateDirLock lock = null;
         EmbeddedKafka kafka = null;
         EmbeddedSchemaRegistry embeddedRegistry = null;
         try {
@@ -80,7 +106,21 @@ public final class Platform implements AutoCloseable {
                 bootstrap = config.get("bootstrap.servers");
                 log.info("Using Kafka at {}", bootstrap);
             } else {
-                Path dir = stateDir(config).resolve("kafka");
+                Path state = stateDir(config);
+                // before the broker opens a single file: a second KRaft controller on the same metadata log
+                // corrupts it for the process already running there
+                Optional<StateDirLock> acquired = StateDirLock.tryAcquire(state);
+                if (acquired.isEmpty()) {
+                    return attachOrRefuse(config, state, mayAttach);
+                }
+                lock = acquired.get();
+                if (Files.exists(PlatformAddress.file(state))) {
+                    // the lock was free, so whoever wrote it is gone without cleaning up
+                    log.info("Ignoring the stale {} of a crs up that did not shut down cleanly",
+                            PlatformAddress.file(state));
+                    PlatformAddress.delete(state);
+                }
+                Path dir = state.resolve("kafka");
                 kafka = new EmbeddedKafka(dir, config.getInt("embedded.kafka.port"));
                 kafka.start();
                 bootstrap = kafka.bootstrapServers();
@@ -97,7 +137,7 @@ public final class Platform implements AutoCloseable {
                 url = embeddedRegistry.url();
                 log.info("schema.registry.url is empty: started embedded schema registry at {}", url);
             }
-            return new Platform(config, bootstrap, url, kafka, embeddedRegistry);
+            return new Platform(config, bootstrap, url, kafka, embeddedRegistry, lock, null);
         } catch (RuntimeException e) {
             if (embeddedRegistry != null) {
                 embeddedRegistry.stop();
@@ -105,8 +145,39 @@ public final class Platform implements AutoCloseable {
             if (kafka != null) {
                 kafka.stop();
             }
+            if (lock != null) {
+                lock.close();
+            }
             throw e;
         }
+    }
+
+    private static Platform attachOrRefuse(CrsConfig config, Path state, boolean mayAttach) {
+        Optional<PlatformAddress> running = PlatformAddress.read(state);
+        String holder = StateDirLock.holder(state);
+        if (running.isEmpty()) {
+            throw new IllegalStateException("The state directory " + state.toAbsolutePath() + " is in use by "
+                    + holder + ". If that is a crs up still starting, try again once it prints its ready block;"
+                    + " otherwise stop that process first, or use another --state-dir. To let commands share a"
+                    + " state directory, keep the platform running with 'crs up' there (other commands then"
+                    + " attach to it), or point all of them at a cluster with --bootstrap-servers and"
+                    + " --schema-registry-url.");
+        }
+        PlatformAddress address = running.get();
+        if (!mayAttach) {
+            throw new IllegalStateException("crs up is already running on the state directory "
+                    + state.toAbsolutePath() + " (" + holder + ", Kafka at " + address.bootstrapServers()
+                    + "). This command runs a platform of its own: stop crs up (Ctrl-C) first, or use another"
+                    + " --state-dir.");
+        }
+        CrsConfig attachedConfig = config.with("bootstrap.servers", address.bootstrapServers());
+        if (!config.has("schema.registry.url")) {
+            attachedConfig = attachedConfig.with("schema.registry.url", address.schemaRegistryUrl());
+        }
+        log.info("{} is in use by crs up ({}): attached to Kafka at {} and the registry at {}", state, holder,
+                attachedConfig.get("bootstrap.servers"), attachedConfig.get("schema.registry.url"));
+        return new Platform(attachedConfig, attachedConfig.get("bootstrap.servers"),
+                attachedConfig.get("schema.registry.url"), null, null, null, address);
     }
 
     /** Connects to an existing cluster and registry; starts nothing. */
@@ -123,7 +194,7 @@ public final class Platform implements AutoCloseable {
                     + " platform to run embedded ones)");
         }
         return new Platform(config, config.get("bootstrap.servers"), config.get("schema.registry.url"), null,
-                null);
+                null, null, null);
     }
 
     public CrsConfig config() {
@@ -138,6 +209,11 @@ public final class Platform implements AutoCloseable {
         return registryUrl;
     }
 
+    /** Whether this platform is a guest of a running {@code crs up} on its state directory. */
+    public boolean attached() {
+        return attachedTo != null;
+    }
+
     public SchemaRegistryClient registry() {
         return registry;
     }
@@ -150,6 +226,11 @@ public final class Platform implements AutoCloseable {
 
     /** Creates any missing pipeline topic; existing ones are left as they are. */
     public void ensureTopics() {
+        // a guest of crs up in the same topic namespace: crs up created them all, and a one-dialogue command
+        // would otherwise spend a good part of its run starting an admin client to find that out
+        if (attachedTo != null && Topics.all().stream().map(config::topic).allMatch(attachedTo.topics()::contains)) {
+            return;
+        }
         int partitions = config.getInt("topic.partitions");
         short replication = (short) config.getInt("topic.replication.factor");
         try (Admin admin = Admin.create(adminProps())) {
@@ -242,7 +323,7 @@ public final class Platform implements AutoCloseable {
     public Properties streamsProps(String applicationId) {
         Map<String, Object> p = new HashMap<>();
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(config).resolve("streams").toAbsolutePath().toString());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, streamsDir().toAbsolutePath().toString());
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get("topic.replication.factor"));
@@ -255,14 +336,45 @@ public final class Platform implements AutoCloseable {
         return new KafkaProducer<>(producerProps(clientId), new StringSerializer(), valueSerde(spec).serializer());
     }
 
-    /** Stops what {@link #start} started, registry first because it writes to the broker. */
+    /** Stops what {@link #start} started, registry first because it writes to the broker, then unlocks. */
     @Override
     public void close() {
-        if (embeddedRegistry != null) {
-            embeddedRegistry.stop();
+        try {
+            if (embeddedRegistry != null) {
+                embeddedRegistry.stop();
+            }
+            if (embeddedKafka != null) {
+                embeddedKafka.stop();
+            }
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
+            if (attached()) {
+                deleteAttachedStreamsDir();
+            }
         }
-        if (embeddedKafka != null) {
-            embeddedKafka.stop();
+    }
+
+    /**
+     * Kafka Streams locks its state directory per application, so a guest replica (e.g. {@code crs
+     * service scorer} beside {@code crs up}) keeps its stream state apart, per process, and drops it on
+     * close: its stores are rebuilt from their changelog topics.
+     */
+    private Path streamsDir() {
+        Path streams = stateDir(config).resolve("streams");
+        return attached() ? streams.resolveSibling("streams-attached").resolve("pid-" + ProcessHandle.current().pid())
+                : streams;
+    }
+
+    private void deleteAttachedStreamsDir() {
+        Path dir = streamsDir();
+        if (Files.exists(dir)) {
+            try {
+                ArtifactStore.deleteTree(dir);
+            } catch (IOException e) {
+                log.warn("Cannot delete the stream state {} of this attached process: {}", dir, e.toString());
+            }
         }
     }
 

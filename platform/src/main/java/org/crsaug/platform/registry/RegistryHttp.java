@@ -39,7 +39,8 @@ final class RegistryHttp {
         return HttpServers.builder("embedded schema registry").host(host).port(port).maxThreads(16)
                 .errors(CONFLUENT_ERRORS)
                 .whenPortBusy("stop the process holding it or choose another port with embedded.registry.port"
-                        + " (--set embedded.registry.port=<port>, or 0 for any free port)")
+                        + " (--set embedded.registry.port=<port>, or 0 for any free port; for crs up: --registry-port"
+                        + " <port>)")
                 .start(routes -> routes(routes, state));
     }
 

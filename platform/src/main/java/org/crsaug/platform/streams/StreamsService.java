@@ -3,6 +3,7 @@ package org.crsaug.platform.streams;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -101,7 +102,11 @@ public class StreamsService implements Service {
             streamsMetrics = null;
         }
         if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+            // leave the group: Kafka Streams otherwise stays a member until session.timeout.ms (45 s) passes,
+            // so a restarted service (crs up again) or the remaining replicas would wait that long for its
+            // partitions
+            streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
             streams = null;
         }
     }

@@ -1,0 +1,192 @@
+package org.crsaug.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.crsaug.platform.config.CrsConfig;
+import org.crsaug.platform.kafka.Platform;
+import org.crsaug.platform.kafka.PlatformAddress;
+import org.crsaug.platform.kafka.StateDirLock;
+import org.crsaug.testkit.Await;
+import org.crsaug.testkit.DataSlices;
+import org.crsaug.testkit.Scrape;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code crs up} on a synthetic INSPIRED slice with its own embedded platform: it becomes ready and
+ * publishes its addresses, other commands on the same state directory attach to it and work, it stops
+ * cleanly, and a second {@code up} on the same directory resumes without encoding anything again.
+ */
+class UpTest {
+
+    private static final String[] RETRIEVER_OK = {"stage", "retriever", "outcome", "ok"};
+
+    @Test
+    void upRunsAttachesOtherCommandsStopsCleanlyAndResumes(@TempDir Path tmp) throws Exception {
+        Path data = DataSlices.inspiredSlice(tmp.resolve("data"), Map.of("train", 16, "valid", 4, "test", 4));
+        Path state = tmp.resolve("state");
+        // any free ports: other builds share this machine, and the fixed defaults are crs up's flags
+        CrsConfig config = CrsConfig.defaults().withAll(Map.of("state.dir", state.toString(),
+                "data.dir", data.toString(), "embedded.kafka.port", "0", "embedded.registry.port", "0",
+                "serve.port", "0", "retriever.top.k", "20", "topic.partitions", "2"));
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Scrape atStart = Scrape.now();
+        try (ContinuousRun up = ContinuousRun.start(config, List.of("inspired"), print(out), false)) {
+            assertThat(text(out)).contains("crs up: ready in", up.platform().bootstrapServers(),
+                    up.platform().registryUrl(), "platform.json");
+            PlatformAddress address = PlatformAddress.read(state).orElseThrow();
+            assertThat(address.bootstrapServers()).isEqualTo(up.platform().bootstrapServers());
+            assertThat(address.schemaRegistryUrl()).isEqualTo(up.platform().registryUrl());
+            assertThat(address.http()).containsKey("recommendations");
+            assertThat(address.topics()).contains("dialogues", "candidates");
+            // up goes on to process what it ingested (a group's lag says nothing before its first commit)
+            Matcher ingested = Pattern.compile("(\\d+) dialogues \\((\\d+) new").matcher(text(out));
+            assertThat(ingested.find()).as(text(out)).isTrue();
+            int dialogues = Integer.parseInt(ingested.group(2));
+            assertThat(dialogues).isPositive();
+            Await.until("the ingested slice retrieved", Duration.ofMinutes(3),
+                    () -> Scrape.now().delta(atStart, "crs_stage_records_total", RETRIEVER_OK) >= dialogues);
+
+            // another command on the same state directory attaches instead of starting a second broker
+            Scrape before = Scrape.now();
+            Path dialogue = dialogue(tmp, "live:1");
+            long started = System.nanoTime();
+            Cli ingest = cli("ingest", "--state-dir", state.toString(), "--dataset", "inspired", "--file",
+                    dialogue.toString());
+            double ingestSeconds = (System.nanoTime() - started) / 1e9;
+            assertThat(ingest.rc()).as(ingest.err()).isZero();
+            assertThat(ingest.out()).contains("published dialogue inspired:live:1");
+            System.out.printf("attached crs ingest --file of one dialogue (in-process): %.2f s%n", ingestSeconds);
+            // ... and crs up's retriever processes it
+            Await.until("the attached dialogue retrieved", Duration.ofMinutes(2),
+                    () -> Scrape.now().delta(before, "crs_stage_records_total", RETRIEVER_OK) > 0);
+
+            Cli status = cli("status", "--state-dir", state.toString());
+            assertThat(status.rc()).as(status.err()).isZero();
+            assertThat(status.out()).contains("Kafka: " + up.platform().bootstrapServers(), "dialogues");
+
+            // what `crs service scorer` beside it does: one more replica in crs up's scorer group
+            try (Platform guest = Platform.start(config)) {
+                assertThat(guest.attached()).isTrue();
+                assertThat(guest.bootstrapServers()).isEqualTo(up.platform().bootstrapServers());
+                org.crsaug.scorer.ScorerService replica = org.crsaug.scorer.ScorerService.create(guest);
+                replica.start();
+                try {
+                    Await.until("two scorer replicas in the group", Duration.ofMinutes(2),
+                            () -> scorerMembers(up.platform()) == 2);
+                } finally {
+                    replica.stop();
+                }
+            }
+            assertThat(state.resolve("streams-attached").resolve("pid-" + ProcessHandle.current().pid()))
+                    .as("the guest's stream state is dropped").doesNotExist();
+
+            // a command that runs a platform of its own is refused, naming crs up
+            assertThatThrownBy(() -> Platform.startExclusive(config)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("crs up is already running").hasMessageContaining("--state-dir");
+        }
+        assertThat(PlatformAddress.file(state)).as("removed on a clean stop").doesNotExist();
+        assertThat(StateDirLock.heldHere(state)).isFalse();
+
+        // again on the same directory: the dataset is published already and nothing is encoded twice
+        Scrape beforeResume = Scrape.now();
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        try (ContinuousRun up = ContinuousRun.start(config, List.of("inspired"), print(again), false)) {
+            assertThat(text(again)).contains("(0 new or changed)", "crs up: ready in");
+            Cli ingest = cli("ingest", "--state-dir", state.toString(), "--dataset", "inspired", "--file",
+                    dialogue(tmp, "live:2").toString());
+            assertThat(ingest.rc()).as(ingest.err()).isZero();
+            Await.until("the new dialogue retrieved", Duration.ofMinutes(2),
+                    () -> Scrape.now().delta(beforeResume, "crs_stage_records_total", RETRIEVER_OK) > 0);
+            // every partition has committed offsets since the first run, so no lag means all is retrieved
+            awaitRetrieverCaughtUp(up);
+            // the one new dialogue record and nothing else: with the group's offsets lost, every dialogue of the
+            // slice (and the first attached one) would have been retrieved again
+            assertThat(Scrape.now().delta(beforeResume, "crs_stage_records_total", RETRIEVER_OK)).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void withoutCrsUpABusyStateDirectoryIsRefusedNamingTheHolder(@TempDir Path tmp) {
+        CrsConfig config = CrsConfig.defaults().with("state.dir", tmp.resolve("state").toString());
+        try (Platform owner = Platform.start(config)) {
+            Cli status = cli("status", "--state-dir", tmp.resolve("state").toString());
+            assertThat(status.rc()).isEqualTo(1);
+            assertThat(status.err()).contains("is in use by pid " + ProcessHandle.current().pid(), "crs up",
+                    "--state-dir");
+            assertThat(owner.attached()).isFalse();
+        }
+    }
+
+    private static int scorerMembers(Platform platform) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                platform.adminProps())) {
+            return admin.describeConsumerGroups(List.of(platform.namespaced("crs-scorer"))).all().get()
+                    .values().iterator().next().members().size();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot describe the scorer group", e);
+        }
+    }
+
+    /** Every dialogue crs up has been given has been retrieved: the retriever group has no lag left. */
+    private static void awaitRetrieverCaughtUp(ContinuousRun up) throws InterruptedException {
+        Await.until("the retriever caught up", Duration.ofMinutes(3), () -> {
+            up.checkHealth();
+            return PipelineStatus.collect(up.platform()).topics().stream()
+                    .filter(t -> t.topic().equals("dialogues")).findFirst()
+                    .map(t -> Long.valueOf(0).equals(t.lagByGroup().get("crs-retriever"))).orElse(false);
+        });
+    }
+
+    private static Path dialogue(Path tmp, String id) throws Exception {
+        Path file = tmp.resolve(id.replace(':', '-') + ".json");
+        // the same turns each time, so each dialogue is the same amount of retrieval work
+        Files.writeString(file, "{\"dialogueId\": \"" + id + "\", \"turns\": [{\"role\": \"SEEKER\", \"text\":"
+                + " \"Something scary with ghosts please\", \"items\": []}, {\"role\": \"RECOMMENDER\", \"text\":"
+                + " \"Have you seen a haunted house film lately?\", \"items\": []}]}");
+        return file;
+    }
+
+    private record Cli(int rc, String out, String err) {
+    }
+
+    /** Runs a crs command line in this JVM, as a second terminal would run it. */
+    private static Cli cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        System.setOut(print(out));
+        System.setErr(print(err));
+        int rc;
+        try {
+            picocli.CommandLine cl = new picocli.CommandLine(new Crs());
+            cl.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+            rc = Crs.execute(cl, args);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        return new Cli(rc, text(out), text(err));
+    }
+
+    private static PrintStream print(ByteArrayOutputStream out) {
+        return new PrintStream(out, true, StandardCharsets.UTF_8);
+    }
+
+    private static String text(ByteArrayOutputStream out) {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
