@@ -21,6 +21,7 @@ import org.crsaug.retriever.RetrieverService;
 import org.crsaug.scorer.ScorerService;
 import org.crsaug.serve.LlmReplyWriter;
 import org.crsaug.serve.RecommendationEngine;
+import org.crsaug.serve.DialogueIntakeRoutes;
 import org.crsaug.serve.RecommendationServer;
 import org.crsaug.serve.ServeSettings;
 import org.crsaug.trainer.TrainerService;
@@ -38,6 +39,7 @@ final class ContinuousRun implements AutoCloseable {
     private final Platform platform;
     private final List<Service> services = new ArrayList<>();
     private final RecommendationEngine engine;
+    private DialogueIntakeRoutes intake;
     private RecommendationServer server;
     private PlatformAddress address;
 
@@ -93,7 +95,8 @@ final class ContinuousRun implements AutoCloseable {
         services.add(new EvaluatorService(platform));
         services.add(engine);
         services.forEach(Service::start);
-        server = RecommendationServer.start(engine);
+        intake = DialogueIntakeRoutes.create(platform);
+        server = RecommendationServer.start(engine, intake);
     }
 
     private void awaitReady(PrintStream out, BooleanSupplier stopRequested) throws InterruptedException {
@@ -140,7 +143,9 @@ final class ContinuousRun implements AutoCloseable {
         out.printf(Locale.ROOT, "crs up: ready in %.1f s%n", seconds);
         out.println("  kafka            " + platform.bootstrapServers() + "   (--bootstrap-servers)");
         out.println("  schema registry  " + platform.registryUrl() + "   (--schema-registry-url)");
-        out.println("  recommendations  " + server.url() + "   (chat page, POST /api/recommend, GET /api/status)");
+        out.println("  recommendations  " + server.url() + "   (chat page, POST /api/recommend,"
+                + " POST /api/dialogues, GET /api/dialogues/<id>)");
+        out.println("  dashboard        " + server.url() + "dashboard");
         if (ownsStateDir()) {
             out.println("  addresses in     " + PlatformAddress.file(stateDir()).toAbsolutePath()
                     + "   (other crs commands with this --state-dir attach to this platform)");
@@ -181,6 +186,9 @@ final class ContinuousRun implements AutoCloseable {
             }
             if (server != null) {
                 server.close();
+            }
+            if (intake != null) {
+                intake.close();
             }
             for (int i = services.size() - 1; i >= 0; i--) {
                 services.get(i).stop();

@@ -67,7 +67,7 @@ class UpTest {
                     dialogue.toString());
             double ingestSeconds = (System.nanoTime() - started) / 1e9;
             assertThat(ingest.rc()).as(ingest.err()).isZero();
-            assertThat(ingest.out()).contains("published dialogue inspired:live:1");
+            assertThat(ingest.out()).contains("1 dialogue published", "published inspired:live:1");
             System.out.printf("attached crs ingest --file of one dialogue (in-process): %.2f s%n", ingestSeconds);
             // ... and crs up's retriever processes it
             Await.until("the attached dialogue retrieved", Duration.ofMinutes(2),
@@ -108,13 +108,22 @@ class UpTest {
             Cli ingest = cli("ingest", "--state-dir", state.toString(), "--dataset", "inspired", "--file",
                     dialogue(tmp, "live:2").toString());
             assertThat(ingest.rc()).as(ingest.err()).isZero();
-            Await.until("the new dialogue retrieved", Duration.ofMinutes(2),
-                    () -> Scrape.now().delta(beforeResume, "crs_stage_records_total", RETRIEVER_OK) > 0);
+            // and one through crs up's own HTTP port
+            java.net.http.HttpResponse<String> posted = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                            up.address().http().get("recommendations") + "api/dialogues"))
+                            .header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofFile(dialogue(tmp, "live:3"))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+            assertThat(posted.body()).contains("inspired:live:3");
+            Await.until("the two new dialogues retrieved", Duration.ofMinutes(2),
+                    () -> Scrape.now().delta(beforeResume, "crs_stage_records_total", RETRIEVER_OK) >= 2);
             // every partition has committed offsets since the first run, so no lag means all is retrieved
             awaitRetrieverCaughtUp(up);
-            // the one new dialogue record and nothing else: with the group's offsets lost, every dialogue of the
+            // the two new dialogue records and nothing else: with the group's offsets lost, every dialogue of the
             // slice (and the first attached one) would have been retrieved again
-            assertThat(Scrape.now().delta(beforeResume, "crs_stage_records_total", RETRIEVER_OK)).isEqualTo(1.0);
+            assertThat(Scrape.now().delta(beforeResume, "crs_stage_records_total", RETRIEVER_OK)).isEqualTo(2.0);
         }
     }
 
