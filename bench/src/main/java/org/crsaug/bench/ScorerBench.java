@@ -18,7 +18,10 @@ import org.crsaug.schema.Candidate;
 import org.crsaug.schema.Candidates;
 import org.crsaug.schema.Item;
 import org.crsaug.schema.ScoredPair;
+import org.crsaug.scorer.RelevanceJudge;
+import org.crsaug.scorer.RetrievalOnlyJudge;
 import org.crsaug.scorer.ScorerService;
+import org.crsaug.scorer.student.StudentJudge;
 import org.crsaug.scorer.llm.LlmJudge;
 import org.crsaug.scorer.student.StudentFeatures;
 import org.crsaug.scorer.student.StudentModel;
@@ -32,7 +35,7 @@ import org.crsaug.scorer.student.StudentModel;
 public final class ScorerBench {
 
     private static final int CANDIDATES_PER_CONTEXT = 10;
-    private static final int ITEMS = 200;
+    static final int ITEMS = 200;
     private final Platform platform;
     private final PrintStream out;
 
@@ -42,7 +45,83 @@ public final class ScorerBench {
     }
 
     /** Settings of one run. */
-    public record Options(long latencyMs, int contexts, int repeats, int limitPerMinute, int limitedContexts) {
+    public record Options(long latencyMs, int contexts, int repeats, int limitPerMinute, int limitedContexts,
+            boolean cpuOnly) {
+    }
+
+    /** How fast one run went and what CPU the scorer's own threads spent on it. */
+    record Run(double pairsPerSecond, int contexts, ThreadCpu.Delta cpu) {
+        double scorerCpuMsPerContext() {
+            return cpu.scorerNanos() / 1e6 / contexts;
+        }
+    }
+
+    /** Makes one replica's judge; {@code ready} is waited for before the clock starts. */
+    interface JudgeFactory {
+        RelevanceJudge create(Platform member);
+
+        default boolean ready(RelevanceJudge judge) {
+            return true;
+        }
+    }
+
+    private static JudgeFactory llm() {
+        return member -> LlmJudge.fromConfig(member.config(), Map.of("OPENAI_API_KEY", "sk-bench"));
+    }
+
+    /**
+     * CPU time per context of the scorer's own threads ({@link ThreadCpu#SCORER}: stream, global and
+     * Kafka client threads, the LLM pool, OkHttp, the journal's producer), one replica, for each judge;
+     * the broker, registry and fake server run in this JVM too but on threads that are not counted.
+     */
+    private void cpuPerContext(FakeChatServer server, Options o) throws Exception {
+        out.printf("scorer CPU per context: per-thread CPU (ThreadMXBean) of the scorer replica's threads only (not the"
+                + " broker's, the registry's or the fake server's), from publishing to the last committed pair, 1"
+                + " replica, %d contexts x %d candidates, one discarded warm-up run, median of %d%n", o.contexts(),
+                CANDIDATES_PER_CONTEXT, o.repeats());
+        Map<String, JudgeFactory> judges = new java.util.LinkedHashMap<>();
+        judges.put(LlmJudge.ID + " (fake server " + o.latencyMs() + " ms)", llm());
+        judges.put(RetrievalOnlyJudge.ID, member -> new RetrievalOnlyJudge(5));
+        judges.put(StudentJudge.ID, new StudentBench());
+        int n = 0;
+        for (Map.Entry<String, JudgeFactory> j : judges.entrySet()) {
+            n++;
+            pairsPerSecond(server, "bench-cw" + n + "-", 1, Math.max(8, o.contexts() / 4), 100_000, 1, j.getValue());
+            double[] cpu = new double[o.repeats()];
+            double[] rates = new double[o.repeats()];
+            Run last = null;
+            for (int r = 0; r < o.repeats(); r++) {
+                last = pairsPerSecond(server, "bench-c" + n + "-" + r + "-", 1, o.contexts(), 100_000, 1,
+                        j.getValue());
+                cpu[r] = last.scorerCpuMsPerContext();
+                rates[r] = last.pairsPerSecond();
+            }
+            out.printf("  %-32s scorer CPU median %.2f ms/context (runs %s), %.1f pairs/s; last run: whole process"
+                    + " %.1f ms/context, of which not counted %.1f; scorer threads (ms): %s; not counted (ms): %s%n",
+                    j.getKey(), median(cpu), Arrays.toString(round1(cpu)), median(rates),
+                    last.cpu().processNanos() / 1e6 / last.contexts(), last.cpu().otherNanos() / 1e6 / last.contexts(),
+                    scorerTop(last.cpu()), otherTop(last.cpu()));
+        }
+    }
+
+    private static Map<String, Long> scorerTop(ThreadCpu.Delta d) {
+        Map<String, Long> m = new java.util.LinkedHashMap<>();
+        d.top(40).forEach((k, v) -> {
+            if (k.startsWith("scorer: ") && m.size() < 6) {
+                m.put(k.substring(8), v);
+            }
+        });
+        return m;
+    }
+
+    private static Map<String, Long> otherTop(ThreadCpu.Delta d) {
+        Map<String, Long> m = new java.util.LinkedHashMap<>();
+        d.top(40).forEach((k, v) -> {
+            if (k.startsWith("other: ") && m.size() < 4) {
+                m.put(k.substring(7), v);
+            }
+        });
+        return m;
     }
 
     public void run(Options o) throws Exception {
@@ -52,25 +131,36 @@ public final class ScorerBench {
                     + " %d contexts spread evenly over 8 partitions; timed from publishing the candidates (all"
                     + " replicas running) to the last committed scored pair; one discarded warm-up run each%n",
                     o.latencyMs(), CANDIDATES_PER_CONTEXT, o.contexts());
+            if (o.cpuOnly()) {
+                cpuPerContext(server, o);
+                return;
+            }
             double single = 0;
             for (int replicas : List.of(1, 2, 4)) {
-                pairsPerSecond(server, "bench-w" + replicas + "-", replicas, Math.max(8, o.contexts() / 4), 100_000, 1);
+                pairsPerSecond(server, "bench-w" + replicas + "-", replicas, Math.max(8, o.contexts() / 4), 100_000, 1,
+                        llm());
                 double[] rates = new double[o.repeats()];
+                double[] cpu = new double[o.repeats()];
                 for (int r = 0; r < o.repeats(); r++) {
-                    rates[r] = pairsPerSecond(server, "bench-r" + replicas + "-" + r + "-", replicas, o.contexts(),
-                            100_000, 1);
+                    Run run = pairsPerSecond(server, "bench-r" + replicas + "-" + r + "-", replicas, o.contexts(),
+                            100_000, 1, llm());
+                    rates[r] = run.pairsPerSecond();
+                    cpu[r] = run.scorerCpuMsPerContext();
                 }
                 double median = median(rates);
                 if (replicas == 1) {
                     single = median;
                 }
-                out.printf("replicas=%d  pairs/s median %.1f  (runs %s)  speed-up %.2fx%n", replicas, median,
-                        Arrays.toString(round(rates)), median / single);
+                out.printf("replicas=%d  pairs/s median %.1f  (runs %s)  speed-up %.2fx  scorer CPU %.1f ms/context"
+                        + " (runs %s)%n", replicas, median, Arrays.toString(round(rates)), median / single, median(cpu),
+                        Arrays.toString(round1(cpu)));
             }
+            cpuPerContext(server, o);
 
             server.resetCounts();
             server.limitPerMinute(o.limitPerMinute());
-            double pairsRate = pairsPerSecond(server, "bench-limit-", 4, o.limitedContexts(), o.limitPerMinute(), 4);
+            double pairsRate = pairsPerSecond(server, "bench-limit-", 4, o.limitedContexts(), o.limitPerMinute(), 4,
+                    llm()).pairsPerSecond();
             // contexts whose text and candidates repeat come from the cache: count requests, not pairs
             double minutes = o.limitedContexts() * CANDIDATES_PER_CONTEXT / pairsRate / 60;
             double perMinute = server.answered() / minutes;
@@ -110,26 +200,40 @@ public final class ScorerBench {
      * Starts the replicas, waits until the group is stable, then publishes the candidates and times
      * until the last scored pair is committed, so start-up and rebalances are not counted.
      */
-    private double pairsPerSecond(FakeChatServer server, String prefix, int replicas, int contexts, int rpm,
-            int shares) throws InterruptedException {
+    private Run pairsPerSecond(FakeChatServer server, String prefix, int replicas, int contexts, int rpm,
+            int shares, JudgeFactory judges) throws InterruptedException {
         Platform p = namespace(server, prefix, rpm, shares, "producer");
         publishItems(p);
+        if (judges instanceof StudentBench) {
+            StudentBench.publishWorld(p, contexts);
+        }
         List<ScorerService> scorers = new ArrayList<>();
         List<Platform> members = new ArrayList<>();
+        List<RelevanceJudge> made = new ArrayList<>();
         try {
             for (int i = 0; i < replicas; i++) {
                 Platform member = namespace(server, prefix, rpm, shares, "replica-" + i);
                 members.add(member);
-                ScorerService s = ScorerService.create(member, LlmJudge.fromConfig(member.config(),
-                        Map.of("OPENAI_API_KEY", "sk-bench")));
+                RelevanceJudge judge = judges.create(member);
+                made.add(judge);
+                ScorerService s = ScorerService.create(member, judge);
                 s.start();
                 scorers.add(s);
             }
             awaitStableGroup(scorers);
+            long readyBy = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (!made.stream().allMatch(judges::ready)) {
+                if (System.nanoTime() > readyBy) {
+                    throw new IllegalStateException("The judges were not ready after 5 min");
+                }
+                Thread.sleep(200);
+            }
+            ThreadCpu before = ThreadCpu.snapshot();
             long started = System.nanoTime();
             publishCandidates(p, contexts);
             awaitPairs(p, contexts * CANDIDATES_PER_CONTEXT);
-            return contexts * CANDIDATES_PER_CONTEXT / ((System.nanoTime() - started) / 1e9);
+            double rate = contexts * CANDIDATES_PER_CONTEXT / ((System.nanoTime() - started) / 1e9);
+            return new Run(rate, contexts, ThreadCpu.snapshot().since(before));
         } finally {
             scorers.forEach(ScorerService::stop);
             members.forEach(Platform::close);
@@ -263,6 +367,10 @@ public final class ScorerBench {
         double[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double[] round1(double[] v) {
+        return Arrays.stream(v).map(x -> Math.round(x * 10) / 10.0).toArray();
     }
 
     private static long[] round(double[] v) {
