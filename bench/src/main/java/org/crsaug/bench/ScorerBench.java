@@ -50,10 +50,19 @@ public final class ScorerBench {
     }
 
     /** How fast one run went and what CPU the scorer's own threads spent on it. */
-    record Run(double pairsPerSecond, int contexts, ThreadCpu.Delta cpu) {
+    record Run(double pairsPerSecond, int contexts, ThreadCpu.Delta cpu, double firstPairSeconds,
+            double judgeWallMsPerContext) {
         double scorerCpuMsPerContext() {
             return cpu.scorerNanos() / 1e6 / contexts;
         }
+    }
+
+    /** Wall time spent inside judge() so far, over every replica of this process (the crs.judge.seconds timer). */
+    private static double[] judgeWall(String judgeId) {
+        io.micrometer.core.instrument.Timer t = org.crsaug.platform.metrics.CrsMetrics.registry()
+                .find("crs.judge.seconds").tag("judge", judgeId).timer();
+        return t == null ? new double[] {0, 0}
+                : new double[] {t.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS), t.count()};
     }
 
     /** Makes one replica's judge; {@code ready} is waited for before the clock starts. */
@@ -141,19 +150,25 @@ public final class ScorerBench {
                         llm());
                 double[] rates = new double[o.repeats()];
                 double[] cpu = new double[o.repeats()];
+                double[] firstPair = new double[o.repeats()];
+                double[] judgeMs = new double[o.repeats()];
                 for (int r = 0; r < o.repeats(); r++) {
                     Run run = pairsPerSecond(server, "bench-r" + replicas + "-" + r + "-", replicas, o.contexts(),
                             100_000, 1, llm());
                     rates[r] = run.pairsPerSecond();
                     cpu[r] = run.scorerCpuMsPerContext();
+                    firstPair[r] = run.firstPairSeconds();
+                    judgeMs[r] = run.judgeWallMsPerContext();
                 }
                 double median = median(rates);
                 if (replicas == 1) {
                     single = median;
                 }
                 out.printf("replicas=%d  pairs/s median %.1f  (runs %s)  speed-up %.2fx  scorer CPU %.1f ms/context"
-                        + " (runs %s)%n", replicas, median, Arrays.toString(round(rates)), median / single, median(cpu),
-                        Arrays.toString(round1(cpu)));
+                        + " (runs %s)  first pair after %.2f s  judge() wall %.0f ms/context  wall per context and"
+                        + " replica %.0f ms%n", replicas, median, Arrays.toString(round(rates)), median / single,
+                        median(cpu), Arrays.toString(round1(cpu)), median(firstPair), median(judgeMs),
+                        1000.0 * CANDIDATES_PER_CONTEXT * replicas / median);
             }
             cpuPerContext(server, o);
 
@@ -228,12 +243,18 @@ public final class ScorerBench {
                 }
                 Thread.sleep(200);
             }
+            String judgeId = made.get(0).id();
+            double[] wallBefore = judgeWall(judgeId);
             ThreadCpu before = ThreadCpu.snapshot();
             long started = System.nanoTime();
             publishCandidates(p, contexts);
-            awaitPairs(p, contexts * CANDIDATES_PER_CONTEXT);
+            long first = awaitPairs(p, contexts * CANDIDATES_PER_CONTEXT);
             double rate = contexts * CANDIDATES_PER_CONTEXT / ((System.nanoTime() - started) / 1e9);
-            return new Run(rate, contexts, ThreadCpu.snapshot().since(before));
+            ThreadCpu.Delta cpu = ThreadCpu.snapshot().since(before);
+            double[] wallAfter = judgeWall(judgeId);
+            double judged = wallAfter[1] - wallBefore[1];
+            return new Run(rate, contexts, cpu, (first - started) / 1e9,
+                    judged > 0 ? (wallAfter[0] - wallBefore[0]) / judged : 0);
         } finally {
             scorers.forEach(ScorerService::stop);
             members.forEach(Platform::close);
@@ -269,14 +290,34 @@ public final class ScorerBench {
         }
     }
 
+    /**
+     * The bench's items, every send acknowledged. A fresh topic on a loaded machine has been seen to
+     * answer a new producer with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout, dropping the
+     * records (every context naming one would then be dead-lettered and the run wait its 10 minutes):
+     * such a failure sends all items again with a new producer (same keys, compacted topic).
+     */
     private static void publishItems(Platform p) {
-        try (KafkaProducer<String, Item> items = p.producer(Topics.ITEMS, "bench-items")) {
-            for (int i = 0; i < ITEMS; i++) {
-                String id = "bench:" + i;
-                items.send(new ProducerRecord<>(p.config().topic(Topics.ITEMS), id, Item.newBuilder().setItemId(id)
-                        .setDataset("bench").setTitle("Bench Film " + i).setYear(1990 + i % 30).build()));
+        for (int attempt = 1; ; attempt++) {
+            try (KafkaProducer<String, Item> items = p.producer(Topics.ITEMS, "bench-items-" + attempt)) {
+                List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
+                for (int i = 0; i < ITEMS; i++) {
+                    String id = "bench:" + i;
+                    acks.add(items.send(new ProducerRecord<>(p.config().topic(Topics.ITEMS), id, Item.newBuilder()
+                            .setItemId(id).setDataset("bench").setTitle("Bench Film " + i).setYear(1990 + i % 30)
+                            .build())));
+                }
+                for (java.util.concurrent.Future<?> ack : acks) {
+                    ack.get();
+                }
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (attempt >= 3) {
+                    throw new IllegalStateException("Could not publish the bench items", e.getCause());
+                }
             }
-            items.flush();
         }
     }
 
