@@ -16,6 +16,7 @@ import org.crsaug.platform.store.TopicFollower;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.Candidate;
 import org.crsaug.schema.Candidates;
+import org.crsaug.schema.DeadLetter;
 import org.crsaug.schema.Item;
 import org.crsaug.schema.ScoredPair;
 import org.crsaug.scorer.RelevanceJudge;
@@ -346,13 +347,22 @@ public final class ScorerBench {
         }
     }
 
-    /** @return when the first scored pair was seen (System.nanoTime) */
+    /**
+     * Waits for the scored pairs; a dead-lettered context would never give its pairs, so the first dead
+     * letter fails the run with its reason instead of waiting out the 10 minutes.
+     *
+     * @return when the first scored pair was seen (System.nanoTime)
+     */
     private static long awaitPairs(Platform p, long expected) throws InterruptedException {
         try (TopicFollower<ScoredPair> pairs = new TopicFollower<>(p, Topics.SCORED_PAIRS, "bench-pairs-"
-                + System.nanoTime())) {
+                + System.nanoTime());
+                TopicFollower<DeadLetter> dead = new TopicFollower<>(p, Topics.DEAD_LETTERS, "bench-dead-"
+                        + System.nanoTime())) {
             long seen = 0;
             long first = 0;
             long deadline = System.currentTimeMillis() + Duration.ofMinutes(10).toMillis();
+            long nextDeadCheck = 0;
+            List<String> errors = new ArrayList<>();
             while (seen < expected) {
                 if (System.currentTimeMillis() > deadline) {
                     throw new IllegalStateException("Only " + seen + " of " + expected + " scored pairs after 10 min");
@@ -360,6 +370,18 @@ public final class ScorerBench {
                 seen += pairs.catchUp(r -> { }, Duration.ofSeconds(30));
                 if (seen > 0 && first == 0) {
                     first = System.nanoTime();
+                }
+                if (System.currentTimeMillis() > nextDeadCheck) {
+                    dead.catchUp(r -> {
+                        if (r.value() != null) {
+                            errors.add(r.value().getError().toString());
+                        }
+                    }, Duration.ofSeconds(30));
+                    if (!errors.isEmpty()) {
+                        throw new IllegalStateException("The scorer dead-lettered " + errors.size()
+                                + " contexts of the run, first: " + errors.get(0));
+                    }
+                    nextDeadCheck = System.currentTimeMillis() + 1000;
                 }
                 Thread.sleep(20);
             }

@@ -35,16 +35,17 @@ final class StudentBench implements ScorerBench.JudgeFactory {
         try (KafkaProducer<String, ContextEmbedding> vectors = p.producer(Topics.EMBEDDINGS, "bench-vectors");
                 KafkaProducer<String, Dialogue> dialogues = p.producer(Topics.DIALOGUES, "bench-dialogues")) {
             String vectorTopic = p.config().topic(Topics.EMBEDDINGS);
+            List<java.util.concurrent.Future<?>> acks = new java.util.ArrayList<>();
             for (int i = 0; i < ScorerBench.ITEMS; i++) {
                 String id = "bench:" + i;
-                vectors.send(new ProducerRecord<>(vectorTopic, Embeddings.key("bench", EmbeddingKind.ITEM, id),
-                        Embeddings.record(EmbeddingKind.ITEM, id, "bench", "h", vector(i % GENRES, rng))));
+                acks.add(vectors.send(new ProducerRecord<>(vectorTopic, Embeddings.key("bench", EmbeddingKind.ITEM, id),
+                        Embeddings.record(EmbeddingKind.ITEM, id, "bench", "h", vector(i % GENRES, rng)))));
             }
             for (int c = 0; c < Math.max(contexts, MIN_DIALOGUES); c++) {
                 int mentioned = rng.nextInt(ScorerBench.ITEMS);
                 int suggested = rng.nextInt(ScorerBench.ITEMS);
                 String dialogueId = "bench:" + c;
-                dialogues.send(new ProducerRecord<>(p.config().topic(Topics.DIALOGUES), dialogueId,
+                acks.add(dialogues.send(new ProducerRecord<>(p.config().topic(Topics.DIALOGUES), dialogueId,
                         Dialogue.newBuilder().setDialogueId(dialogueId).setDataset("bench").setSplit("train")
                                 .setFeedback(List.of(ItemFeedback.newBuilder().setItemId("bench:" + suggested)
                                         .setRespondent("seeker").setSuggested(true).setSeen(false)
@@ -55,14 +56,22 @@ final class StudentBench implements ScorerBench.JudgeFactory {
                                         Turn.newBuilder().setRole(Role.RECOMMENDER)
                                                 .setText("Try Bench Film " + suggested)
                                                 .setMentionedItemIds(List.of("bench:" + suggested)).build()))
-                                .build()));
+                                .build())));
                 String contextId = dialogueId + "#1";
-                vectors.send(new ProducerRecord<>(vectorTopic, Embeddings.key("bench", EmbeddingKind.CONTEXT, contextId),
+                acks.add(vectors.send(new ProducerRecord<>(vectorTopic, Embeddings.key("bench", EmbeddingKind.CONTEXT, contextId),
                         Embeddings.record(EmbeddingKind.CONTEXT, contextId, "bench", "h",
-                                vector(mentioned % GENRES, rng))));
+                                vector(mentioned % GENRES, rng)))));
             }
             vectors.flush();
             dialogues.flush();
+            for (java.util.concurrent.Future<?> ack : acks) {
+                ack.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("Could not publish the student bench's world", e.getCause());
         }
     }
 
