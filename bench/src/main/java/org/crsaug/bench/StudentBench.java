@@ -43,7 +43,9 @@ final class StudentBench implements ScorerBench.JudgeFactory {
             }
             for (int c = 0; c < Math.max(contexts, MIN_DIALOGUES); c++) {
                 int mentioned = rng.nextInt(ScorerBench.ITEMS);
-                int suggested = rng.nextInt(ScorerBench.ITEMS);
+                // another film than the one mentioned: a recommender turn that names only films already
+                // mentioned derives no context, and its candidates would be dead-lettered
+                int suggested = (mentioned + 1 + rng.nextInt(ScorerBench.ITEMS - 1)) % ScorerBench.ITEMS;
                 String dialogueId = "bench:" + c;
                 acks.add(dialogues.send(new ProducerRecord<>(p.config().topic(Topics.DIALOGUES), dialogueId,
                         Dialogue.newBuilder().setDialogueId(dialogueId).setDataset("bench").setSplit("train")
