@@ -16,9 +16,13 @@ import org.crsaug.platform.store.TopicFollower;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.Candidate;
 import org.crsaug.schema.Candidates;
+import org.crsaug.schema.DeadLetter;
 import org.crsaug.schema.Item;
 import org.crsaug.schema.ScoredPair;
+import org.crsaug.scorer.RelevanceJudge;
+import org.crsaug.scorer.RetrievalOnlyJudge;
 import org.crsaug.scorer.ScorerService;
+import org.crsaug.scorer.student.StudentJudge;
 import org.crsaug.scorer.llm.LlmJudge;
 import org.crsaug.scorer.student.StudentFeatures;
 import org.crsaug.scorer.student.StudentModel;
@@ -32,7 +36,7 @@ import org.crsaug.scorer.student.StudentModel;
 public final class ScorerBench {
 
     private static final int CANDIDATES_PER_CONTEXT = 10;
-    private static final int ITEMS = 200;
+    static final int ITEMS = 200;
     private final Platform platform;
     private final PrintStream out;
 
@@ -42,7 +46,92 @@ public final class ScorerBench {
     }
 
     /** Settings of one run. */
-    public record Options(long latencyMs, int contexts, int repeats, int limitPerMinute, int limitedContexts) {
+    public record Options(long latencyMs, int contexts, int repeats, int limitPerMinute, int limitedContexts,
+            boolean cpuOnly) {
+    }
+
+    /** How fast one run went and what CPU the scorer's own threads spent on it. */
+    record Run(double pairsPerSecond, int contexts, ThreadCpu.Delta cpu, double firstPairSeconds,
+            double judgeWallMsPerContext) {
+        double scorerCpuMsPerContext() {
+            return cpu.scorerNanos() / 1e6 / contexts;
+        }
+    }
+
+    /** Wall time spent inside judge() so far, over every replica of this process (the crs.judge.seconds timer). */
+    private static double[] judgeWall(String judgeId) {
+        io.micrometer.core.instrument.Timer t = org.crsaug.platform.metrics.CrsMetrics.registry()
+                .find("crs.judge.seconds").tag("judge", judgeId).timer();
+        return t == null ? new double[] {0, 0}
+                : new double[] {t.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS), t.count()};
+    }
+
+    /** Makes one replica's judge; {@code ready} is waited for before the clock starts. */
+    interface JudgeFactory {
+        RelevanceJudge create(Platform member);
+
+        default boolean ready(RelevanceJudge judge) {
+            return true;
+        }
+    }
+
+    private static JudgeFactory llm() {
+        return member -> LlmJudge.fromConfig(member.config(), Map.of("OPENAI_API_KEY", "sk-bench"));
+    }
+
+    /**
+     * CPU time per context of the scorer's own threads ({@link ThreadCpu#SCORER}: stream, global and
+     * Kafka client threads, the LLM pool, OkHttp, the journal's producer), one replica, for each judge;
+     * the broker, registry and fake server run in this JVM too but on threads that are not counted.
+     */
+    private void cpuPerContext(FakeChatServer server, Options o) throws Exception {
+        out.printf("scorer CPU per context: per-thread CPU (ThreadMXBean) of the scorer replica's threads only (not the"
+                + " broker's, the registry's or the fake server's), from publishing to the last committed pair, 1"
+                + " replica, %d contexts x %d candidates, one discarded warm-up run, median of %d%n", o.contexts(),
+                CANDIDATES_PER_CONTEXT, o.repeats());
+        Map<String, JudgeFactory> judges = new java.util.LinkedHashMap<>();
+        judges.put(LlmJudge.ID + " (fake server " + o.latencyMs() + " ms)", llm());
+        judges.put(RetrievalOnlyJudge.ID, member -> new RetrievalOnlyJudge(5));
+        judges.put(StudentJudge.ID, new StudentBench());
+        int n = 0;
+        for (Map.Entry<String, JudgeFactory> j : judges.entrySet()) {
+            n++;
+            pairsPerSecond(server, "bench-cw" + n + "-", 1, Math.max(8, o.contexts() / 4), 100_000, 1, j.getValue());
+            double[] cpu = new double[o.repeats()];
+            double[] rates = new double[o.repeats()];
+            Run last = null;
+            for (int r = 0; r < o.repeats(); r++) {
+                last = pairsPerSecond(server, "bench-c" + n + "-" + r + "-", 1, o.contexts(), 100_000, 1,
+                        j.getValue());
+                cpu[r] = last.scorerCpuMsPerContext();
+                rates[r] = last.pairsPerSecond();
+            }
+            out.printf("  %-32s scorer CPU median %.2f ms/context (runs %s), %.1f pairs/s; last run: whole process"
+                    + " %.1f ms/context, of which not counted %.1f; scorer threads (ms): %s; not counted (ms): %s%n",
+                    j.getKey(), median(cpu), Arrays.toString(round1(cpu)), median(rates),
+                    last.cpu().processNanos() / 1e6 / last.contexts(), last.cpu().otherNanos() / 1e6 / last.contexts(),
+                    scorerTop(last.cpu()), otherTop(last.cpu()));
+        }
+    }
+
+    private static Map<String, Long> scorerTop(ThreadCpu.Delta d) {
+        Map<String, Long> m = new java.util.LinkedHashMap<>();
+        d.top(40).forEach((k, v) -> {
+            if (k.startsWith("scorer: ") && m.size() < 6) {
+                m.put(k.substring(8), v);
+            }
+        });
+        return m;
+    }
+
+    private static Map<String, Long> otherTop(ThreadCpu.Delta d) {
+        Map<String, Long> m = new java.util.LinkedHashMap<>();
+        d.top(40).forEach((k, v) -> {
+            if (k.startsWith("other: ") && m.size() < 4) {
+                m.put(k.substring(7), v);
+            }
+        });
+        return m;
     }
 
     public void run(Options o) throws Exception {
@@ -52,25 +141,42 @@ public final class ScorerBench {
                     + " %d contexts spread evenly over 8 partitions; timed from publishing the candidates (all"
                     + " replicas running) to the last committed scored pair; one discarded warm-up run each%n",
                     o.latencyMs(), CANDIDATES_PER_CONTEXT, o.contexts());
+            if (o.cpuOnly()) {
+                cpuPerContext(server, o);
+                return;
+            }
             double single = 0;
             for (int replicas : List.of(1, 2, 4)) {
-                pairsPerSecond(server, "bench-w" + replicas + "-", replicas, Math.max(8, o.contexts() / 4), 100_000, 1);
+                pairsPerSecond(server, "bench-w" + replicas + "-", replicas, Math.max(8, o.contexts() / 4), 100_000, 1,
+                        llm());
                 double[] rates = new double[o.repeats()];
+                double[] cpu = new double[o.repeats()];
+                double[] firstPair = new double[o.repeats()];
+                double[] judgeMs = new double[o.repeats()];
                 for (int r = 0; r < o.repeats(); r++) {
-                    rates[r] = pairsPerSecond(server, "bench-r" + replicas + "-" + r + "-", replicas, o.contexts(),
-                            100_000, 1);
+                    Run run = pairsPerSecond(server, "bench-r" + replicas + "-" + r + "-", replicas, o.contexts(),
+                            100_000, 1, llm());
+                    rates[r] = run.pairsPerSecond();
+                    cpu[r] = run.scorerCpuMsPerContext();
+                    firstPair[r] = run.firstPairSeconds();
+                    judgeMs[r] = run.judgeWallMsPerContext();
                 }
                 double median = median(rates);
                 if (replicas == 1) {
                     single = median;
                 }
-                out.printf("replicas=%d  pairs/s median %.1f  (runs %s)  speed-up %.2fx%n", replicas, median,
-                        Arrays.toString(round(rates)), median / single);
+                out.printf("replicas=%d  pairs/s median %.1f  (runs %s)  speed-up %.2fx  scorer CPU %.1f ms/context"
+                        + " (runs %s)  first pair after %.2f s  judge() wall %.0f ms/context  wall per context and"
+                        + " replica %.0f ms%n", replicas, median, Arrays.toString(round(rates)), median / single,
+                        median(cpu), Arrays.toString(round1(cpu)), median(firstPair), median(judgeMs),
+                        1000.0 * CANDIDATES_PER_CONTEXT * replicas / median);
             }
+            cpuPerContext(server, o);
 
             server.resetCounts();
             server.limitPerMinute(o.limitPerMinute());
-            double pairsRate = pairsPerSecond(server, "bench-limit-", 4, o.limitedContexts(), o.limitPerMinute(), 4);
+            double pairsRate = pairsPerSecond(server, "bench-limit-", 4, o.limitedContexts(), o.limitPerMinute(), 4,
+                    llm()).pairsPerSecond();
             // contexts whose text and candidates repeat come from the cache: count requests, not pairs
             double minutes = o.limitedContexts() * CANDIDATES_PER_CONTEXT / pairsRate / 60;
             double perMinute = server.answered() / minutes;
@@ -110,26 +216,46 @@ public final class ScorerBench {
      * Starts the replicas, waits until the group is stable, then publishes the candidates and times
      * until the last scored pair is committed, so start-up and rebalances are not counted.
      */
-    private double pairsPerSecond(FakeChatServer server, String prefix, int replicas, int contexts, int rpm,
-            int shares) throws InterruptedException {
+    private Run pairsPerSecond(FakeChatServer server, String prefix, int replicas, int contexts, int rpm,
+            int shares, JudgeFactory judges) throws InterruptedException {
         Platform p = namespace(server, prefix, rpm, shares, "producer");
         publishItems(p);
+        if (judges instanceof StudentBench) {
+            StudentBench.publishWorld(p, contexts);
+        }
         List<ScorerService> scorers = new ArrayList<>();
         List<Platform> members = new ArrayList<>();
+        List<RelevanceJudge> made = new ArrayList<>();
         try {
             for (int i = 0; i < replicas; i++) {
                 Platform member = namespace(server, prefix, rpm, shares, "replica-" + i);
                 members.add(member);
-                ScorerService s = ScorerService.create(member, LlmJudge.fromConfig(member.config(),
-                        Map.of("OPENAI_API_KEY", "sk-bench")));
+                RelevanceJudge judge = judges.create(member);
+                made.add(judge);
+                ScorerService s = ScorerService.create(member, judge);
                 s.start();
                 scorers.add(s);
             }
             awaitStableGroup(scorers);
+            long readyBy = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (!made.stream().allMatch(judges::ready)) {
+                if (System.nanoTime() > readyBy) {
+                    throw new IllegalStateException("The judges were not ready after 5 min");
+                }
+                Thread.sleep(200);
+            }
+            String judgeId = made.get(0).id();
+            double[] wallBefore = judgeWall(judgeId);
+            ThreadCpu before = ThreadCpu.snapshot();
             long started = System.nanoTime();
             publishCandidates(p, contexts);
-            awaitPairs(p, contexts * CANDIDATES_PER_CONTEXT);
-            return contexts * CANDIDATES_PER_CONTEXT / ((System.nanoTime() - started) / 1e9);
+            long first = awaitPairs(p, contexts * CANDIDATES_PER_CONTEXT);
+            double rate = contexts * CANDIDATES_PER_CONTEXT / ((System.nanoTime() - started) / 1e9);
+            ThreadCpu.Delta cpu = ThreadCpu.snapshot().since(before);
+            double[] wallAfter = judgeWall(judgeId);
+            double judged = wallAfter[1] - wallBefore[1];
+            return new Run(rate, contexts, cpu, (first - started) / 1e9,
+                    judged > 0 ? (wallAfter[0] - wallBefore[0]) / judged : 0);
         } finally {
             scorers.forEach(ScorerService::stop);
             members.forEach(Platform::close);
@@ -165,14 +291,34 @@ public final class ScorerBench {
         }
     }
 
+    /**
+     * The bench's items, every send acknowledged. A fresh topic on a loaded machine has been seen to
+     * answer a new producer with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout, dropping the
+     * records (every context naming one would then be dead-lettered and the run wait its 10 minutes):
+     * such a failure sends all items again with a new producer (same keys, compacted topic).
+     */
     private static void publishItems(Platform p) {
-        try (KafkaProducer<String, Item> items = p.producer(Topics.ITEMS, "bench-items")) {
-            for (int i = 0; i < ITEMS; i++) {
-                String id = "bench:" + i;
-                items.send(new ProducerRecord<>(p.config().topic(Topics.ITEMS), id, Item.newBuilder().setItemId(id)
-                        .setDataset("bench").setTitle("Bench Film " + i).setYear(1990 + i % 30).build()));
+        for (int attempt = 1; ; attempt++) {
+            try (KafkaProducer<String, Item> items = p.producer(Topics.ITEMS, "bench-items-" + attempt)) {
+                List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
+                for (int i = 0; i < ITEMS; i++) {
+                    String id = "bench:" + i;
+                    acks.add(items.send(new ProducerRecord<>(p.config().topic(Topics.ITEMS), id, Item.newBuilder()
+                            .setItemId(id).setDataset("bench").setTitle("Bench Film " + i).setYear(1990 + i % 30)
+                            .build())));
+                }
+                for (java.util.concurrent.Future<?> ack : acks) {
+                    ack.get();
+                }
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (attempt >= 3) {
+                    throw new IllegalStateException("Could not publish the bench items", e.getCause());
+                }
             }
-            items.flush();
         }
     }
 
@@ -201,13 +347,22 @@ public final class ScorerBench {
         }
     }
 
-    /** @return when the first scored pair was seen (System.nanoTime) */
+    /**
+     * Waits for the scored pairs; a dead-lettered context would never give its pairs, so the first dead
+     * letter fails the run with its reason instead of waiting out the 10 minutes.
+     *
+     * @return when the first scored pair was seen (System.nanoTime)
+     */
     private static long awaitPairs(Platform p, long expected) throws InterruptedException {
         try (TopicFollower<ScoredPair> pairs = new TopicFollower<>(p, Topics.SCORED_PAIRS, "bench-pairs-"
-                + System.nanoTime())) {
+                + System.nanoTime());
+                TopicFollower<DeadLetter> dead = new TopicFollower<>(p, Topics.DEAD_LETTERS, "bench-dead-"
+                        + System.nanoTime())) {
             long seen = 0;
             long first = 0;
             long deadline = System.currentTimeMillis() + Duration.ofMinutes(10).toMillis();
+            long nextDeadCheck = 0;
+            List<String> errors = new ArrayList<>();
             while (seen < expected) {
                 if (System.currentTimeMillis() > deadline) {
                     throw new IllegalStateException("Only " + seen + " of " + expected + " scored pairs after 10 min");
@@ -215,6 +370,18 @@ public final class ScorerBench {
                 seen += pairs.catchUp(r -> { }, Duration.ofSeconds(30));
                 if (seen > 0 && first == 0) {
                     first = System.nanoTime();
+                }
+                if (System.currentTimeMillis() > nextDeadCheck) {
+                    dead.catchUp(r -> {
+                        if (r.value() != null) {
+                            errors.add(r.value().getError().toString());
+                        }
+                    }, Duration.ofSeconds(30));
+                    if (!errors.isEmpty()) {
+                        throw new IllegalStateException("The scorer dead-lettered " + errors.size()
+                                + " contexts of the run, first: " + errors.get(0));
+                    }
+                    nextDeadCheck = System.currentTimeMillis() + 1000;
                 }
                 Thread.sleep(20);
             }
@@ -263,6 +430,10 @@ public final class ScorerBench {
         double[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double[] round1(double[] v) {
+        return Arrays.stream(v).map(x -> Math.round(x * 10) / 10.0).toArray();
     }
 
     private static long[] round(double[] v) {

@@ -12,8 +12,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "scorer", mixinStandardHelpOptions = true,
-        description = "Scorer throughput against a local fake LLM: 1/2/4 replicas, a requests/min budget,"
-                + " student scoring on the CPU, and a replay that must make no LLM calls.",
+        description = "Scorer throughput against a local fake LLM: 1/2/4 replicas, the scorer's CPU time per context"
+                + " for each judge, a requests/min budget, student scoring on the CPU, and a replay that must make no"
+                + " LLM calls.",
         footer = {"", "Examples:", "  crs bench scorer --latency-ms 200 --set state.dir=/tmp/bench"})
 final class ScorerBenchCommand implements Callable<Integer> {
 
@@ -32,6 +33,9 @@ final class ScorerBenchCommand implements Callable<Integer> {
     @Option(names = "--limited-contexts", defaultValue = "600", description = "Contexts in the rate-limit run (default ${DEFAULT-VALUE}).")
     int limitedContexts;
 
+    @Option(names = "--cpu-only", description = "Only the scorer's CPU time per context for each judge (1 replica).")
+    boolean cpuOnly;
+
     @Mixin
     ConfigOptions options;
 
@@ -41,7 +45,7 @@ final class ScorerBenchCommand implements Callable<Integer> {
         Logging.toFile(config);
         try (Platform platform = Platform.start(config)) {
             new ScorerBench(platform, System.out).run(new ScorerBench.Options(latencyMs, contexts, repeats, limit,
-                    limitedContexts));
+                    limitedContexts, cpuOnly));
         }
         return 0;
     }
