@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.Item;
+import org.crsaug.testkit.Await;
 import org.crsaug.testkit.TestKafka;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,12 @@ class StateDirLockTest {
 
             // another JVM, as `crs status` beside `crs run` would be
             Path kafkaDir = state.resolve("kafka");
+            // the broker lays out a new topic's partition log after createTopics returns: wait until the first
+            // platform's own files are all there, so whatever appears later could only be the second's doing
+            Await.until("every topic's partition log written by the first broker", Duration.ofMinutes(1),
+                    () -> Topics.all().stream().map(t -> kafkaDir.resolve("log").resolve(first.config().topic(t) + "-0"))
+                            .allMatch(d -> Files.isRegularFile(d.resolve("partition.metadata"))
+                                    && Files.isRegularFile(d.resolve("leader-epoch-checkpoint"))));
             List<Path> before = listing(kafkaDir);
             Result second = secondProcess(state);
             assertThat(second.exitCode()).as(second.output()).isEqualTo(2);
