@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes testdata/synthetic/: a made-up ReDial and INSPIRED, small enough to commit.
+"""Writes a made-up ReDial and INSPIRED (about 0.8 MB) into the directory it is given.
 
 Tests run on it where the real mirror is absent (a fresh clone, CI without ../shared/data), so it has
 to exercise the readers the way the real files do and carry signal a recommender can learn from:
@@ -7,14 +7,19 @@ every dialogue is about one genre, plots and requests use that genre's words (so
 maps a request near the right plots), and popular movies of a genre are co-mentioned far more often
 than chance. Output is a pure function of SEED: rerunning rewrites identical bytes.
 
-    python3 testdata/generate_synthetic.py    # from the repository root; stdlib only
+    python3 testdata/generate_synthetic.py target/synthetic-data    # stdlib only
+
+The build runs it before the tests (root pom, generate-test-resources) and the tests read its output;
+the output is not committed, so no file in the repository looks like a copy of the real datasets.
+A stamp of this script's own digest lets every module after the first skip the work.
 """
+import hashlib
+import sys
 import json
 import os
 import random
 
 SEED = 20240611
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "synthetic")
 
 # Each genre: title words, plot sentences, what a seeker says, what a recommender says of a film.
 GENRES = {
@@ -293,11 +298,22 @@ def redial(rng, movies, genres, out):
 
 
 def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: generate_synthetic.py OUTPUT_DIR")
+    out = sys.argv[1]
+    with open(os.path.abspath(__file__), "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    stamp = os.path.join(out, ".generated-by")
+    if os.path.exists(stamp) and open(stamp).read() == digest:
+        return
     rng = random.Random(SEED)
     movies = make_movies(rng)
     genres = by_genre(movies)
-    inspired(rng, movies, genres, os.path.join(OUT, "inspired"))
-    redial(rng, movies, genres, os.path.join(OUT, "redial"))
+    inspired(rng, movies, genres, os.path.join(out, "inspired"))
+    redial(rng, movies, genres, os.path.join(out, "redial"))
+    # written last: an interrupted run leaves no stamp and is redone
+    with open(stamp, "w") as f:
+        f.write(digest)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * The data tests read, and small copies of it made at test time under target/. The synthetic data set is
- * committed (testdata/synthetic, written by testdata/generate_synthetic.py) so data tests run, and can fail,
- * on every clone; the real mirror ({@code crs.data.dir}, read-only, never committed) is used in addition where
+ * generated (target/synthetic-data, by testdata/generate_synthetic.py, which the build runs first) so
+ * data tests run, and can fail, on every clone; the real mirror ({@code crs.data.dir}, read-only, never committed) is used in addition where
  * it is present.
  */
 public final class DataSlices {
@@ -20,7 +20,7 @@ public final class DataSlices {
     /** Set by surefire (root pom); the directory search below covers runs from an IDE. */
     static final String SYNTHETIC_PROPERTY = "crs.synthetic.data.dir";
     static final String MIRROR_PROPERTY = "crs.data.dir";
-    private static final String SYNTHETIC_IN_REPOSITORY = "testdata/synthetic";
+    private static final String SYNTHETIC_IN_REPOSITORY = "target/synthetic-data";
 
     private DataSlices() {
     }
@@ -47,7 +47,8 @@ public final class DataSlices {
             }
         }
         throw new IllegalStateException("No " + SYNTHETIC_IN_REPOSITORY + " above " + Path.of("").toAbsolutePath()
-                + " and " + SYNTHETIC_PROPERTY + " is not set");
+                + " and " + SYNTHETIC_PROPERTY + " is not set; generate it with: python3"
+                + " testdata/generate_synthetic.py target/synthetic-data (mvn does it before the tests)");
     }
 
     /** The real data where present, else the synthetic data: for tests that run once on whichever is better. */
@@ -60,7 +61,8 @@ public final class DataSlices {
         // a missing synthetic set is a broken checkout, never a reason to skip
         if (!Files.isDirectory(root.resolve("inspired")) || !Files.isDirectory(root.resolve("redial"))) {
             throw new IllegalStateException("Synthetic data incomplete at " + root
-                    + "; regenerate it with python3 testdata/generate_synthetic.py");
+                    + "; generate it with: python3 testdata/generate_synthetic.py target/synthetic-data"
+                    + " (mvn does it before the tests)");
         }
         return new DataSet(DataSet.SYNTHETIC, root);
     }

@@ -17,7 +17,7 @@ import org.crsaug.schema.Turn;
 import org.junit.jupiter.api.Test;
 
 /**
- * Both readers on the committed synthetic data (testdata/synthetic), which every clone has: the reader checks
+ * Both readers on the synthetic data the build generates (target/synthetic-data), which every build has: the reader checks
  * that need no real data run, and can fail, even where the mirror is absent. The mirror-only tests beside this
  * one pin facts of the real files.
  */
