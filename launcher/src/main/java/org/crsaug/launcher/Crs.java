@@ -1,5 +1,6 @@
 package org.crsaug.launcher;
 
+import org.crsaug.platform.config.ClosestName;
 import org.crsaug.platform.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -54,7 +55,36 @@ public final class Crs implements Runnable {
             }
             return 1;
         });
+        String unknown = unknownCommand(cl, args);
+        if (unknown != null) {
+            cl.getErr().println("error: " + unknown);
+            return CommandLine.ExitCode.USAGE;
+        }
         return cl.execute(args);
+    }
+
+    /**
+     * Picocli treats {@code crs typo --help} as a help request and exits 0 with the top-level usage, so a
+     * misspelt command looked like a success; every command word is checked here before anything runs.
+     *
+     * @return why the command line names no known command, with the closest one; null when it does
+     */
+    static String unknownCommand(CommandLine cl, String... args) {
+        CommandLine current = cl;
+        for (String arg : args) {
+            if (arg.startsWith("-") || current.getSubcommands().isEmpty()) {
+                return null;
+            }
+            CommandLine sub = current.getSubcommands().get(arg);
+            if (sub == null) {
+                String name = current.getCommandName();
+                return "unknown command '" + arg + "' for " + name + "; did you mean '"
+                        + ClosestName.to(current.getSubcommands().keySet(), arg) + "'? (" + name
+                        + " --help lists every command)";
+            }
+            current = sub;
+        }
+        return null;
     }
 
     @Override

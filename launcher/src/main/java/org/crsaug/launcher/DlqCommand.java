@@ -33,7 +33,7 @@ final class DlqCommand implements Callable<Integer> {
     @Option(names = "--all", description = "With resubmit: every selected letter (required unless --key is given).")
     boolean all;
 
-    @Option(names = "--limit", defaultValue = "100", description = "With list: show at most this many (default ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", defaultValue = "100", description = "With list: show at most this many (default ${DEFAULT-VALUE}; 0 = only the count).")
     int limit;
 
     @Mixin
@@ -44,12 +44,20 @@ final class DlqCommand implements Callable<Integer> {
         if (action == Action.resubmit && key == null && !all) {
             throw new IllegalArgumentException("resubmit needs --key KEY for one letter or --all for every selected one");
         }
+        if (limit < 0) {
+            throw new IllegalArgumentException("--limit must be 0 or more (0 prints only the count), got " + limit);
+        }
         CrsConfig config = options.load(Map.of());
         Logging.toFile(config);
         try (Platform platform = Platform.start(config)) {
             platform.ensureTopics();
             List<Map.Entry<String, DeadLetter>> letters = DeadLetterStore.list(platform, (k, d) ->
                     (stage == null || stage.equals(d.getStage())) && (key == null || key.equals(k)));
+            if (key != null && letters.isEmpty()) {
+                // a mistyped key must not look like a successful re-submission of nothing
+                throw new IllegalArgumentException("no dead letter has the key '" + key + "'"
+                        + (stage == null ? "" : " in stage " + stage) + "; crs dlq list shows the keys");
+            }
             return action == Action.list ? list(letters) : resubmit(platform, letters);
         }
     }

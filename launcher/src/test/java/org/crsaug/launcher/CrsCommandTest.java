@@ -83,4 +83,27 @@ class CrsCommandTest {
         assertThat(rc).isNotZero();
         assertThat(stderr()).contains("data.dir").contains("github.com/sweetpeach/Inspired");
     }
+
+    @Test
+    void aMisspeltCommandIsAnErrorEvenWithHelp() {
+        assertThat(Crs.execute("stauts", "--help")).isEqualTo(picocli.CommandLine.ExitCode.USAGE);
+        assertThat(stderr()).contains("unknown command 'stauts'", "did you mean 'status'?", "crs --help");
+        assertThat(stdout()).as("no usage printed as if it had worked").isEmpty();
+        console.reset();
+        assertThat(Crs.execute("status", "--help")).isZero();
+        assertThat(stdout()).contains("Usage: crs status");
+    }
+
+    @Test
+    void dlqRefusesANegativeLimitAndAKeyNoLetterHas(@TempDir Path tmp) {
+        String state = tmp.resolve("state").toString();
+        assertThat(Crs.execute("dlq", "list", "--limit", "-1", "--state-dir", state)).isNotZero();
+        assertThat(stderr()).contains("--limit must be 0 or more", "got -1");
+        assertThat(tmp.resolve("state")).as("refused before starting anything").doesNotExist();
+
+        console.reset();
+        assertThat(Crs.execute("dlq", "resubmit", "--key", "candidates@0:42", "--state-dir", state)).isNotZero();
+        assertThat(stderr()).contains("no dead letter has the key 'candidates@0:42'", "crs dlq list");
+        assertThat(stdout()).doesNotContain("re-submitted");
+    }
 }

@@ -6,7 +6,6 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,19 +144,14 @@ public final class SettingRegistry {
             String base = key.substring(CrsConfig.TOPIC_NAME_PREFIX.length());
             List<String> bases = Topics.all().stream().map(TopicSpec::baseName).toList();
             return bases.contains(base) ? Optional.empty() : Optional.of("unknown topic '" + base + "' in '" + key
-                    + "' (from " + source + "); did you mean '" + CrsConfig.TOPIC_NAME_PREFIX + closest(bases, base)
+                    + "' (from " + source + "); did you mean '" + CrsConfig.TOPIC_NAME_PREFIX + ClosestName.to(bases, base)
                     + "'?");
         }
         if (find(key).isPresent()) {
             return Optional.empty();
         }
         return Optional.of("unknown setting '" + key + "' (from " + source + "); did you mean '"
-                + closest(settings.keySet(), key) + "'?");
-    }
-
-    private static String closest(java.util.Collection<String> known, String key) {
-        return known.stream().min(Comparator.comparingInt((String k) -> editDistance(k, key)).thenComparing(k -> k))
-                .orElseThrow();
+                + ClosestName.to(settings.keySet(), key) + "'?");
     }
 
     /** @return why the value is refused, with the key in the message; empty when it fits the key's type */
@@ -170,25 +164,5 @@ public final class SettingRegistry {
         String what = value.isBlank() ? " must not be empty" : " must be " + type.describe() + ", got '"
                 + (CrsConfig.isSecret(key) ? "****" : value) + "'";
         return Optional.of(key + what + " (from " + source + ")");
-    }
-
-    /** Levenshtein distance: insertions, deletions and substitutions each cost one. */
-    static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(substitution, Math.min(prev[j], cur[j - 1]) + 1);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }
