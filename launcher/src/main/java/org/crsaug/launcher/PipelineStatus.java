@@ -23,7 +23,7 @@ import org.crsaug.schema.Evaluation;
 final class PipelineStatus implements AutoCloseable {
 
     record Snapshot(String bootstrapServers, List<TopicLag.Row> topics, Checkpoint lastCheckpoint,
-                    Map<String, Double> testMetrics, int checkpointCount) {
+                    Map<String, Double> testMetrics, String testProtocol, int checkpointCount) {
     }
 
     private final Platform platform;
@@ -53,17 +53,17 @@ final class PipelineStatus implements AutoCloseable {
             history = new CheckpointHistory(platform, "crs-status");
         }
         if (history == null) {
-            return new Snapshot(platform.bootstrapServers(), rows, null, Map.of(), 0);
+            return new Snapshot(platform.bootstrapServers(), rows, null, Map.of(), headlineProtocol, 0);
         }
         history.catchUp(Duration.ofSeconds(30));
         List<CheckpointHistory.Entry> entries = history.entries();
         if (entries.isEmpty()) {
-            return new Snapshot(platform.bootstrapServers(), rows, null, Map.of(), 0);
+            return new Snapshot(platform.bootstrapServers(), rows, null, Map.of(), headlineProtocol, 0);
         }
         CheckpointHistory.Entry last = entries.get(entries.size() - 1);
         Evaluation ev = last.evaluationsByProtocol().get(headlineProtocol);
         return new Snapshot(platform.bootstrapServers(), rows, last.checkpoint(),
-                ev == null ? Map.of() : ev.getMetrics(), entries.size());
+                ev == null ? Map.of() : ev.getMetrics(), headlineProtocol, entries.size());
     }
 
     @Override
@@ -92,7 +92,8 @@ final class PipelineStatus implements AutoCloseable {
                     s.checkpointCount(), cp.getCheckpointId(), cp.getMode(), cp.getDataset(), cp.getRound(),
                     Instant.ofEpochMilli(cp.getCreatedAtMs())));
             sb.append("  validation: ").append(metrics(cp.getMetrics(), "validation_recall@")).append('\n');
-            sb.append("  test:       ").append(s.testMetrics().isEmpty() ? "not evaluated yet"
+            // a test recall means little without its protocol: strict removes earlier-mentioned items
+            sb.append("  test (").append(s.testProtocol()).append("): ").append(s.testMetrics().isEmpty() ? "not evaluated yet"
                     : metrics(s.testMetrics(), "recall@")).append('\n');
         }
         return sb.toString();

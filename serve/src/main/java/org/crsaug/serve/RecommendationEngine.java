@@ -18,6 +18,7 @@ import org.crsaug.model.encoder.TextEncoder;
 import org.crsaug.model.encoder.TextEncoders;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.service.Service;
+import org.crsaug.platform.store.CheckpointDirectory;
 import org.crsaug.platform.store.TopicFollower;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.model.checkpoint.LoadedCheckpoint;
@@ -139,8 +140,7 @@ public final class RecommendationEngine implements Service {
                         better.add(cp);
                     }
                 }
-                better.sort(java.util.Comparator.comparingDouble(
-                        (Checkpoint cp) -> cp.getMetrics().get(settings.selectionMetric())).reversed());
+                better.sort(CheckpointDirectory.bestFirst(settings.selectionMetric()));
                 for (Checkpoint cp : better) {
                     if (load(cp)) {
                         break;

@@ -53,9 +53,17 @@ public final class CheckpointDirectory {
         }
         return all(platform).stream()
                 .filter(c -> dataset == null || c.getDataset().equals(dataset))
-                .max(Comparator.comparingDouble((Checkpoint c) -> c.getMetrics().getOrDefault(SELECTION_METRIC, -1.0))
-                        .thenComparingLong(Checkpoint::getCreatedAtMs))
+                .min(bestFirst(SELECTION_METRIC))
                 .orElseThrow(() -> new IllegalArgumentException("No checkpoints" + (dataset == null ? "" : " for "
                         + dataset) + " yet; train one with crs run"));
+    }
+
+    /**
+     * Orders checkpoints best first by {@code metric} (one without it last), the newest first among equals:
+     * {@code crs recommend --checkpoint best} and a starting {@code crs serve} pick the same one.
+     */
+    public static Comparator<Checkpoint> bestFirst(String metric) {
+        return Comparator.comparingDouble((Checkpoint c) -> c.getMetrics().getOrDefault(metric, -1.0))
+                .thenComparingLong(Checkpoint::getCreatedAtMs).reversed();
     }
 }
