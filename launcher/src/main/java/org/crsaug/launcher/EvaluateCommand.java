@@ -12,6 +12,7 @@ import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.data.context.DialogueContext;
 import org.crsaug.data.context.DialogueContexts;
 import org.crsaug.data.dataset.DialogueJson;
+import org.crsaug.data.dataset.Lines;
 import org.crsaug.model.eval.RecallMetrics;
 import org.crsaug.model.recommender.EvalContext;
 import org.crsaug.platform.kafka.Platform;
@@ -50,26 +51,32 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CrsConfig config = options.load(Map.of());
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("No such file: " + file.toAbsolutePath());
+            throw new IllegalArgumentException(Files.isDirectory(file) ? file + " is a directory; name a file"
+                    : "No such file: " + file.toAbsolutePath());
         }
-        List<String> lines = Files.readAllLines(file);
+        // a line that is not UTF-8 is skipped and reported like any other bad line, not the end of the run
+        Map<Long, String> lines = new java.util.TreeMap<>();
+        Map<Long, String> notUtf8 = new java.util.TreeMap<>();
+        Lines.forEach(file, lines::put, (n, why, raw) -> notUtf8.put(n, why));
         Logging.toFile(config);
         try (Platform platform = Platform.start(config);
                 LoadedCheckpoint model = LoadedCheckpoint.open(CheckpointDirectory.resolve(platform, checkpointId, dataset));
                 CheckpointInputs inputs = new CheckpointInputs(platform, model)) {
             List<DialogueContext> contexts = new ArrayList<>();
-            int bad = 0;
-            for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).isBlank()) {
+            int bad = notUtf8.size();
+            notUtf8.forEach((n, why) -> System.err.printf("line %d skipped: %s%n", n, why));
+            for (Map.Entry<Long, String> line : lines.entrySet()) {
+                if (line.getValue().isBlank()) {
                     continue;
                 }
                 try {
-                    Dialogue d = DialogueJson.parse(lines.get(i), model.checkpoint().getDataset(), inputs.titles::lookup);
-                    d.setDialogueId(d.getDialogueId() + "@line" + (i + 1));
+                    Dialogue d = DialogueJson.parse(line.getValue(), model.checkpoint().getDataset(),
+                            inputs.titles::lookup);
+                    d.setDialogueId(d.getDialogueId() + "@line" + line.getKey());
                     contexts.addAll(DialogueContexts.derive(d));
                 } catch (IllegalArgumentException e) {
                     bad++;
-                    System.err.printf("line %d skipped: %s%n", i + 1, e.getMessage());
+                    System.err.printf("line %d skipped: %s%n", line.getKey(), e.getMessage());
                 }
             }
             int maxChars = config.getInt("retriever.context.max.chars");

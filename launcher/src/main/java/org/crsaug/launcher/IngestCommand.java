@@ -2,7 +2,6 @@ package org.crsaug.launcher;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.crsaug.data.dataset.DataDirectory;
+import org.crsaug.data.dataset.Utf8Text;
 import org.crsaug.data.ingest.DialogueIntake;
 import org.crsaug.data.ingest.DirectoryWatcher;
 import org.crsaug.data.ingest.Ingestor;
@@ -88,8 +88,10 @@ final class IngestCommand implements Callable<Integer> {
 
     private int ingestFile(Platform platform, String file) throws IOException {
         boolean stdin = file.equals("-");
-        String body = stdin ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-                : Files.readString(Path.of(file));
+        if (!stdin && Files.isDirectory(Path.of(file))) {
+            throw new IllegalArgumentException(file + " is a directory; name a file, or use --watch " + file);
+        }
+        byte[] body = stdin ? System.in.readAllBytes() : Utf8Text.readBytes(Path.of(file));
         String name = stdin ? "stdin" : file;
         DialogueIntake.Outcome outcome;
         // a fresh transactional id: concurrent 'crs ingest --file' runs must not fence each other

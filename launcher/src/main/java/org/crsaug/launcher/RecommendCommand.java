@@ -1,6 +1,5 @@
 package org.crsaug.launcher;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,6 +11,7 @@ import org.crsaug.data.context.DialogueContext;
 import org.crsaug.data.context.DialogueContexts;
 import org.crsaug.data.context.RetrievalText;
 import org.crsaug.data.dataset.DialogueJson;
+import org.crsaug.data.dataset.Utf8Text;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.store.CheckpointDirectory;
 import org.crsaug.model.checkpoint.LoadedCheckpoint;
@@ -47,8 +47,8 @@ final class RecommendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CrsConfig config = options.load(Map.of());
-        String json = dialogue.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-                : Files.readString(Path.of(dialogue));
+        String json = dialogue.equals("-") ? Utf8Text.decode(System.in.readAllBytes(), "standard input")
+                : Utf8Text.readFile(Path.of(dialogue));
         Logging.toFile(config);
         try (Platform platform = Platform.start(config);
                 LoadedCheckpoint model = LoadedCheckpoint.open(CheckpointDirectory.resolve(platform, checkpointId, dataset));

@@ -106,4 +106,16 @@ class CrsCommandTest {
         assertThat(stderr()).contains("no dead letter has the key 'candidates@0:42'", "crs dlq list");
         assertThat(stdout()).doesNotContain("re-submitted");
     }
+
+    @Test
+    void recommendNamesAMissingDialogueFileOrADirectoryInOneLine(@TempDir Path tmp) {
+        String state = tmp.resolve("state").toString();
+        assertThat(Crs.execute("recommend", "--dialogue", tmp.resolve("nowhere.json").toString(), "--state-dir", state))
+                .isEqualTo(1);
+        assertThat(stderr()).contains("error: No such file: ", "nowhere.json").doesNotContain("Exception");
+        console.reset();
+        assertThat(Crs.execute("recommend", "--dialogue", tmp.toString(), "--state-dir", state)).isEqualTo(1);
+        assertThat(stderr()).contains("is a directory; name a file").doesNotContain("Exception");
+        assertThat(tmp.resolve("state")).as("refused before starting anything").doesNotExist();
+    }
 }

@@ -163,4 +163,44 @@ class IngestFileFormatsTest {
         assertThat(crs("ingest", "--dataset", "inspired", "--watch", tmp.toString(), "--file", "x.json")).isNotZero();
         assertThat(console.stderr()).contains("mutually exclusive");
     }
+
+    @Test
+    void bytesThatAreNotUtf8AreABadRecordFromAFileAndFromStandardInputAlike() throws Exception {
+        // the second line as an editor saving Latin-1 writes it: 'é' is the one byte 0xE9
+        byte[] good = (NewDialogues.simple("u1", catalogue.title(0)) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] latin1 = NewDialogues.simple("u2-caf\u00e9", catalogue.title(1)).getBytes(StandardCharsets.ISO_8859_1);
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.write(good);
+        body.write(latin1);
+        Path file = tmp.resolve("latin1.jsonl");
+        Files.write(file, body.toByteArray());
+
+        assertThat(crs("ingest", "--dataset", "inspired", "--file", file.toString()))
+                .isEqualTo(IngestCommand.BAD_RECORDS);
+        assertThat(console.stderr()).contains("latin1.jsonl: line 2: not valid UTF-8 (byte ", "0xE9")
+                .doesNotContain("Exception");
+        assertThat(console.stdout()).contains("1 dialogue published, 1 bad record sent to dead-letters");
+        assertThat(fromFile("latin1.jsonl", 1)).extracting(Dialogue::getDialogueId).containsExactly("inspired:u1");
+
+        console.reset();
+        java.io.InputStream stdin = System.in;
+        System.setIn(new java.io.ByteArrayInputStream(latin1));
+        try {
+            assertThat(crs("ingest", "--dataset", "inspired", "--file", "-")).isEqualTo(IngestCommand.BAD_RECORDS);
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(console.stderr()).contains("stdin: body: not valid UTF-8 (line 1, byte ", "0xE9");
+        assertThat(console.stdout()).contains("0 dialogues published, 1 bad record sent to dead-letters");
+    }
+
+    @Test
+    void aMissingFileOrADirectoryIsOneClearLine() {
+        assertThat(crs("ingest", "--dataset", "inspired", "--file", tmp.resolve("nowhere.json").toString()))
+                .isEqualTo(1);
+        assertThat(console.stderr()).contains("error: No such file: ", "nowhere.json").doesNotContain("Exception");
+        console.reset();
+        assertThat(crs("ingest", "--dataset", "inspired", "--file", tmp.toString())).isEqualTo(1);
+        assertThat(console.stderr()).contains("is a directory; name a file, or use --watch").doesNotContain("Exception");
+    }
 }

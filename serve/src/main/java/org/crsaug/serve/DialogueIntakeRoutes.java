@@ -3,7 +3,6 @@ package org.crsaug.serve;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -83,7 +82,7 @@ public final class DialogueIntakeRoutes implements AutoCloseable {
         }
         DialogueIntake.Outcome outcome;
         try {
-            outcome = intake.submit(new String(bytes, StandardCharsets.UTF_8), dataset, null, request,
+            outcome = intake.submit(bytes, dataset, null, request,
                     DialogueIntake.Policy.ALL_OR_NOTHING);
         } catch (IllegalArgumentException e) {
             throw new HttpError(400, e.getMessage());

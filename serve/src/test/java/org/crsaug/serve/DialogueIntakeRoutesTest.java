@@ -151,6 +151,15 @@ class DialogueIntakeRoutesTest {
         NewDialogues.await(platform, Topics.DEAD_LETTERS, "the dead letter of the 413", all -> all.stream()
                 .anyMatch(l -> l.getError().contains(length) && l.getError().contains("the body was not read")));
 
+        // Latin-1 bytes: refused like the CLI refuses them, never published with replacement characters
+        HttpResponse<String> latin1 = http.send(HttpRequest.newBuilder(URI.create(server.url() + "api/dialogues"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(NewDialogues.simple("caf\u00e9", catalogue.title(0))
+                        .getBytes(StandardCharsets.ISO_8859_1))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(latin1.statusCode()).isEqualTo(400);
+        assertThat(error(latin1)).contains("body: not valid UTF-8 (line 1, byte ", "0xE9");
+        assertThat(lettersOf(error(latin1), 1)).singleElement()
+                .satisfies(l -> assertThat(l.getError()).contains("not valid UTF-8"));
+
         HttpResponse<String> dataset = post("api/dialogues?dataset=movielens", NewDialogues.simple("d1",
                 catalogue.title(0)));
         assertThat(dataset.statusCode()).isEqualTo(400);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -82,7 +83,7 @@ public final class DialogueBodies {
         try {
             whole = JsonFields.parse(text);
         } catch (MalformedRecordException e) {
-            if (looksLikeJsonLines(text)) {
+            if (looksLikeJsonLines(text, 0)) {
                 return jsonLines(text, records);
             }
             records.bad(1, "body", "not JSON (" + e.getMessage() + "); expected one dialogue as JSON, a JSON list "
@@ -94,6 +95,53 @@ public final class DialogueBodies {
         }
         records.add(1, "body", whole, text, false);
         return records.done(Shape.ONE);
+    }
+
+    /**
+     * A body as submitted bytes. It must be UTF-8: in JSON lines each line that is not is a bad record of its
+     * own and the others are parsed; a single document (one dialogue or a list) with bytes that are not UTF-8
+     * is one bad record. Nothing is published with replacement characters in it.
+     */
+    public static Parsed parse(byte[] body, String dataset, Function<String, Optional<String>> titleToItemId,
+                               String source) {
+        Objects.requireNonNull(body, "body");
+        Optional<String> problem = Utf8Text.problem(body);
+        if (problem.isEmpty()) {
+            return parse(new String(body, StandardCharsets.UTF_8), dataset, titleToItemId, source);
+        }
+        // each line on its own: the bad ones are reported and blanked, so line numbers stay those of the body
+        List<BadRecord> notUtf8 = new ArrayList<>();
+        StringBuilder rest = new StringBuilder();
+        int start = 0;
+        long lineNumber = 0;
+        for (int i = 0; i <= body.length; i++) {
+            if (i == body.length || body[i] == '\n') {
+                lineNumber++;
+                byte[] line = java.util.Arrays.copyOfRange(body, start, i);
+                Optional<String> lineProblem = Utf8Text.problem(line);
+                if (lineProblem.isPresent()) {
+                    notUtf8.add(new BadRecord(lineNumber, "line " + lineNumber, "not valid UTF-8 ("
+                            + lineProblem.get().replaceFirst("^line 1, ", "") + "); save it as UTF-8",
+                            Utf8Text.lossy(line)));
+                } else {
+                    rest.append(new String(line, StandardCharsets.UTF_8));
+                }
+                rest.append('\n');
+                start = i + 1;
+            }
+        }
+        String text = rest.toString();
+        // the refused lines count as lines: one good line beside a refused one is still JSON lines
+        if (text.isBlank() || !looksLikeJsonLines(text, notUtf8.size())) {
+            return new Parsed(Shape.ONE, List.of(), List.of(new BadRecord(1, "body", "not valid UTF-8 ("
+                    + problem.get() + "); save it as UTF-8", Utf8Text.lossy(body))));
+        }
+        Parsed lines = jsonLines(text.startsWith("\uFEFF") ? text.substring(1) : text,
+                new Records(dataset, titleToItemId, source));
+        List<BadRecord> bad = new ArrayList<>(notUtf8);
+        bad.addAll(lines.bad());
+        bad.sort(java.util.Comparator.comparingLong(BadRecord::position));
+        return new Parsed(Shape.JSON_LINES, lines.dialogues(), bad);
     }
 
     /**
@@ -119,8 +167,8 @@ public final class DialogueBodies {
      * pretty-printed document rarely has such a line, and is then reported once as not JSON instead
      * of once per line.
      */
-    private static boolean looksLikeJsonLines(String text) {
-        int nonBlank = 0;
+    private static boolean looksLikeJsonLines(String text, int otherLines) {
+        int nonBlank = otherLines;
         boolean wholeLine = false;
         for (String line : text.split("\r?\n")) {
             if (line.isBlank()) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -57,7 +56,7 @@ public final class DialogueJson {
     /** Reads the stream to its end (e.g. standard input); the stream is not closed. */
     public static Dialogue parse(InputStream in, String dataset, Function<String, Optional<String>> titleToItemId) {
         try {
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), dataset, titleToItemId, null);
+            return parse(Utf8Text.decode(in.readAllBytes(), "standard input"), dataset, titleToItemId, null);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the dialogue: " + e.getMessage(), e);
         }
@@ -168,6 +167,13 @@ public final class DialogueJson {
             turns.add(turn(role, text, ids));
         }
         rejectUnknown(unknown, dataset);
+        for (String other : Datasets.NAMES) {
+            if (!other.equals(dataset) && id.startsWith(other + ":")) {
+                // prefixing it would file another dataset's dialogue under this one without a word
+                throw new MalformedRecordException("dialogue id '" + id + "' belongs to " + other + ", not " + dataset
+                        + "; drop the '" + other + ":' prefix or ingest it with --dataset " + other);
+            }
+        }
         String dialogueId = id.startsWith(dataset + ":") ? id : dataset + ":" + id;
         return dialogue(dialogueId, dataset, split, turns, List.of(), source);
     }

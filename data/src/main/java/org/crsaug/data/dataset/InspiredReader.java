@@ -103,6 +103,9 @@ public final class InspiredReader {
                 Dialogue d = toDialogue(DATASET + ":" + split + ":" + lineNumber, split,
                         DATASET + "/" + file.getFileName() + ":" + lineNumber, turns, itemIdByTitleKey);
                 pending.add(() -> sink.dialogue(d));
+            }, (lineNumber, why, raw) -> {
+                ParseFailure failure = new ParseFailure(file.toString(), lineNumber, why, raw);
+                pending.add(() -> sink.failure(failure));
             });
         }
 

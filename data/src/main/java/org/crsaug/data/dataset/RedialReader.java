@@ -104,7 +104,7 @@ public final class RedialReader {
                 } catch (MalformedRecordException e) {
                     sink.failure(new ParseFailure(file.toString(), lineNumber, e.getMessage(), line));
                 }
-            });
+            }, (lineNumber, why, raw) -> sink.failure(new ParseFailure(file.toString(), lineNumber, why, raw)));
         }
         if (unresolvedMentions + mentionsOutsideCatalogue + feedbackOutsideCatalogue > 0) {
             LOG.warn("ReDial: {} @mentions unknown to dialogue and catalogue (kept as typed), {} mentions outside "
@@ -193,7 +193,7 @@ public final class RedialReader {
             } catch (MalformedRecordException e) {
                 sink.failure(new ParseFailure(file.toString(), lineNumber, e.getMessage(), line));
             }
-        });
+        }, (lineNumber, why, raw) -> sink.failure(new ParseFailure(file.toString(), lineNumber, why, raw)));
         if (state.idColumn < 0) {
             throw new IllegalStateException(file + " has no header line; expected movieId,movieName,nbMentions");
         }

@@ -108,6 +108,12 @@ public final class DialogueIntake implements AutoCloseable {
     /** Parses a body and publishes it under the policy; bad records always go to dead-letters. */
     public synchronized Outcome submit(String body, String dataset, String source, String deadLetterSource,
                                        Policy policy) {
+        return submit(body.getBytes(StandardCharsets.UTF_8), dataset, source, deadLetterSource, policy);
+    }
+
+    /** As submitted, bytes: a record that is not UTF-8 is a bad record, never published with U+FFFD in it. */
+    public synchronized Outcome submit(byte[] body, String dataset, String source, String deadLetterSource,
+                                       Policy policy) {
         return publish(parse(body, canonical(dataset), source), deadLetterSource, policy, null);
     }
 
@@ -117,7 +123,7 @@ public final class DialogueIntake implements AutoCloseable {
      */
     public synchronized Outcome submitFile(byte[] content, String dataset, String path) {
         String ds = canonical(dataset);
-        DialogueBodies.Parsed parsed = parse(new String(content, StandardCharsets.UTF_8), ds, path);
+        DialogueBodies.Parsed parsed = parse(content, ds, path);
         IngestedFile marker = IngestedFile.newBuilder().setSha256(sha256(content)).setDataset(ds)
                 .setPath(path).setDialogues(0).setBadRecords(0).setIngestedAtMs(System.currentTimeMillis()).build();
         return publish(parsed, "file:" + path, Policy.GOOD_ONES, marker);
@@ -137,7 +143,7 @@ public final class DialogueIntake implements AutoCloseable {
         return dataset == null ? "" : dataset.strip().toLowerCase(java.util.Locale.ROOT);
     }
 
-    private DialogueBodies.Parsed parse(String body, String dataset, String source) {
+    private DialogueBodies.Parsed parse(byte[] body, String dataset, String source) {
         if (!Datasets.NAMES.contains(dataset)) {
             throw new IllegalArgumentException("Unknown dataset '" + dataset + "'; expected one of "
                     + String.join(", ", Datasets.NAMES));

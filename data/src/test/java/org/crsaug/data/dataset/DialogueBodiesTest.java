@@ -161,4 +161,63 @@ class DialogueBodiesTest {
         });
         assertThat(List.of(p.shape())).containsExactly(Shape.LIST);
     }
+
+    private static Parsed parseBytes(byte[] body) {
+        return DialogueBodies.parse(body, "inspired", TITLES, "drop/new.json");
+    }
+
+    /** {@code text} with its first 'é' written as Latin-1 (one byte 0xE9), as a file saved in the wrong encoding is. */
+    private static byte[] latin1E(String text) {
+        int at = text.indexOf('é');
+        byte[] before = text.substring(0, at).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] after = text.substring(at + 1).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] out = java.util.Arrays.copyOf(before, before.length + 1 + after.length);
+        out[before.length] = (byte) 0xE9;
+        System.arraycopy(after, 0, out, before.length + 1, after.length);
+        return out;
+    }
+
+    @Test
+    void aJsonLineThatIsNotUtf8IsABadRecordOfItsOwnAndTheOthersArrive() {
+        String body = simple("a", "Joker (2019)") + "\n" + simple("café", "Joker (2019)") + "\n"
+                + simple("c", "Knives Out (2019)") + "\n";
+        Parsed p = parseBytes(latin1E(body));
+        assertThat(p.shape()).isEqualTo(Shape.JSON_LINES);
+        assertThat(p.dialogues()).extracting(Dialogue::getDialogueId).containsExactly("inspired:a", "inspired:c");
+        assertThat(p.bad()).singleElement().satisfies(b -> {
+            assertThat(b.position()).isEqualTo(2);
+            assertThat(b.where()).isEqualTo("line 2");
+            assertThat(b.reason()).startsWith("not valid UTF-8 (byte ").contains("0xE9", "save it as UTF-8");
+            assertThat(b.raw()).contains("caf\uFFFD");
+        });
+        // the same body as text (valid UTF-8) has no bad record: the check is the bytes', not the parser's
+        assertThat(parseBytes(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)).bad()).isEmpty();
+    }
+
+    @Test
+    void oneDocumentThatIsNotUtf8IsOneBadRecordAndABomIsDropped() {
+        Parsed p = parseBytes(latin1E("{\n  \"dialogueId\": \"café\",\n  \"turns\": [{\"role\": \"SEEKER\", "
+                + "\"text\": \"hi\"}]\n}"));
+        assertThat(p.dialogues()).isEmpty();
+        assertThat(p.bad()).singleElement().satisfies(b -> {
+            assertThat(b.where()).isEqualTo("body");
+            assertThat(b.reason()).startsWith("not valid UTF-8 (line 2, byte ").contains("0xE9");
+        });
+
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] text = simple("b", "Joker (2019)").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] withBom = java.util.Arrays.copyOf(bom, bom.length + text.length);
+        System.arraycopy(text, 0, withBom, bom.length, text.length);
+        assertThat(parseBytes(withBom).dialogues()).extracting(Dialogue::getDialogueId).containsExactly("inspired:b");
+    }
+
+    @Test
+    void anIdOfAnotherDatasetIsRefusedNotRenamed() {
+        Parsed p = parse(simple("redial:999999", "Joker (2019)"));
+        assertThat(p.dialogues()).isEmpty();
+        assertThat(p.bad()).singleElement().extracting(BadRecord::reason).asString()
+                .contains("'redial:999999' belongs to redial, not inspired", "--dataset redial");
+        assertThat(parse(simple("inspired:7", "Joker (2019)")).dialogues()).extracting(Dialogue::getDialogueId)
+                .containsExactly("inspired:7");
+    }
 }

@@ -147,6 +147,34 @@ class MalformedLinesReaderTest {
     }
 
     @Test
+    void aDatasetLineThatIsNotUtf8IsAFailureNeverADialogueWithReplacementCharacters() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("inspired"));
+        Files.writeString(dir.resolve("id2info.json"), "{\"0\": {\"name\": \"Antlers (2020)\", \"genre\": [\"horror\"]}}");
+        Files.writeString(dir.resolve("entity2id.json"), "{\"Antlers (2020)\": 0}");
+        String line = turns(turn("SEEKER", "I like horror", "Antlers (2020)"));
+        byte[] good = (line + "\n").getBytes(StandardCharsets.UTF_8);
+        // the same line with a Latin-1 'é' (one byte 0xE9) in its text, and Windows line ends around it
+        byte[] latin1 = (line.replace("I like", "I like caf?") + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        latin1[line.indexOf("I like") + "I like caf".length()] = (byte) 0xE9;
+        java.io.ByteArrayOutputStream train = new java.io.ByteArrayOutputStream();
+        train.write(good);
+        train.write(latin1);
+        train.write(good);
+        Files.write(dir.resolve("train.jsonl"), train.toByteArray());
+
+        CollectingSink sink = new CollectingSink();
+        new InspiredReader(dir).read(sink);
+
+        assertThat(sink.failures).singleElement().satisfies(f -> {
+            assertThat(f.lineNumber()).isEqualTo(2L);
+            assertThat(f.reason()).startsWith("not valid UTF-8").contains("0xE9", "save the file as UTF-8");
+        });
+        assertThat(sink.dialogues).extracting(Dialogue::getDialogueId)
+                .containsExactly("inspired:train:1", "inspired:train:3");
+        assertThat(sink.dialogues).allSatisfy(d -> assertThat(d.toString()).doesNotContain("\uFFFD"));
+    }
+
+    @Test
     void redialPrefersTheCompleteTrainFileAndSurvivesBadMetadata() throws IOException {
         Path dir = Files.createDirectory(tmp.resolve("redial-full"));
         Files.writeString(dir.resolve("movies_with_mentions.csv"),
