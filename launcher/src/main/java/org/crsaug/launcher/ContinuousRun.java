@@ -42,6 +42,7 @@ final class ContinuousRun implements AutoCloseable {
     private DialogueIntakeRoutes intake;
     private RecommendationServer server;
     private PlatformAddress address;
+    private String lastConditions = "";
 
     private ContinuousRun(Platform platform) {
         this.platform = platform;
@@ -159,6 +160,18 @@ final class ContinuousRun implements AutoCloseable {
     /** Throws if a part failed; called while waiting, so a failure ends the run instead of hanging it. */
     void checkHealth() {
         PipelineRun.checkHealth(services);
+    }
+
+    /**
+     * Prints each service's passing condition when it begins, changes or ends ("crs up: scorer: paused: ..."),
+     * so an LLM outage is on the terminal, not only in the log file.
+     */
+    void reportConditions(PrintStream out) {
+        String now = PipelineRun.conditions(services);
+        if (!now.equals(lastConditions)) {
+            out.println("crs up: " + (now.isEmpty() ? "all services working again" : now));
+            lastConditions = now;
+        }
     }
 
     PlatformAddress address() {

@@ -175,6 +175,8 @@ public final class PipelineRun {
                     }
                 }
             }
+            // before the counts are drawn, so a paused stage is on the very line that stopped moving
+            bar.condition(conditions(services));
             bar.update(new ProgressBar.Counter("contexts encoded", embedded, contexts),
                     new ProgressBar.Counter("train contexts labelled", labelled, trainContexts));
             if (contexts > 0 && embedded == contexts && (!needLabels || labelled == trainContexts)) {
@@ -201,6 +203,15 @@ public final class PipelineRun {
             Thread.sleep(200);
         }
         return evaluations.get(checkpointId);
+    }
+
+    /** Every service's passing condition ("scorer: paused: ..."), joined; empty when none has one. */
+    static String conditions(List<Service> services) {
+        StringBuilder sb = new StringBuilder();
+        for (Service s : services) {
+            s.condition().ifPresent(c -> sb.append(sb.length() == 0 ? "" : "; ").append(s.name()).append(": ").append(c));
+        }
+        return sb.toString();
     }
 
     /** Throws naming the first service that failed, so a failure ends a wait instead of hanging it. */

@@ -21,6 +21,7 @@ final class ProgressBar {
     private final long startedNanos = System.nanoTime();
     private int lastQuarter = -1;
     private String lastLine = "";
+    private String condition = "";
 
     ProgressBar(PrintStream out, String stage, boolean interactive) {
         this.out = out;
@@ -46,6 +47,18 @@ final class ProgressBar {
         draw(share, counts.toString(), seconds);
     }
 
+    /**
+     * A passing condition of the stage ("scorer: paused: ..."), shown after the counts until cleared with "".
+     * Without a terminal each change is printed on a line of its own, so a log shows when it began and ended.
+     */
+    void condition(String now) {
+        String next = now == null ? "" : now;
+        if (!interactive && !next.equals(condition)) {
+            out.println(stage + " " + (next.isEmpty() ? "going again after: " + condition : next));
+        }
+        condition = next;
+    }
+
     /** For a stage without counts: a bar that only shows time passing. */
     void elapsed(String what) {
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
@@ -58,7 +71,8 @@ final class ProgressBar {
     private void draw(double share, String counts, double seconds) {
         int filled = (int) Math.round(share * WIDTH);
         String line = String.format(Locale.ROOT, "%s [%s%s] %3.0f%%%s  %.0f s", stage, "#".repeat(filled),
-                ".".repeat(WIDTH - filled), 100 * share, counts, seconds);
+                ".".repeat(WIDTH - filled), 100 * share, counts, seconds)
+                + (condition.isEmpty() ? "" : "  | " + condition);
         if (interactive) {
             // pad so a shorter line fully covers the previous one
             out.print("\r" + line + " ".repeat(Math.max(0, lastLine.length() - line.length())));

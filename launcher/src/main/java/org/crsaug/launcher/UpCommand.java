@@ -75,6 +75,7 @@ final class UpCommand implements Callable<Integer> {
                     () -> stopRequested.getCount() == 0)) {
                 while (!stopRequested.await(1, TimeUnit.SECONDS)) {
                     run.checkHealth();
+                    run.reportConditions(System.out);
                 }
                 System.out.println("crs up: stopping (streams commit or abort their transactions)");
             } catch (CancellationException e) {

@@ -31,6 +31,14 @@ public interface RelevanceJudge extends AutoCloseable {
      */
     Verdict judge(Candidates candidates, JudgeInputs inputs);
 
+    /**
+     * What a person watching should know now, e.g. "LLM call failed (HTTP 503), attempt 2 of 3, next try in 4 s";
+     * empty while all is well. Only judges that call out to something have anything to say.
+     */
+    default java.util.Optional<String> condition() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     default void close() {
     }

@@ -31,6 +31,11 @@ public final class ScorerService extends StreamsService {
     private final RelevanceJudge judge;
     private final JudgementJournal journal;
     private final AtomicInteger outagePauses = new AtomicInteger();
+    /** While paused for an outage: why, and when processing resumes. */
+    private volatile Pause pause;
+
+    private record Pause(String why, long resumeAtMs) {
+    }
     private final ScheduledExecutorService resumer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "scorer-resume");
         t.setDaemon(true);
@@ -69,13 +74,28 @@ public final class ScorerService extends StreamsService {
         outagePauses.incrementAndGet();
         LOG.warn("Judge endpoint unreachable ({}); pausing the scorer for {} ms, then judging the uncommitted"
                 + " contexts again", outage.getMessage(), wait.toMillis());
+        pause = new Pause(outage.getMessage(), System.currentTimeMillis() + wait.toMillis());
         pauseProcessing();
         try {
-            resumer.schedule(this::resumeProcessing, wait.toMillis(), TimeUnit.MILLISECONDS);
+            resumer.schedule(() -> {
+                pause = null;
+                resumeProcessing();
+            }, wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    @Override
+    public java.util.Optional<String> condition() {
+        Pause p = pause;
+        if (p != null) {
+            long inMs = Math.max(0, p.resumeAtMs() - System.currentTimeMillis());
+            return java.util.Optional.of("paused: the judge's endpoint is unreachable (" + p.why() + "); judging again in "
+                    + (inMs + 999) / 1000 + " s");
+        }
+        return judge.condition();
     }
 
     private static EndpointUnreachableException find(Throwable e) {

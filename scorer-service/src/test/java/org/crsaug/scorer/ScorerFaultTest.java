@@ -192,8 +192,11 @@ class ScorerFaultTest {
                 // When it comes back, the scorer finishes without a restart
                 // time-between-poll-max is windowed: a gap early in the outage can age out, so sample it all along
                 double[] maxBetweenPolls = {0};
+                // what a person watching sees meanwhile: the retries and the pause, each with its reason
+                java.util.Set<String> conditions = new java.util.LinkedHashSet<>();
                 Await.until("every context answered", WAIT, () -> {
                     maxBetweenPolls[0] = Math.max(maxBetweenPolls[0], timeBetweenPollsMax(scorer));
+                    scorer.condition().ifPresent(c -> conditions.add(c.replaceAll("\\d+ s\\b", "N s")));
                     return server.answered() >= contexts;
                 });
                 maxBetweenPolls[0] = Math.max(maxBetweenPolls[0], timeBetweenPollsMax(scorer));
@@ -205,6 +208,11 @@ class ScorerFaultTest {
                         .extracting(ConsumerRecord::value).extracting(DeadLetter::getError).isEmpty();
                 assertThat(scorer.failure()).isNull();
                 assertThat(scorer.outagePauses()).as("the outage paused the scorer").isPositive();
+                assertThat(conditions).as("conditions shown during the outage")
+                        .anySatisfy(c -> assertThat(c).startsWith("LLM call failed (").contains("attempt ", "next try in N s"))
+                        .anySatisfy(c -> assertThat(c).startsWith("paused: the judge's endpoint is unreachable (")
+                                .endsWith("judging again in N s"));
+                assertThat(scorer.condition()).as("nothing to show once it has recovered").isEmpty();
                 // ... each context was paid for once: one call per context (a batch holds all candidates)
                 assertThat(server.answered()).isEqualTo(contexts);
                 // ... the outage got a bounded number of calls. One stream thread has one call in flight;

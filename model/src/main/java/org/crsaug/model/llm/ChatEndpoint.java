@@ -37,6 +37,17 @@ public final class ChatEndpoint implements AutoCloseable {
     private final RequestLimiter limiter;
     private final LlmUsage usage;
 
+    /** A failed attempt and when the next one goes out; shown on progress lines, cleared by an answer. */
+    public record Retry(String why, int attempt, int maxAttempts, long nextTryAtMs) {
+    }
+
+    private volatile Retry retrying;
+
+    /** The retry in progress, if the last attempt of any caller failed and none has been answered since. */
+    public java.util.Optional<Retry> retrying() {
+        return java.util.Optional.ofNullable(retrying);
+    }
+
     public ChatEndpoint(LlmSettings settings, String apiKey, RequestLimiter limiter, LlmUsage usage) {
         this.settings = settings;
         this.limiter = limiter;
@@ -49,8 +60,9 @@ public final class ChatEndpoint implements AutoCloseable {
                 .build();
     }
 
-    /** Sends the conversation, retrying transient failures until it is answered or the deadline nears. */
     /**
+     * Sends the conversation, retrying transient failures until it is answered or the deadline nears.
+     *
      * @throws JudgeUnavailableException when no attempt got an answer before the deadline or the
      *     endpoint refused the request outright
      */
@@ -74,6 +86,7 @@ public final class ChatEndpoint implements AutoCloseable {
                     out = completion.usage().get().completionTokens();
                 }
                 usage.answered(in, out);
+                retrying = null;
                 String text = completion.choices().isEmpty() ? ""
                         : completion.choices().get(0).message().content().orElse("");
                 return new Reply(text, in, out);
@@ -105,6 +118,7 @@ public final class ChatEndpoint implements AutoCloseable {
                 break;
             }
             LOG.debug("LLM call attempt {} failed ({}); retrying in {} ms", attempt, last.getMessage(), waitMs);
+            retrying = new Retry(last.getMessage(), attempt, settings.maxAttempts(), System.currentTimeMillis() + waitMs);
             Thread.sleep(waitMs);
         }
         long retryAfter = last instanceof RateLimitException r

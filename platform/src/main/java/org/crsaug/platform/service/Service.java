@@ -17,6 +17,14 @@ public interface Service extends AutoCloseable {
     /** True once the service has caught up enough to do useful work (e.g. its stream threads run). */
     boolean isReady();
 
+    /**
+     * A passing condition a person watching should see (paused, retrying: what, why, next try), empty while
+     * the service simply works. Unlike {@link #failure()} it mends by itself.
+     */
+    default java.util.Optional<String> condition() {
+        return java.util.Optional.empty();
+    }
+
     /** The error that stopped the service, or null while it is healthy. */
     default Throwable failure() {
         return null;

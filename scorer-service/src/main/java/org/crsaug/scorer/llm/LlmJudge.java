@@ -95,6 +95,15 @@ public final class LlmJudge implements RelevanceJudge {
     }
 
     @Override
+    public java.util.Optional<String> condition() {
+        return endpoint.retrying().map(r -> {
+            long inMs = r.nextTryAtMs() - System.currentTimeMillis();
+            return "LLM call failed (" + r.why() + "), attempt " + r.attempt() + " of " + r.maxAttempts()
+                    + (inMs > 0 ? ", next try in " + (inMs + 999) / 1000 + " s" : ", trying again");
+        });
+    }
+
+    @Override
     public Verdict judge(Candidates candidates, JudgeInputs inputs) {
         long deadline = System.nanoTime() + settings.contextDeadline().toNanos();
         String contextText = candidates.getContextText();

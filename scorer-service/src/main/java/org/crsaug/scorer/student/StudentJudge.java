@@ -116,6 +116,12 @@ public final class StudentJudge implements RelevanceJudge {
         return slot.version();
     }
 
+    /** The teacher's, when it is an LLM that is failing: the student itself calls out to nothing. */
+    @Override
+    public java.util.Optional<String> condition() {
+        return teacher == null ? java.util.Optional.empty() : teacher.condition().map(c -> "teacher: " + c);
+    }
+
     @Override
     public Verdict judge(Candidates candidates, JudgeInputs inputs) {
         if (slot.version() == null && teacher != null) {
