@@ -35,6 +35,8 @@ public final class PipelineRun {
     private final Platform platform;
     private final PrintStream out;
     private final boolean interactive;
+    /** The stage now running, for a person told that the run was stopped. */
+    private volatile String stage = "start-up";
 
     public PipelineRun(Platform platform, PrintStream out) {
         this(platform, out, false);
@@ -68,7 +70,7 @@ public final class PipelineRun {
             services.forEach(Service::start);
             awaitRetrievalAndLabels(state, dataset, services, deadline, true);
 
-            ProgressBar trainBar = new ProgressBar(out, "[3/5] train   ", interactive);
+            ProgressBar trainBar = bar("[3/5] train   ");
             java.util.concurrent.CompletableFuture<List<Checkpoint>> round = trainer.requestRound(dataset, modes);
             while (!round.isDone()) {
                 checkHealth(services);
@@ -82,7 +84,7 @@ public final class PipelineRun {
             trainBar.finish(checkpoints.size() + " checkpoints " + checkpoints.stream()
                     .map(Checkpoint::getCheckpointId).toList());
 
-            ProgressBar evalBar = new ProgressBar(out, "[4/5] evaluate", interactive);
+            ProgressBar evalBar = bar("[4/5] evaluate");
             List<Row> rows = new ArrayList<>();
             for (Checkpoint cp : checkpoints) {
                 evalBar.update(new ProgressBar.Counter("checkpoints evaluated on test", rows.size(), checkpoints.size()));
@@ -99,7 +101,7 @@ public final class PipelineRun {
     /** Publishes the dataset (unchanged records are skipped). */
     public void ingest(String dataset) {
         Path datasetDir = DataDirectory.datasetDir(platform.config(), dataset);
-        ProgressBar ingestBar = new ProgressBar(out, "[1/5] ingest  ", interactive);
+        ProgressBar ingestBar = bar("[1/5] ingest  ");
         ingestBar.elapsed("reading " + datasetDir);
         long ingestStart = System.nanoTime();
         try (Ingestor ingestor = new Ingestor(platform)) {
@@ -144,6 +146,17 @@ public final class PipelineRun {
         }
     }
 
+    /** A new stage's progress line; the stage is what {@link #stage()} names from now on. */
+    private ProgressBar bar(String label) {
+        stage = label.strip();
+        return new ProgressBar(out, label, interactive);
+    }
+
+    /** The stage running now or last, e.g. "[2/5] retrieve+judge". */
+    String stage() {
+        return stage;
+    }
+
     private static void stopAll(List<Service> services) {
         for (int i = services.size() - 1; i >= 0; i--) {
             services.get(i).stop();
@@ -152,7 +165,7 @@ public final class PipelineRun {
 
     private void awaitRetrievalAndLabels(PipelineState state, String dataset, List<Service> services, long deadline,
             boolean needLabels) throws InterruptedException {
-        ProgressBar bar = new ProgressBar(out, "[2/5] retrieve+judge", interactive);
+        ProgressBar bar = bar("[2/5] retrieve+judge");
         while (true) {
             checkHealth(services);
             state.catchUp(Duration.ofMinutes(2));

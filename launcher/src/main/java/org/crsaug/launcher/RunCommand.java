@@ -37,19 +37,33 @@ final class RunCommand implements Callable<Integer> {
         DataDirectory.datasetDir(config, dataset);
         Logging.toFile(config);
         long started = System.nanoTime();
-        try (Platform platform = Platform.startExclusive(config)) {
-            platform.ensureTopics();
-            List<PipelineRun.Row> rows = new PipelineRun(platform, System.out, System.console() != null)
-                    .run(dataset, List.of(TrainingMode.BASELINE, TrainingMode.TWO_STAGE),
-                            Duration.ofMinutes(timeoutMinutes));
-            System.out.println("[5/5] results (" + dataset + ", test split, strict protocol: items mentioned earlier"
-                    + " removed from gold and predictions)");
-            System.out.print(ResultTable.render(rows));
-            double seconds = (System.nanoTime() - started) / 1e9;
-            java.nio.file.Path report = RunReport.write(config.getPath("state.dir").resolve("reports").toAbsolutePath(),
-                    dataset, rows, seconds, config.asMap());
-            System.out.printf(Locale.ROOT, "done in %.0f s%nreport: %s%nlog:    %s%n", seconds, report,
-                    Logging.logFile(config));
+        PipelineRun run = null;
+        try (StopSignal signal = StopSignal.install("crs run")) {
+            try (Platform platform = Platform.startExclusive(config)) {
+                platform.ensureTopics();
+                run = new PipelineRun(platform, System.out, System.console() != null);
+                List<PipelineRun.Row> rows = run.run(dataset, List.of(TrainingMode.BASELINE, TrainingMode.TWO_STAGE),
+                        Duration.ofMinutes(timeoutMinutes));
+                System.out.println("[5/5] results (" + dataset + ", test split, strict protocol: items mentioned"
+                        + " earlier removed from gold and predictions)");
+                System.out.print(ResultTable.render(rows));
+                double seconds = (System.nanoTime() - started) / 1e9;
+                java.nio.file.Path report = RunReport.write(config.getPath("state.dir").resolve("reports")
+                        .toAbsolutePath(), dataset, rows, seconds, config.asMap());
+                System.out.printf(Locale.ROOT, "done in %.0f s%nreport: %s%nlog:    %s%n", seconds, report,
+                        Logging.logFile(config));
+            } catch (Exception e) {
+                if (!signal.received()) {
+                    throw e;
+                }
+                // the services and the broker are closed by now (try-with-resources): say so in one line
+                System.out.printf(Locale.ROOT, "%ncrs run: stopped by a signal after %.0f s%s; services and broker"
+                        + " closed cleanly. What was done is kept in %s: crs run again resumes without re-encoding"
+                        + " or re-judging it.%n", (System.nanoTime() - started) / 1e9,
+                        run == null ? " while starting" : " during " + run.stage(),
+                        config.getPath("state.dir").toAbsolutePath());
+                return 130;
+            }
         }
         return 0;
     }

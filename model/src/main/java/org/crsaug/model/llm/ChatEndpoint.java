@@ -118,14 +118,16 @@ public final class ChatEndpoint implements AutoCloseable {
                 break;
             }
             LOG.debug("LLM call attempt {} failed ({}); retrying in {} ms", attempt, last.getMessage(), waitMs);
-            retrying = new Retry(last.getMessage(), attempt, settings.maxAttempts(), System.currentTimeMillis() + waitMs);
+            if (attempt < settings.maxAttempts()) {
+                retrying = new Retry(why(last), attempt, settings.maxAttempts(), System.currentTimeMillis() + waitMs);
+            }
             Thread.sleep(waitMs);
         }
         long retryAfter = last instanceof RateLimitException r
                 ? RetryAfter.requestedMs(r).orElse(settings.backoffMax().toMillis()) : settings.backoffMax().toMillis();
         throw new EndpointUnreachableException("LLM endpoint " + settings.baseUrl() + " did not answer after "
                 + settings.maxAttempts() + " attempts or within the context deadline: "
-                + (last == null ? "" : last.getMessage()), last, java.time.Duration.ofMillis(retryAfter));
+                + (last == null ? "" : why(last)), last, java.time.Duration.ofMillis(retryAfter));
     }
 
     private ChatCompletionCreateParams params(List<Message> messages) {
@@ -144,6 +146,17 @@ public final class ChatEndpoint implements AutoCloseable {
             b.temperature(settings.temperature());
         }
         return b.build();
+    }
+
+    /** The client's message and its deepest cause's: "Request failed" alone does not say "Connection refused". */
+    static String why(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String top = String.valueOf(e.getMessage());
+        return root == e || root.getMessage() == null || top.contains(root.getMessage()) ? top
+                : top + ": " + root.getMessage();
     }
 
     private long backoffMs(int attempt) {
