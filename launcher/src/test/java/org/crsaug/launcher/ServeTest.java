@@ -95,6 +95,9 @@ class ServeTest {
                 .orElseThrow();
         await("a checkpoint served", () -> engine.servedCheckpoint() != null);
         assertThat(engine.servedCheckpoint().getCheckpointId()).isEqualTo(best.getCheckpointId());
+        // with a model loaded, ready: the same probe answers 503 before the first checkpoint (DialogueIntakeRoutesTest)
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(server.url() + "health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
 
         HttpResponse<String> first = post("{\"turns\": [{\"role\": \"SEEKER\", \"text\": \"I want a scary movie"
                 + " with ghosts\", \"items\": []}], \"k\": 5}");

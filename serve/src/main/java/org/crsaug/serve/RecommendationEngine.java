@@ -278,6 +278,21 @@ public final class RecommendationEngine implements Service {
         replies.close();
     }
 
+    /**
+     * Why {@code /api/recommend} cannot answer now, or empty when it can: what an HTTP readiness probe means.
+     * {@link #isReady()} is the service's own readiness (caught up), which a fresh platform reaches long
+     * before its first checkpoint.
+     */
+    public java.util.Optional<String> cannotRecommend() {
+        if (failure != null) {
+            return java.util.Optional.of("the checkpoint follower stopped: " + failure.getMessage());
+        }
+        if (!running.get() || !caughtUp) {
+            return java.util.Optional.of("still reading the checkpoints topic");
+        }
+        return model == null ? java.util.Optional.of(noModelMessage()) : java.util.Optional.empty();
+    }
+
     /** Ready once the topics have been read to their end once (a model may still be absent). */
     @Override
     public boolean isReady() {

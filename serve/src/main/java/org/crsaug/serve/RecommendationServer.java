@@ -73,7 +73,7 @@ public final class RecommendationServer implements AutoCloseable {
                     DialogueViewRoutes.add(routes, rs.views, s.dataset());
                     CheckpointRoutes.add(routes, rs.views);
                     DashboardRoutes.add(routes, rs.views);
-                    MetricsServer.addRoutes(routes, () -> true, engine::isReady);
+                    MetricsServer.addRoutes(routes, () -> true, () -> engine.cannotRecommend().isEmpty());
                     if (intake != null) {
                         intake.addRoutes(routes);
                     }
@@ -139,7 +139,10 @@ public final class RecommendationServer implements AutoCloseable {
     private void status(Context ctx) {
         Map<String, Object> out = new LinkedHashMap<>();
         Checkpoint cp = engine.servedCheckpoint();
-        out.put("ready", engine.isReady());
+        java.util.Optional<String> notReady = engine.cannotRecommend();
+        // ready means "POST /api/recommend answers now", as /health/ready does
+        out.put("ready", notReady.isEmpty());
+        out.put("notReadyBecause", notReady.orElse(null));
         out.put("dataset", engine.settings().dataset());
         out.put("selectionMetric", engine.settings().selectionMetric());
         out.put("checkpointId", cp == null ? null : cp.getCheckpointId());

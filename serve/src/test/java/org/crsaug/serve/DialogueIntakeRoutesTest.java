@@ -76,6 +76,11 @@ class DialogueIntakeRoutesTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(server.url() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private static String error(HttpResponse<String> response) throws Exception {
         return JSON.readTree(response.body()).path("error").asText();
     }
@@ -192,8 +197,12 @@ class DialogueIntakeRoutesTest {
         HttpResponse<String> noModel = post("api/recommend", "{\"turns\": [{\"role\": \"SEEKER\", \"text\": \"a "
                 + "ghost story\"}]}");
         assertThat(noModel.statusCode()).as(noModel.body()).isEqualTo(503);
-        HttpResponse<String> live = http.send(HttpRequest.newBuilder(URI.create(server.url() + "health/live")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(get("health/live").statusCode()).isEqualTo(200);
+        // readiness tells the truth: no checkpoint, so not ready, and the status says why
+        assertThat(engine.isReady()).as("the engine itself has caught up").isTrue();
+        assertThat(get("health/ready").statusCode()).isEqualTo(503);
+        JsonNode status = JSON.readTree(get("api/status").body());
+        assertThat(status.path("ready").asBoolean()).isFalse();
+        assertThat(status.path("notReadyBecause").asText()).contains("No inspired checkpoint", "crs run");
     }
 }
