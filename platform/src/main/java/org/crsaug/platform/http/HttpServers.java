@@ -40,6 +40,12 @@ public final class HttpServers {
     /** What a body may hold unless a server says otherwise; a dialogue or a schema is far smaller. */
     public static final long DEFAULT_MAX_BODY_BYTES = 1 << 20;
 
+    /**
+     * How long a connection may send nothing (headers or body) before it is closed: a client that stalls
+     * mid-request holds a worker thread (bodies are read by the handler) for at most this long.
+     */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+
     /** The mapper every server reads and writes bodies with. */
     public static final ObjectMapper JSON = new ObjectMapper();
 
@@ -85,6 +91,7 @@ public final class HttpServers {
         private ErrorFormat errors = ErrorFormat.SIMPLE;
         private int maxThreads = 32;
         private Duration stopGrace = Duration.ofSeconds(2);
+        private Duration readTimeout = DEFAULT_READ_TIMEOUT;
         private String portBusyHint = "stop the process holding it or choose another port (0 = any free port)";
         private String notFoundHint = "";
         private String tooLargeHint = "";
@@ -118,6 +125,12 @@ public final class HttpServers {
         /** Requests handled at once; a handler that sleeps or waits on a model holds one. */
         public Builder maxThreads(int maxThreads) {
             this.maxThreads = maxThreads;
+            return this;
+        }
+
+        /** Idle time after which a connection that sends nothing is closed (default {@link #DEFAULT_READ_TIMEOUT}). */
+        public Builder readTimeout(Duration readTimeout) {
+            this.readTimeout = readTimeout;
             return this;
         }
 
@@ -166,6 +179,13 @@ public final class HttpServers {
                 }
                 throw new IllegalStateException("Cannot start the " + name + " on " + host + ":" + port + ": " + e,
                         e);
+            }
+            // set on the started connectors, before any client can connect: Javalin adds its own connector at
+            // start, and Jetty's default idle timeout (30 s) would let a stalled client hold a worker that long
+            for (org.eclipse.jetty.server.Connector c : app.jettyServer().server().getConnectors()) {
+                if (c instanceof org.eclipse.jetty.server.AbstractConnector connector) {
+                    connector.setIdleTimeout(readTimeout.toMillis());
+                }
             }
             return new WebServer(name, host, app);
         }
