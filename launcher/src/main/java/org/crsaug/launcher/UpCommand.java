@@ -28,11 +28,11 @@ import picocli.CommandLine.Option;
                 "  crs service scorer                 in another terminal: one more scorer replica",
                 "  crs up --dataset inspired --watch incoming/",
                 "      also ingest every file dropped into incoming/, once each",
-                "", "--watch takes each file once by content (SHA-256, recorded with its dialogues in",
-                "one transaction), also across restarts and kills, like crs ingest --watch. Its files",
-                "are dialogues of --watch-dataset, by default the one --dataset named. Write a file",
-                "under a .tmp name and rename it in, or it is taken once unchanged for",
-                "ingest.watch.settle.ms (docs/data.md).",
+                "", "--watch takes each file once by content (SHA-256, recorded with its",
+                "dialogues in one transaction), also across restarts and kills, like",
+                "crs ingest --watch. Its files are dialogues of --watch-dataset, by default",
+                "the one --dataset named. Write a file under a .tmp name and rename it in,",
+                "or it is taken once unchanged for ingest.watch.settle.ms (docs/data.md).",
                 "", "Local ports: Kafka 19092 (up.kafka.port), schema registry 18081 (up.registry.port), HTTP 8080",
                 "(serve.port); the addresses are also written to <state-dir>/platform.json while it runs."})
 final class UpCommand implements Callable<Integer> {
