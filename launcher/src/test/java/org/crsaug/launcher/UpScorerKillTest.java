@@ -116,7 +116,7 @@ class UpScorerKillTest {
                 List<String> args = new ArrayList<>(List.of("service", "scorer", "--state-dir", state.toString()));
                 args.addAll(ChildJvm.setArgs(replicaSettings));
                 ChildJvm replica = ChildJvm.start(Crs.class.getName(), args, Map.of(KEY_VARIABLE, "sk-replica"),
-                        tmp.resolve("replica.log"));
+                        "up-scorer-kill-replica.log");
                 try {
                     Await.until("crs up's scorer and the replica each own a candidates partition", WAIT,
                             () -> bothOwnAPartition(platform, replica));

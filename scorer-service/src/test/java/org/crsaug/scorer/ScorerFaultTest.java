@@ -252,6 +252,6 @@ class ScorerFaultTest {
         set.put("scorer.llm.base.url", server.baseUrl());
         set.put("topic.replication.factor", platform.config().get("topic.replication.factor"));
         return ChildJvm.start(ScorerMain.class.getName(), ChildJvm.setArgs(set), Map.of("OPENAI_API_KEY", KEY),
-                Path.of(System.getProperty("java.io.tmpdir"), "killed-replica.log"));
+                "killed-replica.log");
     }
 }

@@ -14,8 +14,8 @@ import java.util.Map;
 /**
  * A main class run in a JVM of its own on the test's class path, as a second terminal would run it: for
  * tests that kill a process with SIGKILL ({@link Process#destroyForcibly}), which nothing in the test's own
- * JVM can stand in for. Its output (stdout and stderr) goes to a log file the test can wait on and that
- * stays for a post-mortem.
+ * JVM can stand in for. Its output (stdout and stderr) goes to a log file under the module's target/, which
+ * the test can wait on and which outlives the test for a post-mortem.
  */
 public final class ChildJvm {
 
@@ -30,9 +30,10 @@ public final class ChildJvm {
     /**
      * @param args the main class's arguments
      * @param env  added to this JVM's environment (e.g. an API key variable)
-     * @param log  where stdout and stderr go; replaced if it exists
+     * @param logName file name of the log under target/ (stdout and stderr); replaced if it exists
      */
-    public static ChildJvm start(String mainClass, List<String> args, Map<String, String> env, Path log) {
+    public static ChildJvm start(String mainClass, List<String> args, Map<String, String> env, String logName) {
+        Path log = TestDirs.target().resolve(logName);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx1g",
                 // as surefire runs the tests: DJL never downloads an engine, temp files stay under target/

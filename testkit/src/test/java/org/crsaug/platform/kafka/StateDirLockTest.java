@@ -125,7 +125,7 @@ class StateDirLockTest {
     /** Runs {@link SecondProcess} in a new JVM on this test's class path. */
     private static Result secondProcess(Path state) throws Exception {
         ChildJvm p = ChildJvm.start(SecondProcess.class.getName(), List.of(state.toString()), Map.of(),
-                state.resolveSibling(state.getFileName() + "-second.log"));
+                state.getFileName() + "-second.log");
         assertThat(p.process().waitFor(2, TimeUnit.MINUTES)).isTrue();
         return new Result(p.process().exitValue(), p.output());
     }
