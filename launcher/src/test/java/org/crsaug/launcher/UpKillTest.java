@@ -65,6 +65,7 @@ class UpKillTest {
         List<String> watched = new ArrayList<>();
         List<String> posted = new ArrayList<>();
         Set<String> roundsBeforeKill;
+        Stream.Result streamed;
         try {
             String ready = first.awaitOutput(READY, START);
             assertThat(ready).as("the ready block names the watched directory")
@@ -78,17 +79,23 @@ class UpKillTest {
                 awaitLabelled(guest, concat(watched, posted));
                 roundsBeforeKill = awaitEvaluatedRound(guest);
 
-                // When more arrive and crs up is killed with SIGKILL as soon as the first of them is retrieved
+                // When more arrive, a file and a stream of posts, and crs up is killed with SIGKILL while the
+                // stream goes on, once its first dialogue is labelled
                 watched.addAll(drop(watch, catalogue, "late", 2));
-                List<String> late = post(state, catalogue, "during", 6);
-                posted.addAll(late);
-                NewDialogues.await(guest, Topics.CANDIDATES, "a context of the last dialogues retrieved",
-                        c -> c.stream().anyMatch(x -> late.contains(x.getDialogueId())));
-                first.kill();
+                try (Stream stream = new Stream(PlatformAddress.read(state).orElseThrow().http()
+                        .get("recommendations"), catalogue, files)) {
+                    NewDialogues.await(guest, Topics.AUGMENTED_LABELS, "the first streamed dialogue labelled",
+                            l -> l.stream().anyMatch(x -> x.getDialogueId().startsWith(DATASET + ":" + Stream.PREFIX)));
+                    first.kill();
+                    streamed = stream.awaitEnd();
+                }
             }
         } finally {
             first.process().destroyForcibly();
         }
+        posted.addAll(streamed.acknowledged());
+        System.out.printf("killed with %d streamed dialogues acknowledged (202)%s%n", streamed.acknowledged().size(),
+                streamed.unanswered() == null ? "" : ", " + streamed.unanswered() + " posted without an answer");
         assertThat(PlatformAddress.file(state)).as("a killed crs up leaves its address file").exists();
 
         // Then crs up starts again on the same directories (the stale address file and lock are its own to clear)
@@ -107,7 +114,7 @@ class UpKillTest {
                         .max().orElseThrow();
                 Await.until("a round after round " + lastRoundBefore + " trained by the restarted crs up", WAIT,
                         () -> checkpoints(guest).stream().anyMatch(c -> c.getRound() > lastRoundBefore));
-                assertCountsExact(guest, watched, posted, roundsBeforeKill);
+                assertCountsExact(guest, watched, posted, streamed.unanswered(), roundsBeforeKill);
             }
             // a clean stop still works after the recovery, and removes the address file
             second.process().destroy();
@@ -171,12 +178,78 @@ class UpKillTest {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String id = "posted-" + name + "-" + i;
-            HttpResponse<String> answer = UpFixtures.postDialogues(url, NewDialogues.recommending(id,
-                    "something to watch " + name + " the weekend, number " + i, catalogue.title(files++)));
+            HttpResponse<String> answer = postOne(url, id, catalogue.title(files++));
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
             ids.add(DATASET + ":" + id);
         }
         return ids;
+    }
+
+    private static HttpResponse<String> postOne(String url, String id, String title) throws Exception {
+        return UpFixtures.postDialogues(url, NewDialogues.recommending(id, "something to watch this weekend, "
+                + id.replace('-', ' '), title));
+    }
+
+    /**
+     * A client posting new dialogues at about 4 a second until crs up stops answering: the kill lands in the
+     * middle of a stream, whatever the machine's speed.
+     */
+    private static final class Stream implements AutoCloseable {
+        static final String PREFIX = "streamed-";
+        private static final long PAUSE_MS = 250;
+
+        /**
+         * @param acknowledged ids answered 202: published, so they must be processed after the restart
+         * @param unanswered   the id whose post failed (the kill): published or not; null if none failed
+         */
+        record Result(List<String> acknowledged, String unanswered) {
+        }
+
+        private final Thread thread;
+        private final List<String> acknowledged = new ArrayList<>();
+        private volatile String unanswered;
+        private volatile boolean stop;
+
+        Stream(String url, NewDialogues catalogue, int firstTitle) {
+            thread = new Thread(() -> {
+                for (int i = 0; !stop; i++) {
+                    String id = PREFIX + i;
+                    try {
+                        HttpResponse<String> answer = postOne(url, id, catalogue.title(firstTitle + i));
+                        if (answer.statusCode() != 202) {
+                            throw new IllegalStateException(answer.statusCode() + " " + answer.body());
+                        }
+                        synchronized (acknowledged) {
+                            acknowledged.add(DATASET + ":" + id);
+                        }
+                        Thread.sleep(PAUSE_MS);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (Exception e) {
+                        // the server went away with this post: it may or may not have been published
+                        unanswered = DATASET + ":" + id;
+                        return;
+                    }
+                }
+            }, "dialogue-stream");
+            thread.start();
+        }
+
+        /** Waits for the stream to end at its first failed post (crs up gone). */
+        Result awaitEnd() throws InterruptedException {
+            thread.join(Duration.ofMinutes(1).toMillis());
+            assertThat(thread.isAlive()).as("the stream still posting a minute after the kill").isFalse();
+            synchronized (acknowledged) {
+                return new Result(List.copyOf(acknowledged), unanswered);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            thread.interrupt();
+            thread.join();
+        }
     }
 
     /** Every one of these dialogues has a labelled context, and the retriever and scorer have nothing left. */
@@ -208,14 +281,17 @@ class UpKillTest {
         });
     }
 
+    /** @param unanswered a dialogue posted as crs up was killed: published or not, but not twice */
     private static void assertCountsExact(Platform guest, List<String> watched, List<String> posted,
-            Set<String> roundsBeforeKill) {
+            String unanswered, Set<String> roundsBeforeKill) {
         // each watched dialogue once on the dialogues topic, and one marker per file
         List<Dialogue> dialogues = values(TestKafka.readAll(guest, Topics.DIALOGUES, 1, WAIT));
         assertThat(dialogues.stream().map(Dialogue::getDialogueId).filter(watched::contains).toList())
                 .as("watched dialogues on the dialogues topic").containsExactlyInAnyOrderElementsOf(watched);
         assertThat(dialogues.stream().map(Dialogue::getDialogueId).filter(posted::contains).toList())
                 .as("posted dialogues on the dialogues topic").containsExactlyInAnyOrderElementsOf(posted);
+        long unansweredCopies = dialogues.stream().filter(d -> d.getDialogueId().equals(unanswered)).count();
+        assertThat(unansweredCopies).as("copies of the dialogue posted without an answer").isLessThanOrEqualTo(1);
         List<ConsumerRecord<String, IngestedFile>> markers = TestKafka.readAll(guest, Topics.INGESTED_FILES, 4, WAIT);
         assertThat(markers).as("one marker per watched file").hasSize(4);
         assertThat(markers.stream().map(ConsumerRecord::key).distinct()).hasSize(4);
@@ -229,6 +305,9 @@ class UpKillTest {
                 .as("one augmented-labels record per context")
                 .containsExactlyInAnyOrderElementsOf(candidates.stream().map(Candidates::getContextId).toList());
         Set<String> newDialogues = new HashSet<>(concat(watched, posted));
+        if (unansweredCopies == 1) {
+            newDialogues.add(unanswered);
+        }
         assertThat(candidates.stream().map(Candidates::getDialogueId).filter(newDialogues::contains)
                 .collect(Collectors.toSet())).as("every new dialogue processed").isEqualTo(newDialogues);
 
