@@ -7,13 +7,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.Dialogue;
+import org.crsaug.testkit.AbandonedTransaction;
 import org.crsaug.testkit.NewDialogues;
 import org.crsaug.testkit.TestKafka;
 import org.junit.jupiter.api.Test;
@@ -40,18 +37,9 @@ class DialogueIntakeKillTest {
         // one partition: the body sent after the kill lands behind the open transaction
         Platform platform = kafka.platform(Map.of("topic.prefix", "abandoned-", "topic.partitions", "1"));
         NewDialogues catalogue = NewDialogues.publishCatalogue(platform, tmp);
-        KafkaProducer<String, byte[]> killed = new KafkaProducer<>(
-                platform.transactionalProducerProps("intake-" + UUID.randomUUID()), new StringSerializer(),
-                new ByteArraySerializer());
-        try {
-            // the killed process had sent its body's dialogue and died before committing
-            killed.initTransactions();
-            killed.beginTransaction();
-            Dialogue half = Dialogue.newBuilder().setDialogueId("inspired:half").setDataset("inspired")
-                    .setSplit("train").setTurns(List.of()).setFeedback(List.of()).setSource("killed").build();
-            String dialogues = platform.config().topic(Topics.DIALOGUES);
-            killed.send(new ProducerRecord<>(dialogues, half.getDialogueId(),
-                    platform.valueSerde(Topics.DIALOGUES).serializer().serialize(dialogues, half))).get();
+        // the killed process had sent its body's dialogue and died before committing
+        try (AbandonedTransaction killed = new AbandonedTransaction(platform, "intake-" + UUID.randomUUID())) {
+            killed.send(Topics.DIALOGUES, "inspired:half", AbandonedTransaction.dialogue("inspired:half", "killed"));
             long killedAt = System.nanoTime();
 
             // the restarted process takes the next body under an id of its own
@@ -69,8 +57,6 @@ class DialogueIntakeKillTest {
                     .isLessThan(Duration.ofMillis(Platform.TRANSACTION_TIMEOUT_MS).plus(ABORT_CHECK)
                             .plusSeconds(10));
             System.out.printf("an abandoned intake transaction held its partition back %d ms%n", held.toMillis());
-        } finally {
-            killed.close(Duration.ZERO);
         }
     }
 }
