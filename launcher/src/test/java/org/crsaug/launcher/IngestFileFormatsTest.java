@@ -163,4 +163,16 @@ class IngestFileFormatsTest {
         assertThat(crs("ingest", "--dataset", "inspired", "--watch", tmp.toString(), "--file", "x.json")).isNotZero();
         assertThat(console.stderr()).contains("mutually exclusive");
     }
+
+    @Test
+    void crsUpRefusesAWatchItCannotDoBeforeStartingAnything() {
+        assertThat(crs("up", "--dataset", "inspired", "--watch", tmp.resolve("nowhere").toString())).isEqualTo(1);
+        assertThat(console.stderr()).contains("Cannot watch", "nowhere", "not a directory");
+        console.reset();
+        assertThat(crs("up", "--watch", tmp.toString())).isEqualTo(1);
+        assertThat(console.stderr()).contains("--watch needs the dataset", "--watch-dataset");
+        console.reset();
+        assertThat(crs("up", "--watch", tmp.toString(), "--watch-dataset", "movielens")).isEqualTo(1);
+        assertThat(console.stderr()).contains("Unknown --watch-dataset 'movielens'", "redial", "inspired");
+    }
 }
