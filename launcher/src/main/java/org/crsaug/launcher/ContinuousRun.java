@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
+import org.crsaug.data.ingest.DirectoryWatchService;
 import org.crsaug.evaluator.EvaluatorService;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.kafka.Platform;
@@ -36,9 +37,14 @@ final class ContinuousRun implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
+    /** A directory {@code crs up --watch} ingests dropped files from, and the dataset they belong to. */
+    record Watch(Path dir, String dataset) {
+    }
+
     private final Platform platform;
     private final List<Service> services = new ArrayList<>();
     private final RecommendationEngine engine;
+    private final List<DirectoryWatchService> watchers = new ArrayList<>();
     private DialogueIntakeRoutes intake;
     private RecommendationServer server;
     private PlatformAddress address;
@@ -65,6 +71,16 @@ final class ContinuousRun implements AutoCloseable {
      */
     static ContinuousRun start(CrsConfig config, List<String> datasets, PrintStream out, boolean interactive,
             BooleanSupplier stopRequested) throws InterruptedException {
+        return start(config, datasets, List.of(), out, interactive, stopRequested);
+    }
+
+    /**
+     * @param watches directories whose dropped files are ingested once each (by content, across restarts), as
+     *     {@code crs ingest --watch} does; watching starts once the services run, so the first files are
+     *     resolved against the catalogue the datasets just published
+     */
+    static ContinuousRun start(CrsConfig config, List<String> datasets, List<Watch> watches, PrintStream out,
+            boolean interactive, BooleanSupplier stopRequested) throws InterruptedException {
         long started = System.nanoTime();
         Platform platform = Platform.startExclusive(config);
         ContinuousRun run = null;
@@ -74,7 +90,7 @@ final class ContinuousRun implements AutoCloseable {
             for (String dataset : datasets) {
                 new PipelineRun(platform, out, interactive).ingest(dataset);
             }
-            run.startParts();
+            run.startParts(watches, out);
             run.awaitReady(out, stopRequested);
             run.publishAddress();
             run.printReady(out, (System.nanoTime() - started) / 1e9, datasets.isEmpty());
@@ -89,7 +105,7 @@ final class ContinuousRun implements AutoCloseable {
         }
     }
 
-    private void startParts() {
+    private void startParts(List<Watch> watches, PrintStream out) {
         services.add(new RetrieverService(platform));
         services.add(ScorerService.create(platform));
         services.add(new TrainerService(platform));
@@ -98,6 +114,15 @@ final class ContinuousRun implements AutoCloseable {
         services.forEach(Service::start);
         intake = DialogueIntakeRoutes.create(platform);
         server = RecommendationServer.start(engine, intake);
+        for (Watch w : watches) {
+            // a part like the services: checkHealth sees it fail (fenced by another watcher of the directory),
+            // and close stops it first, so its scan in progress commits or aborts before the platform goes
+            DirectoryWatchService watcher = new DirectoryWatchService(platform, w.dir(), w.dataset(),
+                    new WatchLog(out, out, "watch: "));
+            watchers.add(watcher);
+            services.add(watcher);
+            watcher.start();
+        }
     }
 
     private void awaitReady(PrintStream out, BooleanSupplier stopRequested) throws InterruptedException {
@@ -147,6 +172,10 @@ final class ContinuousRun implements AutoCloseable {
         out.println("  recommendations  " + server.url() + "   (chat page, POST /api/recommend,"
                 + " POST /api/dialogues, GET /api/dialogues/<id>)");
         out.println("  dashboard        " + server.url() + "dashboard");
+        for (DirectoryWatchService w : watchers) {
+            out.println("  watching         " + w.directory() + "   (files dropped here are ingested once each,"
+                    + " by content, also across restarts)");
+        }
         if (ownsStateDir()) {
             out.println("  addresses in     " + PlatformAddress.file(stateDir()).toAbsolutePath()
                     + "   (other crs commands with this --state-dir attach to this platform)");

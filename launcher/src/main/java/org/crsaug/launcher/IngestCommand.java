@@ -112,23 +112,7 @@ final class IngestCommand implements Callable<Integer> {
     private void watchDirectory(Platform platform, Path dir) throws InterruptedException {
         CrsConfig config = platform.config();
         PrintStream out = System.out;
-        DirectoryWatcher.Listener listener = new DirectoryWatcher.Listener() {
-            @Override
-            public void ingested(Path f, DialogueIntake.Outcome outcome) {
-                out.println(f.getFileName() + ": " + outcome.summary());
-                outcome.bad().forEach(b -> System.err.println(f.getFileName() + ": " + b));
-            }
-
-            @Override
-            public void skipped(Path f, String why) {
-                out.println(f.getFileName() + ": skipped, " + why);
-            }
-
-            @Override
-            public void failed(Path f, RuntimeException error) {
-                System.err.println(f.getFileName() + ": not ingested, tried again later: " + error.getMessage());
-            }
-        };
+        DirectoryWatcher.Listener listener = new WatchLog(out, System.err, "");
         CountDownLatch closed = new CountDownLatch(1);
         try (DirectoryWatcher watcher = new DirectoryWatcher(platform, dir, dataset,
                 Duration.ofMillis(config.getLong("ingest.watch.settle.ms")), listener)) {

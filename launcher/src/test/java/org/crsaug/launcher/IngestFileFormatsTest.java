@@ -203,4 +203,16 @@ class IngestFileFormatsTest {
         assertThat(crs("ingest", "--dataset", "inspired", "--file", tmp.toString())).isEqualTo(1);
         assertThat(console.stderr()).contains("is a directory; name a file, or use --watch").doesNotContain("Exception");
     }
+
+    @Test
+    void crsUpRefusesAWatchItCannotDoBeforeStartingAnything() {
+        assertThat(crs("up", "--dataset", "inspired", "--watch", tmp.resolve("nowhere").toString())).isEqualTo(1);
+        assertThat(console.stderr()).contains("Cannot watch", "nowhere", "not a directory");
+        console.reset();
+        assertThat(crs("up", "--watch", tmp.toString())).isEqualTo(1);
+        assertThat(console.stderr()).contains("--watch needs the dataset", "--watch-dataset");
+        console.reset();
+        assertThat(crs("up", "--watch", tmp.toString(), "--watch-dataset", "movielens")).isEqualTo(1);
+        assertThat(console.stderr()).contains("Unknown --watch-dataset 'movielens'", "redial", "inspired");
+    }
 }

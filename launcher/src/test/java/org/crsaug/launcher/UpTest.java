@@ -17,6 +17,9 @@ import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.kafka.PlatformAddress;
 import org.crsaug.platform.kafka.StateDirLock;
+import org.crsaug.platform.topic.Topics;
+import org.crsaug.retriever.RetrieverService;
+import org.crsaug.scorer.ScorerService;
 import org.crsaug.testkit.Await;
 import org.crsaug.testkit.DataSlices;
 import org.crsaug.testkit.Scrape;
@@ -81,11 +84,11 @@ class UpTest {
             try (Platform guest = Platform.start(config)) {
                 assertThat(guest.attached()).isTrue();
                 assertThat(guest.bootstrapServers()).isEqualTo(up.platform().bootstrapServers());
-                org.crsaug.scorer.ScorerService replica = org.crsaug.scorer.ScorerService.create(guest);
+                ScorerService replica = ScorerService.create(guest);
                 replica.start();
                 try {
                     Await.until("two scorer replicas in the group", Duration.ofMinutes(2),
-                            () -> scorerMembers(up.platform()) == 2);
+                            () -> UpFixtures.members(up.platform(), ScorerService.APPLICATION_ID).size() == 2);
                 } finally {
                     replica.stop();
                 }
@@ -109,12 +112,8 @@ class UpTest {
                     dialogue(tmp, "live:2").toString());
             assertThat(ingest.rc()).as(ingest.err()).isZero();
             // and one through crs up's own HTTP port
-            java.net.http.HttpResponse<String> posted = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                            up.address().http().get("recommendations") + "api/dialogues"))
-                            .header("Content-Type", "application/json")
-                            .POST(java.net.http.HttpRequest.BodyPublishers.ofFile(dialogue(tmp, "live:3"))).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            java.net.http.HttpResponse<String> posted = UpFixtures.postDialogues(
+                    up.address().http().get("recommendations"), Files.readString(dialogue(tmp, "live:3")));
             assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
             assertThat(posted.body()).contains("inspired:live:3");
             Await.until("the two new dialogues retrieved", Duration.ofMinutes(2),
@@ -139,23 +138,11 @@ class UpTest {
         }
     }
 
-    private static int scorerMembers(Platform platform) {
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                platform.adminProps())) {
-            return admin.describeConsumerGroups(List.of(platform.namespaced("crs-scorer"))).all().get()
-                    .values().iterator().next().members().size();
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot describe the scorer group", e);
-        }
-    }
-
     /** Every dialogue crs up has been given has been retrieved: the retriever group has no lag left. */
     private static void awaitRetrieverCaughtUp(ContinuousRun up) throws InterruptedException {
         Await.until("the retriever caught up", Duration.ofMinutes(3), () -> {
             up.checkHealth();
-            return PipelineStatus.collect(up.platform()).topics().stream()
-                    .filter(t -> t.topic().equals("dialogues")).findFirst()
-                    .map(t -> Long.valueOf(0).equals(t.lagByGroup().get("crs-retriever"))).orElse(false);
+            return UpFixtures.caughtUp(up.platform(), Topics.DIALOGUES, RetrieverService.APPLICATION_ID);
         });
     }
 

@@ -2,14 +2,12 @@ package org.crsaug.scorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -19,6 +17,7 @@ import org.apache.kafka.common.MetricName;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.testkit.Await;
+import org.crsaug.testkit.ChildJvm;
 import org.crsaug.testkit.TestKafka;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.AugmentedLabels;
@@ -125,7 +124,7 @@ class ScorerFaultTest {
             });
 
             // Given a scorer replica in its own process, judging with the LLM
-            Process replica = startReplicaProcess(platform, server, settings);
+            ChildJvm replica = startReplicaProcess(platform, server, settings);
             try {
                 // When it has paid for 5 calls and waits for the 6th, it is killed with SIGKILL
                 Await.until("the replica to reach the hanging call", WAIT, () -> server.requests().size() > answeredBeforeKill);
@@ -133,9 +132,9 @@ class ScorerFaultTest {
                         answeredBeforeKill * ITEMS / batchesPerContext, WAIT);
                 assertThat(journaled).as("paid judgements are cached before their context commits")
                         .hasSize(answeredBeforeKill * ITEMS / batchesPerContext);
-                replica.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                replica.kill();
             } finally {
-                replica.destroyForcibly();
+                replica.process().destroyForcibly();
             }
             killed.set(true);
             assertThat(server.answered()).isEqualTo(answeredBeforeKill);
@@ -253,24 +252,14 @@ class ScorerFaultTest {
         return max;
     }
 
-    private static Process startReplicaProcess(Platform platform, FakeChatServer server, Map<String, String> settings)
-            throws Exception {
+    private static ChildJvm startReplicaProcess(Platform platform, FakeChatServer server, Map<String, String> settings) {
         Map<String, String> set = new HashMap<>(settings);
         set.put("bootstrap.servers", platform.bootstrapServers());
         set.put("schema.registry.url", platform.registryUrl());
         set.put("state.dir", platform.config().getPath("state.dir").resolve("killed-replica").toString());
         set.put("scorer.llm.base.url", server.baseUrl());
         set.put("topic.replication.factor", platform.config().get("topic.replication.factor"));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("surefire.test.class.path",
-                System.getProperty("java.class.path")), ScorerMain.class.getName()));
-        set.forEach((k, v) -> {
-            command.add("--set");
-            command.add(k + "=" + v);
-        });
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "killed-replica.log"));
-        pb.environment().put("OPENAI_API_KEY", KEY);
-        return pb.start();
+        return ChildJvm.start(ScorerMain.class.getName(), ChildJvm.setArgs(set), Map.of("OPENAI_API_KEY", KEY),
+                "killed-replica.log");
     }
 }

@@ -41,6 +41,20 @@ public final class NewDialogues {
         return new NewDialogues(titles);
     }
 
+    /**
+     * The catalogue already on the platform's items topic (a dataset {@code crs up} ingested), for dialogues
+     * that arrive after it.
+     */
+    public static NewDialogues ofPublishedCatalogue(Platform platform, String dataset) {
+        List<String> titles = readNow(platform, org.crsaug.platform.topic.Topics.ITEMS).stream()
+                .filter(i -> i.getDataset().equals(dataset) && i.getHasMetadata()).map(Item::getTitle).sorted()
+                .toList();
+        if (titles.isEmpty()) {
+            throw new IllegalStateException("No " + dataset + " items with metadata on the items topic yet");
+        }
+        return new NewDialogues(titles);
+    }
+
     /** A catalogue title, the n-th in a fixed order. */
     public String title(int n) {
         return titles.get(n % titles.size());
@@ -51,6 +65,17 @@ public final class NewDialogues {
         return "{\"dialogueId\": \"" + id + "\", \"split\": \"train\", \"turns\": ["
                 + "{\"role\": \"SEEKER\", \"text\": \"something like this\", \"items\": [" + TextNode.valueOf(title)
                 + "]}, {\"role\": \"RECOMMENDER\", \"text\": \"try it\", \"items\": []}]}";
+    }
+
+    /**
+     * One train dialogue in the simple format with exactly one context: the seeker asks ({@code request}, make it
+     * unique to keep the context's judgements apart), the recommender names {@code title}, the context's gold.
+     */
+    public static String recommending(String id, String request, String title) {
+        return "{\"dialogueId\": \"" + id + "\", \"split\": \"train\", \"turns\": ["
+                + "{\"role\": \"SEEKER\", \"text\": " + TextNode.valueOf(request) + ", \"items\": []},"
+                + " {\"role\": \"RECOMMENDER\", \"text\": \"you will like this one\", \"items\": ["
+                + TextNode.valueOf(title) + "]}]}";
     }
 
     /** One dialogue as an INSPIRED line (no id: the intake derives one from the content). */

@@ -70,10 +70,7 @@ public final class DirectoryWatcher implements AutoCloseable {
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(30);
 
     public DirectoryWatcher(Platform platform, Path dir, String dataset, Duration settle, Listener listener) {
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("Cannot watch " + dir.toAbsolutePath() + ": not a directory (create it "
-                    + "first, or give the directory files are dropped into)");
-        }
+        requireDirectory(dir);
         this.dir = dir.toAbsolutePath().normalize();
         this.dataset = DialogueIntake.canonical(dataset);
         this.settleNanos = settle.toNanos();
@@ -85,6 +82,14 @@ public final class DirectoryWatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             intake.close();
             throw e;
+        }
+    }
+
+    /** Fails with what to do when {@code dir} cannot be watched; commands call it before starting anything. */
+    public static void requireDirectory(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("Cannot watch " + dir.toAbsolutePath() + ": not a directory (create it "
+                    + "first, or give the directory files are dropped into)");
         }
     }
 

@@ -305,11 +305,23 @@ public final class Platform implements AutoCloseable {
         return withPassThrough(p, Map.of(ProducerConfig.CLIENT_ID_CONFIG, clientId));
     }
 
+    /**
+     * A transactional producer's properties. A process killed inside a transaction leaves it open, and every
+     * read_committed reader of its partitions (the retriever, for an intake) waits until the coordinator
+     * aborts it after {@code transaction.timeout.ms}; a successor with the same id aborts it at once, but the
+     * HTTP intake's id is new in every process. Our transactions are one body or one file, so they get the
+     * 10 s Kafka Streams uses under exactly-once instead of the producer's 60 s ({@code
+     * kafka.transaction.timeout.ms} still wins).
+     */
     public Properties transactionalProducerProps(String transactionalId) {
         Properties p = producerProps(transactionalId);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, namespaced(transactionalId));
+        p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Integer.toString(TRANSACTION_TIMEOUT_MS));
         return p;
     }
+
+    /** Default {@code transaction.timeout.ms} of our own transactional producers (see above). */
+    public static final int TRANSACTION_TIMEOUT_MS = 10_000;
 
     public Properties consumerProps(String groupId) {
         Map<String, Object> p = new HashMap<>();

@@ -12,15 +12,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.DeadLetter;
 import org.crsaug.schema.Dialogue;
 import org.crsaug.schema.IngestedFile;
+import org.crsaug.testkit.AbandonedTransaction;
 import org.crsaug.testkit.Await;
 import org.crsaug.testkit.NewDialogues;
 import org.crsaug.testkit.TestKafka;
@@ -176,32 +173,18 @@ class DirectoryWatcherTest {
 
         // the killed run had sent the file's dialogue and marker under the directory's transactional id
         // and died before committing: both are on the broker, in a transaction nobody will finish
-        KafkaProducer<String, byte[]> killed = new KafkaProducer<>(
-                platform.transactionalProducerProps(DirectoryWatcher.transactionalId(dir)),
-                new StringSerializer(), new ByteArraySerializer());
-        try {
-            killed.initTransactions();
-            killed.beginTransaction();
-            Dialogue half = Dialogue.newBuilder().setDialogueId("inspired:c1").setDataset("inspired")
-                    .setSplit("train").setTurns(List.of()).setFeedback(List.of()).setSource("killed run").build();
-            String dialogues = platform.config().topic(Topics.DIALOGUES);
-            killed.send(new ProducerRecord<>(dialogues, half.getDialogueId(),
-                    platform.valueSerde(Topics.DIALOGUES).serializer().serialize(dialogues, half)));
+        try (AbandonedTransaction killed = new AbandonedTransaction(platform, DirectoryWatcher.transactionalId(dir))) {
+            killed.send(Topics.DIALOGUES, "inspired:c1", AbandonedTransaction.dialogue("inspired:c1", "killed run"));
             IngestedFile marker = IngestedFile.newBuilder().setSha256(DialogueIntake.sha256(content))
                     .setDataset("inspired").setPath("killed run").setDialogues(1).setBadRecords(0)
                     .setIngestedAtMs(0).build();
-            String markers = platform.config().topic(Topics.INGESTED_FILES);
-            killed.send(new ProducerRecord<>(markers, DialogueIntake.fileKey("inspired", marker.getSha256()),
-                    platform.valueSerde(Topics.INGESTED_FILES).serializer().serialize(markers, marker)));
-            killed.flush();
+            killed.send(Topics.INGESTED_FILES, DialogueIntake.fileKey("inspired", marker.getSha256()), marker);
 
             // the restart fences the killed producer, which aborts its transaction, then scans once
             try (DirectoryWatcher watcher = new DirectoryWatcher(platform, dir, "inspired", Duration.ZERO,
                     listener)) {
                 watcher.scan();
             }
-        } finally {
-            killed.close(Duration.ZERO);
         }
         assertThat(events).as("the aborted marker does not count: not skipped")
                 .containsExactly("ingested c.json: 1 dialogue published");

@@ -124,6 +124,12 @@ class PlatformRestartTest {
             assertThat(producer.getProperty(ProducerConfig.CLIENT_ID_CONFIG)).isEqualTo("c");
             assertThat(p.transactionalProducerProps("t").getProperty(ProducerConfig.TRANSACTIONAL_ID_CONFIG))
                     .isEqualTo("t");
+            assertThat(p.transactionalProducerProps("t").getProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG))
+                    .isEqualTo("10000");
+            try (Platform longer = Platform.connect(config.with("kafka.transaction.timeout.ms", "30000"))) {
+                assertThat(longer.transactionalProducerProps("t")
+                        .getProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)).isEqualTo("30000");
+            }
             Properties consumer = p.consumerProps("g");
             assertThat(consumer.getProperty(ConsumerConfig.GROUP_ID_CONFIG)).isEqualTo("g");
             assertThat(consumer.getProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG)).isEqualTo("read_committed");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +17,7 @@ import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.Item;
 import org.crsaug.testkit.Await;
+import org.crsaug.testkit.ChildJvm;
 import org.crsaug.testkit.TestKafka;
 import org.junit.jupiter.api.Test;
 
@@ -124,12 +124,10 @@ class StateDirLockTest {
 
     /** Runs {@link SecondProcess} in a new JVM on this test's class path. */
     private static Result secondProcess(Path state) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                SecondProcess.class.getName(), state.toString()).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        ChildJvm p = ChildJvm.start(SecondProcess.class.getName(), List.of(state.toString()), Map.of(),
+                state.getFileName() + "-second.log");
+        assertThat(p.process().waitFor(2, TimeUnit.MINUTES)).isTrue();
+        return new Result(p.process().exitValue(), p.output());
     }
 
     /** A second command on the state directory: exit 0 when it got a platform, 2 (and the message) when refused. */
