@@ -23,6 +23,7 @@ import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.topic.TopicSpec;
 import org.crsaug.testkit.Await;
+import org.crsaug.testkit.DataSlices;
 
 /**
  * What the {@code crs up} tests share: a configuration for an in-process {@code crs up} on a data slice,
@@ -38,11 +39,14 @@ final class UpFixture {
     }
 
     /**
-     * crs up's configuration on {@code state} and the data under {@code data}, on any free ports (other
-     * builds share this machine, and the fixed defaults are crs up's flags), plus {@code overrides}.
+     * crs up's configuration on a slice of the INSPIRED data ({@link DataSlices#inspiredSlice}) copied to
+     * {@code tmp/data}, with its state directory {@code tmp/state}, on any free ports (other builds share this
+     * machine, and the fixed defaults are crs up's flags), plus {@code overrides}.
      */
-    static CrsConfig config(Path state, Path data, Map<String, String> overrides) {
-        Map<String, String> settings = new HashMap<>(Map.of("state.dir", state.toString(),
+    static CrsConfig onSlice(Path tmp, Map<String, Integer> linesPerSplit, Map<String, String> overrides)
+            throws IOException {
+        Path data = DataSlices.inspiredSlice(tmp.resolve("data"), linesPerSplit);
+        Map<String, String> settings = new HashMap<>(Map.of("state.dir", tmp.resolve("state").toString(),
                 "data.dir", data.toString(), "embedded.kafka.port", "0", "embedded.registry.port", "0",
                 "serve.port", "0", "retriever.top.k", "20", "topic.partitions", "2"));
         settings.putAll(overrides);

@@ -37,7 +37,6 @@ import org.crsaug.schema.Candidates;
 import org.crsaug.schema.Dialogue;
 import org.crsaug.schema.Item;
 import org.crsaug.testkit.Await;
-import org.crsaug.testkit.DataSlices;
 import org.crsaug.testkit.NewDialogues;
 import org.crsaug.testkit.Scrape;
 import org.crsaug.testkit.TestKafka;
@@ -62,13 +61,12 @@ class UpRoundTest {
     @Test
     void newDialoguesAreAugmentedOnceTrainedOnByAnAutomaticRoundAndServedWhenBetter(@TempDir Path tmp)
             throws Exception {
-        Path data = DataSlices.inspiredSlice(tmp.resolve("data"), Map.of("train", 16, "valid", 4, "test", 4));
-        Path state = tmp.resolve("state");
         // a round once any new label has arrived and the stream has been quiet for 3 s: every new label ends
         // up in some round, whatever the pauses of the stream; few epochs and a narrow net keep rounds short
-        CrsConfig config = UpFixture.config(state, data, Map.of("trainer.round.min.new.labels", "1",
-                "trainer.round.quiet.ms", "3000", "trainer.pretrain.epochs", "2", "trainer.finetune.epochs", "3",
-                "trainer.hidden", "64", "ingest.watch.settle.ms", "200", "ingest.watch.poll.ms", "200"));
+        CrsConfig config = UpFixture.onSlice(tmp, Map.of("train", 16, "valid", 4, "test", 4), Map.of(
+                "trainer.round.min.new.labels", "1", "trainer.round.quiet.ms", "3000",
+                "trainer.pretrain.epochs", "2", "trainer.finetune.epochs", "3", "trainer.hidden", "64",
+                "ingest.watch.settle.ms", "200", "ingest.watch.poll.ms", "200"));
         Path watched = Files.createDirectories(tmp.resolve("incoming"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long started = System.nanoTime();

@@ -23,7 +23,6 @@ import org.crsaug.platform.kafka.PlatformAddress;
 import org.crsaug.platform.kafka.StateDirLock;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.testkit.Await;
-import org.crsaug.testkit.DataSlices;
 import org.crsaug.testkit.Scrape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,9 +38,8 @@ class UpTest {
 
     @Test
     void upRunsAttachesOtherCommandsStopsCleanlyAndResumes(@TempDir Path tmp) throws Exception {
-        Path data = DataSlices.inspiredSlice(tmp.resolve("data"), Map.of("train", 16, "valid", 4, "test", 4));
-        Path state = tmp.resolve("state");
-        CrsConfig config = UpFixture.config(state, data, Map.of());
+        CrsConfig config = UpFixture.onSlice(tmp, Map.of("train", 16, "valid", 4, "test", 4), Map.of());
+        Path state = config.getPath("state.dir");
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Scrape atStart = Scrape.now();
