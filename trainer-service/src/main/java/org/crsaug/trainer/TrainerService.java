@@ -166,13 +166,16 @@ public final class TrainerService extends WorkerService {
     /** The state directory's trainer lock, or a refusal naming the trainer that holds it and what to do. */
     private StateDirLock claimTrainerRole() {
         Path stateDir = config.getPath("state.dir");
+        String instead = " or run this one on another --state-dir with topics of its own (--set topic.prefix=...).";
         return StateDirLock.tryAcquire(stateDir, LOCK_FILE).orElseThrow(() -> new IllegalStateException(
                 "A trainer already runs on the state directory " + stateDir.toAbsolutePath() + " ("
                         + StateDirLock.holder(stateDir, LOCK_FILE) + "). Only one trainer per state directory:"
                         + " trainers share no consumer group, so a second one would train the same round again and"
-                        + " publish a second checkpoint under its number. crs up runs a trainer already; stop the"
-                        + " other trainer first, or run this one on another --state-dir with its own topics"
-                        + " (--set topic.prefix=...)."));
+                        + " publish a second checkpoint under its number. "
+                        + (platform.attached()
+                                ? "The crs up running there has its own trainer: stop crs up first (Ctrl-C),"
+                                : "Stop that trainer first,")
+                        + instead));
     }
 
     private List<String> datasets(PipelineState state) {
