@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.GroupState;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.topic.TopicSpec;
@@ -158,12 +161,18 @@ final class UpFixture {
         });
     }
 
-    /** Members of a consumer group (the name without the topic prefix), by client id. */
+    /**
+     * Members of a consumer group (the name without the topic prefix), by client id, once the group is stable;
+     * empty while it rebalances, so a count read here is the settled one.
+     */
     static List<String> groupMembers(Platform platform, String group) {
         try (Admin admin = Admin.create(platform.adminProps())) {
-            return admin.describeConsumerGroups(List.of(platform.namespaced(group))).all().get()
-                    .values().iterator().next().members().stream().map(m -> m.clientId())
-                    .collect(Collectors.toList());
+            ConsumerGroupDescription description = admin.describeConsumerGroups(
+                    List.of(platform.namespaced(group))).all().get().values().iterator().next();
+            if (description.groupState() != GroupState.STABLE) {
+                return List.of();
+            }
+            return description.members().stream().map(MemberDescription::clientId).collect(Collectors.toList());
         } catch (Exception e) {
             throw new IllegalStateException("Cannot describe the consumer group " + group, e);
         }

@@ -5,15 +5,22 @@ import static org.crsaug.launcher.UpFixture.getJson;
 import static org.crsaug.launcher.UpFixture.post;
 import static org.crsaug.launcher.UpFixture.print;
 import static org.crsaug.launcher.UpFixture.text;
+import static org.crsaug.launcher.UpPipeline.awaitAugmented;
+import static org.crsaug.launcher.UpPipeline.awaitRoundsCovering;
+import static org.crsaug.launcher.UpPipeline.candidatesPerContext;
+import static org.crsaug.launcher.UpPipeline.catalogueTitles;
+import static org.crsaug.launcher.UpPipeline.contexts;
+import static org.crsaug.launcher.UpPipeline.dialogues;
+import static org.crsaug.launcher.UpPipeline.json;
+import static org.crsaug.launcher.UpPipeline.labelOffsets;
+import static org.crsaug.launcher.UpPipeline.labelsPerContext;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -21,25 +28,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.avro.specific.SpecificRecord;
-import org.crsaug.data.context.DialogueContext;
-import org.crsaug.data.context.DialogueContexts;
 import org.crsaug.data.ingest.DialogueIntake;
 import org.crsaug.data.ingest.DirectoryWatcher;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.kafka.Platform;
-import org.crsaug.platform.topic.TopicSpec;
 import org.crsaug.platform.topic.Topics;
-import org.crsaug.schema.AugmentedLabels;
-import org.crsaug.schema.Candidates;
-import org.crsaug.schema.Dialogue;
-import org.crsaug.schema.Item;
 import org.crsaug.testkit.Await;
-import org.crsaug.testkit.NewDialogues;
 import org.crsaug.testkit.Scrape;
-import org.crsaug.testkit.TestKafka;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,8 +51,6 @@ class UpRoundTest {
     private static final Duration WAIT = Duration.ofMinutes(2);
     private static final int POSTED = 20;
     private static final int WATCHED = 5;
-    /** Each new dialogue's recommender suggests this many titles, one turn each: one context per title. */
-    private static final int CONTEXTS_PER_DIALOGUE = 2;
 
     @Test
     void newDialoguesAreAugmentedOnceTrainedOnByAnAutomaticRoundAndServedWhenBetter(@TempDir Path tmp)
@@ -78,7 +72,7 @@ class UpRoundTest {
             // Given crs up has augmented the slice, trained on all of it and serves its best checkpoint
             Set<String> sliceDialogues = dialogues(platform).keySet();
             awaitAugmented(up, contexts(platform, sliceDialogues));
-            Rounds before = awaitRoundsCovering(up, labelOffsets(platform, Set.of()), 0, metric);
+            UpPipeline.Rounds before = awaitRoundsCovering(up, labelOffsets(platform, Set.of()), 0, metric);
             String servedBefore = awaitServingTheBest(up, before, metric);
             System.out.printf("slice trained in round(s) up to %d; serving %s (%s)%n", before.lastRound(),
                     servedBefore, before.best());
@@ -87,7 +81,7 @@ class UpRoundTest {
             List<String> titles = catalogueTitles(platform);
             Set<String> posted = new TreeSet<>();
             for (int i = 0; i < POSTED; i++) {
-                var answer = post(up, "api/dialogues", newDialogue("up-post-" + i, i, titles));
+                var answer = post(up, "api/dialogues", UpPipeline.newDialogue("up-post-" + i, i, titles));
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
                 UpFixture.JSON.readTree(answer.body()).path("accepted").forEach(id -> posted.add(id.asText()));
             }
@@ -99,7 +93,7 @@ class UpRoundTest {
 
             // Then each of their contexts gets exactly one candidates record and one augmented-labels record
             Set<String> contexts = contexts(platform, added);
-            assertThat(contexts).hasSize((POSTED + WATCHED) * CONTEXTS_PER_DIALOGUE);
+            assertThat(contexts).hasSize((POSTED + WATCHED) * UpPipeline.CONTEXTS_PER_NEW_DIALOGUE);
             awaitAugmented(up, contexts);
             // every record the stages will ever make for them is committed before their groups' offsets pass
             // the inputs, so once no lag is left a second record could only come from a new input
@@ -113,13 +107,16 @@ class UpRoundTest {
                     .hasSize(contexts.size());
 
             // ... the trainer trains a round on them by itself, and the evaluator evaluates it
-            Rounds after = awaitRoundsCovering(up, labelOffsets(platform, contexts), before.lastRound(), metric);
+            UpPipeline.Rounds after = awaitRoundsCovering(up, labelOffsets(platform, contexts), before.lastRound(),
+                    metric);
             assertThat(after.lastRound()).isGreaterThan(before.lastRound());
             OptionalDouble newBest = after.bestAfter(before.lastRound());
             assertThat(newBest).as("the new rounds' validation %s", metric).isPresent();
 
             // ... and the server serves the new round exactly when it beats the checkpoint in use
             Map<String, Double> scores = after.scores();
+            assertThat(scores.get(servedBefore)).as("served before the new rounds")
+                    .isEqualTo(after.bestUpTo(before.lastRound()).orElseThrow());
             if (newBest.getAsDouble() > scores.get(servedBefore)) {
                 String served = awaitServingTheBest(up, after, metric);
                 assertThat(after.roundOf(served)).as("served %s", served).isGreaterThan(before.lastRound());
@@ -138,23 +135,6 @@ class UpRoundTest {
             up.checkHealth();
         }
         System.out.printf("crs up round test: %.1f s%n", (System.nanoTime() - started) / 1e9);
-    }
-
-    /** A train dialogue naming catalogue titles: the n-th dialogue takes the titles from 3n on. */
-    private static String newDialogue(String id, int n, List<String> titles) {
-        return UpFixture.trainDialogue(id, title(titles, 3 * n),
-                List.of(title(titles, 3 * n + 1), title(titles, 3 * n + 2)));
-    }
-
-    private static String title(List<String> titles, int n) {
-        return titles.get(n % titles.size());
-    }
-
-    private static List<String> catalogueTitles(Platform platform) {
-        List<String> titles = NewDialogues.readNow(platform, Topics.ITEMS).stream()
-                .filter(i -> i != null && i.getHasMetadata()).map(Item::getTitle).sorted().toList();
-        assertThat(titles).as("catalogue titles").hasSizeGreaterThan(3 * CONTEXTS_PER_DIALOGUE);
-        return titles;
     }
 
     /**
@@ -199,7 +179,8 @@ class UpRoundTest {
             try {
                 for (int i = 0; i < WATCHED; i++) {
                     Path aside = dir.resolve(".dialogue-" + i + ".json.part");
-                    Files.writeString(aside, newDialogue("up-watch-" + i, POSTED + i, titles), StandardCharsets.UTF_8);
+                    Files.writeString(aside, UpPipeline.newDialogue("up-watch-" + i, POSTED + i, titles),
+                            StandardCharsets.UTF_8);
                     Files.move(aside, dir.resolve("dialogue-" + i + ".json"), StandardCopyOption.ATOMIC_MOVE);
                 }
                 Await.until("the watched files ingested", WAIT, () -> {
@@ -215,138 +196,11 @@ class UpRoundTest {
         return ingested.values().stream().flatMap(List::stream).collect(Collectors.toCollection(TreeSet::new));
     }
 
-    /** The dialogues published so far (committed), by id. */
-    private static Map<String, Dialogue> dialogues(Platform platform) {
-        Map<String, Dialogue> out = new HashMap<>();
-        NewDialogues.readNow(platform, Topics.DIALOGUES).stream().filter(d -> d != null)
-                .forEach(d -> out.put(d.getDialogueId(), d));
-        return out;
-    }
-
-    /** The training contexts of the given dialogues: those the retriever makes candidates for. */
-    private static Set<String> contexts(Platform platform, Set<String> dialogueIds) {
-        Set<String> out = new TreeSet<>();
-        dialogues(platform).forEach((id, d) -> {
-            if (dialogueIds.contains(id) && d.getSplit().toString().equals("train")) {
-                DialogueContexts.derive(d).stream().map(DialogueContext::contextId).forEach(out::add);
-            }
-        });
-        return out;
-    }
-
-    /** Waits until every one of {@code contexts} has candidates and augmented labels (committed). */
-    private static void awaitAugmented(ContinuousRun up, Set<String> contexts) throws InterruptedException {
-        assertThat(contexts).isNotEmpty();
-        Await.until(contexts.size() + " contexts augmented", WAIT, () -> {
-            up.checkHealth();
-            return candidatesPerContext(up.platform(), contexts).size() == contexts.size()
-                    && labelsPerContext(up.platform(), contexts).size() == contexts.size();
-        });
-    }
-
-    private static Map<String, Long> candidatesPerContext(Platform platform, Set<String> contexts) {
-        return perContext(platform, Topics.CANDIDATES, contexts, Candidates::getContextId);
-    }
-
-    private static Map<String, Long> labelsPerContext(Platform platform, Set<String> contexts) {
-        return perContext(platform, Topics.AUGMENTED_LABELS, contexts, AugmentedLabels::getContextId);
-    }
-
-    /** How many committed records of the topic each of {@code contexts} that has any has. */
-    private static <V extends SpecificRecord> Map<String, Long> perContext(Platform platform, TopicSpec<V> spec,
-            Set<String> contexts, Function<V, String> contextId) {
-        return TestKafka.readAll(platform, spec, 0, WAIT).stream().map(r -> contextId.apply(r.value()))
-                .filter(contexts::contains).collect(Collectors.groupingBy(c -> c, Collectors.counting()));
-    }
-
-    /**
-     * Partition and offset of the committed augmented-labels records of {@code contexts} (all of them when
-     * empty): what a round must have been trained on to include them.
-     */
-    private static Map<Integer, Long> labelOffsets(Platform platform, Set<String> contexts) {
-        Map<Integer, Long> last = new HashMap<>();
-        for (var r : TestKafka.readAll(platform, Topics.AUGMENTED_LABELS, 1, WAIT)) {
-            if (contexts.isEmpty() || contexts.contains(r.value().getContextId())) {
-                last.merge(r.partition(), r.offset(), Math::max);
-            }
-        }
-        return last;
-    }
-
-    /** The checkpoints of {@code GET /api/checkpoints}: round and validation score of each. */
-    private record Rounds(Map<String, Integer> rounds, Map<String, Double> scores) {
-
-        int lastRound() {
-            return rounds.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-        }
-
-        int roundOf(String checkpointId) {
-            return rounds.get(checkpointId);
-        }
-
-        List<String> idsAfter(int round) {
-            return rounds.entrySet().stream().filter(e -> e.getValue() > round).map(Map.Entry::getKey).toList();
-        }
-
-        OptionalDouble bestAfter(int round) {
-            return idsAfter(round).stream().filter(scores::containsKey).mapToDouble(scores::get).max();
-        }
-
-        double best() {
-            return bestAfter(0).orElseThrow();
-        }
-    }
-
-    /**
-     * Waits until {@code GET /api/checkpoints} lists a checkpoint of a round after {@code afterRound} trained on
-     * every label offset given, with every checkpoint evaluated; returns them all.
-     */
-    private static Rounds awaitRoundsCovering(ContinuousRun up, Map<Integer, Long> labelOffsets, int afterRound,
-            String metric) throws InterruptedException {
-        String labelsTopic = up.platform().config().topic(Topics.AUGMENTED_LABELS);
-        return Await.value("a round after " + afterRound + " trained on labels up to " + labelOffsets
-                + " and evaluated", Duration.ofMinutes(3), () -> {
-                    up.checkHealth();
-                    JsonNode answer = json(up, "api/checkpoints");
-                    if (answer == null) {
-                        return null;
-                    }
-                    JsonNode checkpoints = answer.path("checkpoints");
-                    Map<String, Integer> rounds = new HashMap<>();
-                    Map<String, Double> scores = new HashMap<>();
-                    boolean covered = false;
-                    for (JsonNode cp : checkpoints) {
-                        if (cp.path("test").isEmpty()) {
-                            return null;
-                        }
-                        String id = cp.path("checkpointId").asText();
-                        rounds.put(id, cp.path("round").asInt());
-                        JsonNode score = cp.path("validation").path(metric);
-                        if (score.isNumber()) {
-                            scores.put(id, score.asDouble());
-                        }
-                        covered |= cp.path("round").asInt() > afterRound && covers(cp, labelsTopic, labelOffsets);
-                    }
-                    return covered ? new Rounds(rounds, scores) : null;
-                });
-    }
-
-    private static boolean covers(JsonNode checkpoint, String topic, Map<Integer, Long> offsets) {
-        Map<Integer, Long> until = new HashMap<>();
-        for (JsonNode lineage : checkpoint.path("lineage")) {
-            if (lineage.path("topic").asText().equals(topic)) {
-                lineage.path("ranges").forEach(r -> until.put(r.path("partition").asInt(),
-                        r.path("untilOffset").asLong()));
-            }
-        }
-        return offsets.entrySet().stream().allMatch(e -> until.getOrDefault(e.getKey(), 0L) > e.getValue());
-    }
-
     /**
      * Waits until the server uses a checkpoint with the best validation score of {@code rounds} (ties keep the
      * one in use, so which of equals is its own choice) and returns its id.
      */
-    private static String awaitServingTheBest(ContinuousRun up, Rounds rounds, String metric)
+    private static String awaitServingTheBest(ContinuousRun up, UpPipeline.Rounds rounds, String metric)
             throws InterruptedException {
         double best = rounds.best();
         return Await.value("the server on a checkpoint with " + metric + " " + best, WAIT, () -> {
@@ -355,20 +209,4 @@ class UpRoundTest {
         });
     }
 
-    /** The JSON answer, or null while the server is still reading the topics (503): for polling. */
-    private static JsonNode json(ContinuousRun up, String path) {
-        try {
-            var answer = UpFixture.get(up, path);
-            if (answer.statusCode() == 503) {
-                return null;
-            }
-            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-            return UpFixture.JSON.readTree(answer.body());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }
