@@ -120,8 +120,8 @@ public final class ArtifactStore {
     /** The pid recorded in a staging directory's name; empty for a name without one (an older version's). */
     public static OptionalLong stagingOwner(Path staging) {
         String name = staging.getFileName().toString();
-        String rest = name.startsWith(STAGING_PREFIX + OWNER_TAG) ? name.substring((STAGING_PREFIX + OWNER_TAG).length())
-                : "";
+        String tagged = STAGING_PREFIX + OWNER_TAG;
+        String rest = name.startsWith(tagged) ? name.substring(tagged.length()) : "";
         int dash = rest.indexOf('-');
         if (dash <= 0) {
             return OptionalLong.empty();
