@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Evaluates every published checkpoint once (its consumer group remembers which) and publishes the
  * result. More evaluators (e.g. {@code crs service evaluator} beside {@code crs up}) share the work as one
- * group: each checkpoint partition has one owner at a time. A checkpoint that cannot be evaluated becomes a dead letter with the reason.
+ * group: each checkpoint partition has one owner at a time. A checkpoint that cannot be evaluated becomes a
+ * dead letter with the reason.
  */
 public final class EvaluatorService extends WorkerService {
 

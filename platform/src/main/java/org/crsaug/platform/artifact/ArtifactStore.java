@@ -65,9 +65,9 @@ public final class ArtifactStore {
     public static final String STAGING_PREFIX = ".staging-";
 
     /**
-     * Staging directories' names carry their writer's pid after this ({@code .staging-pid123-<artifact>-<random>}),
-     * so that a writer starting beside a live one (a trainer or a scorer attached to {@code crs up}) can tell a
-     * dead writer's leftovers from a live writer's work in progress.
+     * Staging directories' names carry their writer's pid after this ({@code .staging-pid123-<artifact>-<rnd>}),
+     * so that a writer starting beside a live one (a trainer starting while a {@code crs replay} attached to
+     * {@code crs up} retrains into the same root) can tell a dead writer's leftovers from work in progress.
      */
     private static final String OWNER_TAG = "pid";
 
