@@ -54,6 +54,22 @@ final class UpPipeline {
         return titles.get(n % titles.size());
     }
 
+    /**
+     * {@code source} again as a new train dialogue {@code id} in the simple format: the same turns, items by
+     * id, so it has the same training contexts (under new ids) with the same gold items.
+     */
+    static String retold(Dialogue source, String id) {
+        com.fasterxml.jackson.databind.node.ObjectNode body = UpFixture.JSON.createObjectNode();
+        body.put("dialogueId", id).put("split", "train");
+        com.fasterxml.jackson.databind.node.ArrayNode turns = body.putArray("turns");
+        for (org.crsaug.schema.Turn turn : source.getTurns()) {
+            com.fasterxml.jackson.databind.node.ObjectNode t = turns.addObject();
+            t.put("role", turn.getRole().name()).put("text", turn.getText());
+            turn.getMentionedItemIds().forEach(t.putArray("items")::add);
+        }
+        return body.toString();
+    }
+
     /** Catalogue titles with metadata, sorted: what new dialogues can name. */
     static List<String> catalogueTitles(Platform platform) {
         List<String> titles = NewDialogues.readNow(platform, Topics.ITEMS).stream()
