@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Evaluates every published checkpoint once (its consumer group remembers which) and publishes the
- * result. A checkpoint that cannot be evaluated becomes a dead letter with the reason.
+ * result. More evaluators (e.g. {@code crs service evaluator} beside {@code crs up}) share the work as one
+ * group: each checkpoint partition has one owner at a time. A checkpoint that cannot be evaluated becomes a
+ * dead letter with the reason.
  */
 public final class EvaluatorService extends WorkerService {
 
@@ -99,7 +101,7 @@ public final class EvaluatorService extends WorkerService {
                 if (!records.isEmpty()) {
                     producer.flush();
                     deadLetters.flush();
-                    consumer.commitSync();
+                    commit(consumer);
                 }
             }
         } finally {
@@ -107,6 +109,22 @@ public final class EvaluatorService extends WorkerService {
                 clientMetrics.close();
                 clientMetrics = null;
             }
+        }
+    }
+
+    /**
+     * Commits what was evaluated. With a second evaluator in the group (attached beside {@code crs up}) a
+     * rebalance can take this member's partitions while it evaluates; the commit then fails, and the new
+     * owner evaluates those checkpoints again, as after a crash: the evaluation is published anew under the
+     * same key. That is no reason to stop this evaluator.
+     */
+    private void commit(KafkaConsumer<String, Checkpoint> consumer) {
+        try {
+            consumer.commitSync();
+        } catch (org.apache.kafka.clients.consumer.CommitFailedException
+                | org.apache.kafka.common.errors.RebalanceInProgressException e) {
+            LOG.warn("Partitions moved to another evaluator before the commit; it evaluates them again: {}",
+                    e.getMessage());
         }
     }
 

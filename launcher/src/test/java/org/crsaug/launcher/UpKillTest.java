@@ -129,7 +129,7 @@ class UpKillTest {
     private static List<String> upArgs(Path data, Path state, Path watch) {
         List<String> args = new ArrayList<>(List.of("up", "--state-dir", state.toString(), "--dataset", DATASET,
                 "--watch", watch.toString(), "--port", "0", "--kafka-port", "0", "--registry-port", "0"));
-        Map<String, String> set = new LinkedHashMap<>(UpFixtures.settings(data, state, Map.of()));
+        Map<String, String> set = new LinkedHashMap<>(UpFixture.settings(data, state, Map.of()));
         // the ports and state directory are the command's flags
         set.keySet().removeAll(List.of("state.dir", "embedded.kafka.port", "embedded.registry.port", "serve.port"));
         // an automatic round once a few contexts are labelled and the stream is quiet for 2 s, trained quickly
@@ -186,7 +186,7 @@ class UpKillTest {
     }
 
     private static HttpResponse<String> postOne(String url, String id, String title) throws Exception {
-        return UpFixtures.postDialogues(url, NewDialogues.recommending(id, "something to watch this weekend, "
+        return UpFixture.postDialogues(url, NewDialogues.recommending(id, "something to watch this weekend, "
                 + id.replace('-', ' '), title));
     }
 
@@ -258,8 +258,8 @@ class UpKillTest {
                 labels -> labels.stream().map(AugmentedLabels::getDialogueId).collect(Collectors.toSet())
                         .containsAll(dialogueIds));
         Await.until("the retriever and scorer caught up", WAIT,
-                () -> UpFixtures.caughtUp(guest, Topics.DIALOGUES, RetrieverService.APPLICATION_ID)
-                        && UpFixtures.caughtUp(guest, Topics.CANDIDATES, ScorerService.APPLICATION_ID));
+                () -> UpFixture.caughtUp(guest, Topics.DIALOGUES, RetrieverService.APPLICATION_ID)
+                        && UpFixture.caughtUp(guest, Topics.CANDIDATES, ScorerService.APPLICATION_ID));
     }
 
     /**

@@ -98,7 +98,7 @@ class UpScorerKillTest {
             upSettings.put("scorer.llm.base.url", upLlm.baseUrl());
             // no training: this test is about the scorer
             upSettings.put("trainer.round.min.new.labels", "0");
-            CrsConfig config = CrsConfig.defaults().withAll(UpFixtures.settings(data, state, upSettings));
+            CrsConfig config = CrsConfig.defaults().withAll(UpFixture.settings(data, state, upSettings));
 
             ByteArrayOutputStream upOut = new ByteArrayOutputStream();
             try (ContinuousRun up = ContinuousRun.start(config, List.of("inspired"),
@@ -125,7 +125,7 @@ class UpScorerKillTest {
                     NewDialogues catalogue = NewDialogues.ofPublishedCatalogue(platform, "inspired");
                     String url = up.address().http().get("recommendations");
                     for (int i = 0; i < NEW_DIALOGUES; i++) {
-                        HttpResponse<String> posted = UpFixtures.postDialogues(url, NewDialogues.recommending(
+                        HttpResponse<String> posted = UpFixture.postDialogues(url, NewDialogues.recommending(
                                 "kill:" + i, "I am after a film like number " + i + " on my list", catalogue.title(i)));
                         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
                     }
@@ -188,15 +188,15 @@ class UpScorerKillTest {
     private static void awaitAllJudged(ContinuousRun up) throws InterruptedException {
         Await.until("every dialogue retrieved and every context judged", WAIT, () -> {
             up.checkHealth();
-            return UpFixtures.caughtUp(up.platform(), Topics.DIALOGUES, RetrieverService.APPLICATION_ID)
-                    && UpFixtures.caughtUp(up.platform(), Topics.CANDIDATES, ScorerService.APPLICATION_ID);
+            return UpFixture.caughtUp(up.platform(), Topics.DIALOGUES, RetrieverService.APPLICATION_ID)
+                    && UpFixture.caughtUp(up.platform(), Topics.CANDIDATES, ScorerService.APPLICATION_ID);
         });
     }
 
     /** A stable scorer group of two members, this JVM's and the replica's, each assigned a candidates partition. */
     private static boolean bothOwnAPartition(Platform platform, ChildJvm replica) {
         assertThat(replica.process().isAlive()).as(replica.output()).isTrue();
-        var group = UpFixtures.group(platform, ScorerService.APPLICATION_ID);
+        var group = UpFixture.group(platform, ScorerService.APPLICATION_ID);
         String topic = platform.config().topic(Topics.CANDIDATES);
         List<MemberDescription> members = List.copyOf(group.members());
         return group.groupState() == GroupState.STABLE && members.size() == 2 && members.stream().allMatch(m ->

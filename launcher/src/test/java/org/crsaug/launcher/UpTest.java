@@ -2,10 +2,13 @@ package org.crsaug.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.crsaug.launcher.UpFixture.cli;
+import static org.crsaug.launcher.UpFixture.dialogue;
+import static org.crsaug.launcher.UpFixture.post;
+import static org.crsaug.launcher.UpFixture.print;
+import static org.crsaug.launcher.UpFixture.text;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,15 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.crsaug.launcher.UpFixture.Cli;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.kafka.PlatformAddress;
 import org.crsaug.platform.kafka.StateDirLock;
 import org.crsaug.platform.topic.Topics;
-import org.crsaug.retriever.RetrieverService;
 import org.crsaug.scorer.ScorerService;
 import org.crsaug.testkit.Await;
-import org.crsaug.testkit.DataSlices;
 import org.crsaug.testkit.Scrape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,12 +39,8 @@ class UpTest {
 
     @Test
     void upRunsAttachesOtherCommandsStopsCleanlyAndResumes(@TempDir Path tmp) throws Exception {
-        Path data = DataSlices.inspiredSlice(tmp.resolve("data"), Map.of("train", 16, "valid", 4, "test", 4));
-        Path state = tmp.resolve("state");
-        // any free ports: other builds share this machine, and the fixed defaults are crs up's flags
-        CrsConfig config = CrsConfig.defaults().withAll(Map.of("state.dir", state.toString(),
-                "data.dir", data.toString(), "embedded.kafka.port", "0", "embedded.registry.port", "0",
-                "serve.port", "0", "retriever.top.k", "20", "topic.partitions", "2"));
+        CrsConfig config = UpFixture.onSlice(tmp, Map.of("train", 16, "valid", 4, "test", 4), Map.of());
+        Path state = config.getPath("state.dir");
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Scrape atStart = Scrape.now();
@@ -88,7 +86,7 @@ class UpTest {
                 replica.start();
                 try {
                     Await.until("two scorer replicas in the group", Duration.ofMinutes(2),
-                            () -> UpFixtures.members(up.platform(), ScorerService.APPLICATION_ID).size() == 2);
+                            () -> UpFixture.groupMembers(up.platform(), ScorerService.APPLICATION_ID).size() == 2);
                 } finally {
                     replica.stop();
                 }
@@ -112,14 +110,14 @@ class UpTest {
                     dialogue(tmp, "live:2").toString());
             assertThat(ingest.rc()).as(ingest.err()).isZero();
             // and one through crs up's own HTTP port
-            java.net.http.HttpResponse<String> posted = UpFixtures.postDialogues(
-                    up.address().http().get("recommendations"), Files.readString(dialogue(tmp, "live:3")));
+            java.net.http.HttpResponse<String> posted = post(up, "api/dialogues",
+                    Files.readString(dialogue(tmp, "live:3")));
             assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
             assertThat(posted.body()).contains("inspired:live:3");
             Await.until("the two new dialogues retrieved", Duration.ofMinutes(2),
                     () -> Scrape.now().delta(beforeResume, "crs_stage_records_total", RETRIEVER_OK) >= 2);
             // every partition has committed offsets since the first run, so no lag means all is retrieved
-            awaitRetrieverCaughtUp(up);
+            UpFixture.awaitCaughtUp(up, Topics.DIALOGUES, org.crsaug.retriever.RetrieverService.APPLICATION_ID);
             // the two new dialogue records and nothing else: with the group's offsets lost, every dialogue of the
             // slice (and the first attached one) would have been retrieved again
             assertThat(Scrape.now().delta(beforeResume, "crs_stage_records_total", RETRIEVER_OK)).isEqualTo(2.0);
@@ -136,53 +134,5 @@ class UpTest {
                     "--state-dir");
             assertThat(owner.attached()).isFalse();
         }
-    }
-
-    /** Every dialogue crs up has been given has been retrieved: the retriever group has no lag left. */
-    private static void awaitRetrieverCaughtUp(ContinuousRun up) throws InterruptedException {
-        Await.until("the retriever caught up", Duration.ofMinutes(3), () -> {
-            up.checkHealth();
-            return UpFixtures.caughtUp(up.platform(), Topics.DIALOGUES, RetrieverService.APPLICATION_ID);
-        });
-    }
-
-    private static Path dialogue(Path tmp, String id) throws Exception {
-        Path file = tmp.resolve(id.replace(':', '-') + ".json");
-        // the same turns each time, so each dialogue is the same amount of retrieval work
-        Files.writeString(file, "{\"dialogueId\": \"" + id + "\", \"turns\": [{\"role\": \"SEEKER\", \"text\":"
-                + " \"Something scary with ghosts please\", \"items\": []}, {\"role\": \"RECOMMENDER\", \"text\":"
-                + " \"Have you seen a haunted house film lately?\", \"items\": []}]}");
-        return file;
-    }
-
-    private record Cli(int rc, String out, String err) {
-    }
-
-    /** Runs a crs command line in this JVM, as a second terminal would run it. */
-    private static Cli cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        System.setOut(print(out));
-        System.setErr(print(err));
-        int rc;
-        try {
-            picocli.CommandLine cl = new picocli.CommandLine(new Crs());
-            cl.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
-            rc = Crs.execute(cl, args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        return new Cli(rc, text(out), text(err));
-    }
-
-    private static PrintStream print(ByteArrayOutputStream out) {
-        return new PrintStream(out, true, StandardCharsets.UTF_8);
-    }
-
-    private static String text(ByteArrayOutputStream out) {
-        return out.toString(StandardCharsets.UTF_8);
     }
 }

@@ -16,6 +16,7 @@ import org.crsaug.platform.artifact.ArtifactStore;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.model.recommender.TrainingMode;
 import org.crsaug.platform.kafka.Platform;
+import org.crsaug.platform.kafka.StateDirLock;
 import org.crsaug.platform.service.WorkerService;
 import org.crsaug.data.state.PipelineState;
 import org.crsaug.platform.store.TopicFollower;
@@ -32,8 +33,13 @@ import org.slf4j.LoggerFactory;
  * from the latest checkpoint of the same dataset, mode and backbone when {@code trainer.warm.start} is on
  * and that checkpoint fits (see {@link TrainingRound#train}).
  *
+ * <p>One trainer per state directory: a second one (say {@code crs service trainer} beside {@code crs up})
+ * is refused with the running one's pid. Trainers share no consumer group (each reads whole topics), so two
+ * would both train the next round under the same number and publish two checkpoints for it.
+ *
  * <p>Crash safety: artifacts appear only by atomic rename, so a round killed half-way leaves at most a
- * staging directory, which is deleted when the trainer starts again; round numbers come from the
+ * staging directory, which is deleted when the trainer starts again (only a dead writer's: see
+ * {@link ArtifactStore#cleanStaleStaging}); round numbers come from the
  * checkpoints topic, so the interrupted round is simply trained again under the same number. A restart
  * does not retrain what is already trained: the automatic triggers count new labels and dialogues from
  * the state the latest checkpoint was trained on (its recorded offset ranges), not from zero.
@@ -41,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class TrainerService extends WorkerService {
 
     public static final String CLIENT_ID = "crs-trainer";
+    /** The lock file in the state directory that keeps it to one trainer. */
+    public static final String LOCK_FILE = "trainer.lock";
     private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
 
     private record Request(String dataset, List<TrainingMode> modes, CompletableFuture<List<Checkpoint>> done) {
@@ -86,7 +94,8 @@ public final class TrainerService extends WorkerService {
         Path artifactRoot = config.artifactRoot();
         ArtifactStore store = new ArtifactStore(artifactRoot, stagingHook);
         TrainingRound rounds = new TrainingRound(config, store);
-        try (PipelineState state = new PipelineState(platform, CLIENT_ID);
+        try (StateDirLock onlyTrainer = claimTrainerRole();
+                PipelineState state = new PipelineState(platform, CLIENT_ID);
                 KafkaProducer<String, Checkpoint> producer = platform.producer(Topics.CHECKPOINTS, CLIENT_ID)) {
             int stale = store.cleanStaleStaging();
             if (stale > 0) {
@@ -152,6 +161,21 @@ public final class TrainerService extends WorkerService {
                 r.done().completeExceptionally(new IllegalStateException("trainer stopped"));
             }
         }
+    }
+
+    /** The state directory's trainer lock, or a refusal naming the trainer that holds it and what to do. */
+    private StateDirLock claimTrainerRole() {
+        Path stateDir = config.getPath("state.dir");
+        String instead = " or run this one on another --state-dir with topics of its own (--set topic.prefix=...).";
+        return StateDirLock.tryAcquire(stateDir, LOCK_FILE).orElseThrow(() -> new IllegalStateException(
+                "A trainer already runs on the state directory " + stateDir.toAbsolutePath() + " ("
+                        + StateDirLock.holder(stateDir, LOCK_FILE) + "). Only one trainer per state directory:"
+                        + " trainers share no consumer group, so a second one would train the same round again and"
+                        + " publish a second checkpoint under its number. "
+                        + (platform.attached()
+                                ? "The crs up running there has its own trainer: stop crs up first (Ctrl-C),"
+                                : "Stop that trainer first,")
+                        + instead));
     }
 
     private List<String> datasets(PipelineState state) {

@@ -24,6 +24,7 @@ import org.crsaug.testkit.TestKafka;
 import org.crsaug.model.recommender.TrainedRecommender;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.Checkpoint;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -191,5 +192,38 @@ class TrainerRestartTest {
         assertThat(round2.getMetrics().get("augmented_pairs")).isGreaterThan(round1.getMetrics().get("augmented_pairs"));
         assertThat(listing(artifacts)).containsExactlyInAnyOrder(round1.getCheckpointId(), round2.getCheckpointId());
         assertThat(all.stream().map(Checkpoint::getCheckpointId).collect(Collectors.toSet())).hasSize(2);
+    }
+
+    @Test
+    void aSecondTrainerOnTheStateDirectoryOfARunningOneIsRefusedNamingItAndTheFirstGoesOn(@TempDir Path tmp)
+            throws Exception {
+        // Given a trainer running on a state directory
+        Map<String, String> settings = settings("second-trainer.", tmp.resolve("artifacts"), "baseline", 1);
+        Platform p = kafka.platform(settings);
+        settings.put("state.dir", p.config().get("state.dir"));
+        Platform sameStateDir = kafka.platform(settings);
+        TrainerService first = start(new TrainerService(p));
+        try {
+            // When a second one starts there (as crs service trainer would beside it)
+            TrainerService second = new TrainerService(sameStateDir);
+            second.start();
+            Await.until("the second trainer stops", WAIT, () -> second.failure() != null);
+            second.stop();
+
+            // Then it says which trainer runs and why one is all there may be, and the first one goes on
+            assertThat(second.failure()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("A trainer already runs on the state directory")
+                    .hasMessageContaining("pid " + ProcessHandle.current().pid())
+                    .hasMessageContaining("Only one trainer per state directory")
+                    .hasMessageContaining("Stop that trainer first");
+            assertThat(first.failure()).isNull();
+            assertThat(first.isReady()).isTrue();
+        } finally {
+            first.stop();
+        }
+        // ... and once the first has stopped, a trainer starts there again
+        TrainerService next = start(new TrainerService(sameStateDir));
+        next.stop();
+        assertThat(next.failure()).isNull();
     }
 }

@@ -12,6 +12,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -62,9 +65,24 @@ public final class ArtifactStore {
     public static final String STAGING_PREFIX = ".staging-";
 
     /**
-     * Deletes staging directories left by a writer that crashed mid-artifact. Call it when the (single)
-     * writer of this root starts, before it publishes anything: a staging directory of a live writer
-     * would be deleted too.
+     * Staging directories' names carry their writer's pid after this ({@code .staging-pid123-<artifact>-<rnd>}),
+     * so that a writer starting beside a live one (a trainer starting while a {@code crs replay} attached to
+     * {@code crs up} retrains into the same root) can tell a dead writer's leftovers from work in progress.
+     */
+    private static final String OWNER_TAG = "pid";
+
+    /**
+     * Staging directories being written in this JVM right now. A pid alone cannot tell a live writer of this
+     * process from one of this process that failed mid-artifact (its directory is left behind, as a crash
+     * would leave it): only the first is in this set.
+     */
+    private static final Set<Path> WRITING = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Deletes the staging directories left by writers that died mid-artifact: those whose owning process is
+     * gone, those of this process that no writer is working on any more, and those of older versions, which
+     * recorded no owner. A live writer's staging directory, in this process or another, is left alone, so it
+     * is safe to call while other writers of the same root run.
      *
      * @return how many were removed
      */
@@ -75,13 +93,44 @@ public final class ArtifactStore {
         int removed = 0;
         try (Stream<Path> s = Files.list(root)) {
             for (Path p : s.filter(p -> p.getFileName().toString().startsWith(STAGING_PREFIX)).toList()) {
-                deleteTree(p);
-                removed++;
+                if (isStale(p)) {
+                    deleteTree(p);
+                    removed++;
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot clean staging directories under " + root, e);
         }
         return removed;
+    }
+
+    private static boolean isStale(Path staging) {
+        OptionalLong owner = stagingOwner(staging);
+        if (owner.isEmpty()) {
+            return true;
+        }
+        if (owner.getAsLong() == ProcessHandle.current().pid()) {
+            synchronized (WRITING) {
+                return !WRITING.contains(staging);
+            }
+        }
+        return ProcessHandle.of(owner.getAsLong()).map(h -> !h.isAlive()).orElse(true);
+    }
+
+    /** The pid recorded in a staging directory's name; empty for a name without one (an older version's). */
+    public static OptionalLong stagingOwner(Path staging) {
+        String name = staging.getFileName().toString();
+        String tagged = STAGING_PREFIX + OWNER_TAG;
+        String rest = name.startsWith(tagged) ? name.substring(tagged.length()) : "";
+        int dash = rest.indexOf('-');
+        if (dash <= 0) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(rest.substring(0, dash)));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
     }
 
     /** Deletes a directory and everything under it. */
@@ -100,24 +149,47 @@ public final class ArtifactStore {
             if (Files.exists(target)) {
                 return new Published(target.toUri().toString(), checksum(target));
             }
-            Path staging = Files.createTempDirectory(root, STAGING_PREFIX + artifactId + "-");
-            try {
-                writer.writeInto(staging);
-            } catch (IOException | RuntimeException e) {
-                deleteTree(staging);
-                throw e;
+            Path staging;
+            // created and marked as in progress at once, so a cleaner in this process never sees it unmarked
+            synchronized (WRITING) {
+                staging = Files.createTempDirectory(root, STAGING_PREFIX + OWNER_TAG + ProcessHandle.current().pid()
+                        + "-" + artifactId + "-");
+                WRITING.add(staging);
             }
-            String sha = checksum(staging);
-            stagingHook.beforeRename(artifactId, staging);
             try {
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("Artifact root " + root + " does not support atomic renames", e);
+                return writeAndRename(artifactId, writer, staging, target);
+            } finally {
+                WRITING.remove(staging);
             }
-            return new Published(target.toUri().toString(), sha);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot publish artifact " + artifactId + " under " + root, e);
         }
+    }
+
+    private Published writeAndRename(String artifactId, Writer writer, Path staging, Path target) throws IOException {
+        try {
+            writer.writeInto(staging);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(staging);
+            throw e;
+        }
+        String sha = checksum(staging);
+        stagingHook.beforeRename(artifactId, staging);
+        try {
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("Artifact root " + root + " does not support atomic renames", e);
+        } catch (IOException e) {
+            // another writer published the same id meanwhile (scorer replicas that trained a student on the
+            // same data): the first rename stands, and this copy is dropped. Linux reports the taken name as a
+            // plain FileSystemException ("Directory not empty"), so the target itself is what tells
+            if (!Files.isDirectory(target)) {
+                throw e;
+            }
+            deleteTree(staging);
+            return new Published(target.toUri().toString(), checksum(target));
+        }
+        return new Published(target.toUri().toString(), sha);
     }
 
     /** Resolves an artifact URI and checks it is intact before anyone loads it. */

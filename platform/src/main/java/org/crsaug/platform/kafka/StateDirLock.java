@@ -21,6 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * shared {@code __cluster_metadata} log, so a second process on a directory in use corrupts the
  * running one's metadata; this lock is taken before the broker touches any file.
  *
+ * <p>The same kind of lock, on a file of another name, keeps other one-per-state-directory roles to one
+ * process (the trainer: {@link #tryAcquire(Path, String)}).
+ *
  * <p>The lock file also records who holds it (pid, command, since when), written through the
  * locked channel, so a refused command can say which process to stop.
  *
@@ -33,16 +36,18 @@ public final class StateDirLock implements AutoCloseable {
     /** The lock file's name inside the state directory. */
     public static final String FILE_NAME = "crs.lock";
 
-    /** Locks this JVM holds, by state directory: the in-JVM guard described above. */
+    /** Locks this JVM holds, by lock file: the in-JVM guard described above. */
     private static final Map<Path, StateDirLock> HELD = new ConcurrentHashMap<>();
 
     private final Path dir;
+    private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
     private final String holder;
 
-    private StateDirLock(Path dir, FileChannel channel, FileLock lock, String holder) {
+    private StateDirLock(Path dir, Path file, FileChannel channel, FileLock lock, String holder) {
         this.dir = dir;
+        this.file = file;
         this.channel = channel;
         this.lock = lock;
         this.holder = holder;
@@ -53,12 +58,20 @@ public final class StateDirLock implements AutoCloseable {
      * another platform of this JVM, holds it.
      */
     public static Optional<StateDirLock> tryAcquire(Path stateDir) {
+        return tryAcquire(stateDir, FILE_NAME);
+    }
+
+    /**
+     * Takes the lock of the file {@code fileName} in {@code stateDir} (both created if missing), or returns
+     * empty when another process, or another holder in this JVM, has it.
+     */
+    public static Optional<StateDirLock> tryAcquire(Path stateDir, String fileName) {
         Path dir = stateDir.toAbsolutePath().normalize();
+        Path file = dir.resolve(fileName);
         synchronized (HELD) {
-            if (HELD.containsKey(dir)) {
+            if (HELD.containsKey(file)) {
                 return Optional.empty();
             }
-            Path file = dir.resolve(FILE_NAME);
             FileChannel channel = null;
             try {
                 Files.createDirectories(dir);
@@ -78,8 +91,8 @@ public final class StateDirLock implements AutoCloseable {
                 channel.truncate(0);
                 channel.write(ByteBuffer.wrap((holder + "\n").getBytes(StandardCharsets.UTF_8)), 0);
                 channel.force(false);
-                StateDirLock held = new StateDirLock(dir, channel, lock, holder);
-                HELD.put(dir, held);
+                StateDirLock held = new StateDirLock(dir, file, channel, lock, holder);
+                HELD.put(file, held);
                 return Optional.of(held);
             } catch (IOException e) {
                 closeQuietly(channel);
@@ -95,13 +108,18 @@ public final class StateDirLock implements AutoCloseable {
      * "an unknown process" when it cannot be read. Only meaningful after {@link #tryAcquire} failed.
      */
     public static String holder(Path stateDir) {
-        Path dir = stateDir.toAbsolutePath().normalize();
-        StateDirLock own = HELD.get(dir);
+        return holder(stateDir, FILE_NAME);
+    }
+
+    /** Who holds the lock of {@code fileName} in {@code stateDir}; see {@link #holder(Path)}. */
+    public static String holder(Path stateDir, String fileName) {
+        Path file = stateDir.toAbsolutePath().normalize().resolve(fileName);
+        StateDirLock own = HELD.get(file);
         if (own != null) {
             return own.holder + " (this process)";
         }
         try {
-            String text = Files.readString(dir.resolve(FILE_NAME), StandardCharsets.UTF_8).trim();
+            String text = Files.readString(file, StandardCharsets.UTF_8).trim();
             return text.isEmpty() ? "an unknown process" : text;
         } catch (NoSuchFileException e) {
             return "an unknown process";
@@ -112,7 +130,7 @@ public final class StateDirLock implements AutoCloseable {
 
     /** Whether this JVM holds the lock on {@code stateDir}. */
     public static boolean heldHere(Path stateDir) {
-        return HELD.containsKey(stateDir.toAbsolutePath().normalize());
+        return HELD.containsKey(stateDir.toAbsolutePath().normalize().resolve(FILE_NAME));
     }
 
     public Path dir() {
@@ -123,7 +141,7 @@ public final class StateDirLock implements AutoCloseable {
     @Override
     public void close() {
         synchronized (HELD) {
-            if (HELD.remove(dir, this)) {
+            if (HELD.remove(file, this)) {
                 try {
                     lock.release();
                 } catch (IOException e) {
