@@ -98,11 +98,16 @@ final class ScorerInputs {
      * replicas share a slow judge, not how evenly context ids happen to hash.
      */
     static void publishCandidates(Platform p, int contexts) {
+        publishCandidates(p, 0, contexts);
+    }
+
+    /** Contexts {@code first} to {@code first + contexts - 1}: a later batch in the same namespace has ids of its own. */
+    static void publishCandidates(Platform p, int first, int contexts) {
         String topic = p.config().topic(Topics.CANDIDATES);
         try (KafkaProducer<String, Candidates> candidates = p.producer(Topics.CANDIDATES, "bench-candidates")) {
             int partitions = candidates.partitionsFor(topic).size();
-            Random rng = new Random(7);
-            for (int c = 0; c < contexts; c++) {
+            Random rng = new Random(7 + first);
+            for (int c = first; c < first + contexts; c++) {
                 List<Candidate> list = new ArrayList<>();
                 for (int k = 0; k < CANDIDATES_PER_CONTEXT; k++) {
                     list.add(Candidate.newBuilder().setItemId("bench:" + ((c * 7 + k * 13) % ITEMS)).setRank(k)
