@@ -63,7 +63,7 @@ final class StageWatch implements AutoCloseable {
         }
     }
 
-    private static CheckpointSeen seen(Checkpoint c, String labelsTopic) {
+    static CheckpointSeen seen(Checkpoint c, String labelsTopic) {
         Map<Integer, Long> until = new HashMap<>();
         for (OffsetRange r : c.getInputRanges()) {
             // lineage ranges start at 0 (the trainer reads the whole topic); a later start would not cover earlier labels
