@@ -99,6 +99,11 @@ final class StageWatch implements AutoCloseable {
         return checkpoints.stream().filter(c -> c.round() == round).count();
     }
 
+    /** Checkpoints seen between two {@link System#nanoTime} readings: rounds trained meanwhile, on the same cores. */
+    long checkpointsSeenBetween(long fromNanos, long toNanos) {
+        return checkpoints.stream().filter(c -> c.seenNanos() >= fromNanos && c.seenNanos() <= toNanos).count();
+    }
+
     /** The judges named by the labels records seen. */
     java.util.Set<String> judgeIds() {
         return labels.values().stream().map(Labels::judgeId).collect(java.util.stream.Collectors.toSet());

@@ -54,6 +54,8 @@ final class SustainedRate {
             long backlogAtEnd = sentContexts.size() - watch.labelled(sentContexts);
             boolean drained = watch.await(o.stageTimeout(), () -> watch.labelled(sentContexts) == sentContexts.size());
             double drainSeconds = (System.nanoTime() - end) / 1e9;
+            // a round trained meanwhile takes the cores from retrieval and scoring: say so beside the verdict
+            long checkpoints = watch.checkpointsSeenBetween(started, System.nanoTime());
             double stepSeconds = (end - started) / 1e9;
             double offeredContexts = rate * dialogues.contextsPerDialogue();
             double slope = slope(samples.subList(samples.size() / 2, samples.size()));
@@ -62,10 +64,11 @@ final class SustainedRate {
             boolean grows = slope > GROWTH_SHARE * offeredContexts || intakeBehind || !drained;
             out.printf(Locale.ROOT, "  step %.1f dialogues/s for %.0f s: %d dialogues (%d contexts) sent at %.2f/s,"
                     + " labels backlog max %d, at the end %d contexts, slope over the second half %+.2f contexts/s"
-                    + " (offered %.1f contexts/s), %s -> %s%n", rate, stepSeconds, count, sentContexts.size(),
+                    + " (offered %.1f contexts/s), %s, checkpoints published meanwhile: %d -> %s%n", rate, stepSeconds,
+                    count, sentContexts.size(),
                     achieved, samples.stream().mapToLong(Sample::backlog).max().orElse(0), backlogAtEnd, slope,
                     offeredContexts, drained ? String.format(Locale.ROOT, "drained %.1f s after the last send",
-                            drainSeconds) : "not drained within " + o.stageTimeout().toSeconds() + " s",
+                            drainSeconds) : "not drained within " + o.stageTimeout().toSeconds() + " s", checkpoints,
                     grows ? (intakeBehind ? "the intake could not send at this rate" : "lag grows") : "keeps up");
             if (grows) {
                 stoppedBy = String.format(Locale.ROOT, "at %.1f/s %s", rate,
