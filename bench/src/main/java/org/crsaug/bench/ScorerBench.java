@@ -7,18 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.testkit.FakeChatServer;
 import org.crsaug.platform.kafka.Platform;
-import org.crsaug.platform.store.TopicFollower;
-import org.crsaug.platform.topic.Topics;
-import org.crsaug.schema.Candidate;
-import org.crsaug.schema.Candidates;
-import org.crsaug.schema.DeadLetter;
-import org.crsaug.schema.Item;
-import org.crsaug.schema.ScoredPair;
 import org.crsaug.scorer.RelevanceJudge;
 import org.crsaug.scorer.RetrievalOnlyJudge;
 import org.crsaug.scorer.ScorerService;
@@ -35,8 +25,7 @@ import org.crsaug.scorer.student.StudentModel;
  */
 public final class ScorerBench {
 
-    private static final int CANDIDATES_PER_CONTEXT = 10;
-    static final int ITEMS = 200;
+    private static final int CANDIDATES_PER_CONTEXT = ScorerInputs.CANDIDATES_PER_CONTEXT;
     private final Platform platform;
     private final PrintStream out;
 
@@ -108,7 +97,7 @@ public final class ScorerBench {
             }
             out.printf("  %-32s scorer CPU median %.2f ms/context (runs %s), %.1f pairs/s; last run: whole process"
                     + " %.1f ms/context, of which not counted %.1f; scorer threads (ms): %s; not counted (ms): %s%n",
-                    j.getKey(), median(cpu), Arrays.toString(round1(cpu)), median(rates),
+                    j.getKey(), Stats.median(cpu), Arrays.toString(Stats.round1(cpu)), Stats.median(rates),
                     last.cpu().processNanos() / 1e6 / last.contexts(), last.cpu().otherNanos() / 1e6 / last.contexts(),
                     scorerTop(last.cpu()), otherTop(last.cpu()));
         }
@@ -161,14 +150,14 @@ public final class ScorerBench {
                     firstPair[r] = run.firstPairSeconds();
                     judgeMs[r] = run.judgeWallMsPerContext();
                 }
-                double median = median(rates);
+                double median = Stats.median(rates);
                 if (replicas == 1) {
                     single = median;
                 }
                 out.printf("replicas=%d  pairs/s median %.1f  (runs %s)  speed-up %.2fx  scorer CPU %.1f ms/context"
                         + " (runs %s)  first pair after %.2f s  judge() wall %.0f ms/context  wall per context and"
-                        + " replica %.0f ms%n", replicas, median, Arrays.toString(round(rates)), median / single,
-                        median(cpu), Arrays.toString(round1(cpu)), median(firstPair), median(judgeMs),
+                        + " replica %.0f ms%n", replicas, median, Arrays.toString(Stats.round(rates)), median / single,
+                        Stats.median(cpu), Arrays.toString(Stats.round1(cpu)), Stats.median(firstPair), Stats.median(judgeMs),
                         1000.0 * CANDIDATES_PER_CONTEXT * replicas / median);
             }
             cpuPerContext(server, o);
@@ -193,23 +182,8 @@ public final class ScorerBench {
         studentThroughput();
     }
 
-    /**
-     * A connection to the same cluster in a topic namespace; each replica gets its own state
-     * directory, as separate processes would.
-     */
     private Platform namespace(FakeChatServer server, String prefix, int rpm, int shares, String member) {
-        CrsConfig c = config(server, prefix, rpm, shares).withAll(Map.of("bootstrap.servers", platform.bootstrapServers(),
-                "schema.registry.url", platform.registryUrl(),
-                "state.dir", platform.config().getPath("state.dir").resolve("bench").resolve(prefix + member).toString()));
-        Platform p = Platform.connect(c);
-        p.ensureTopics();
-        return p;
-    }
-
-    private CrsConfig config(FakeChatServer server, String prefix, int rpm, int shares) {
-        return platform.config().withAll(Map.of("topic.prefix", prefix, "topic.partitions", "8",
-                "scorer.llm.base.url", server.baseUrl(), "scorer.llm.batch.size", Integer.toString(CANDIDATES_PER_CONTEXT),
-                "scorer.llm.requests.per.minute", Integer.toString(rpm), "scorer.replicas", Integer.toString(shares)));
+        return ScorerInputs.namespace(platform, server.baseUrl(), prefix, rpm, shares, member);
     }
 
     /**
@@ -219,7 +193,7 @@ public final class ScorerBench {
     private Run pairsPerSecond(FakeChatServer server, String prefix, int replicas, int contexts, int rpm,
             int shares, JudgeFactory judges) throws InterruptedException {
         Platform p = namespace(server, prefix, rpm, shares, "producer");
-        publishItems(p);
+        ScorerInputs.publishItems(p);
         if (judges instanceof StudentBench) {
             StudentBench.publishWorld(p, contexts);
         }
@@ -248,8 +222,8 @@ public final class ScorerBench {
             double[] wallBefore = judgeWall(judgeId);
             ThreadCpu before = ThreadCpu.snapshot();
             long started = System.nanoTime();
-            publishCandidates(p, contexts);
-            long first = awaitPairs(p, contexts * CANDIDATES_PER_CONTEXT);
+            ScorerInputs.publishCandidates(p, contexts);
+            long first = ScorerInputs.awaitPairs(p, contexts * CANDIDATES_PER_CONTEXT);
             double rate = contexts * CANDIDATES_PER_CONTEXT / ((System.nanoTime() - started) / 1e9);
             ThreadCpu.Delta cpu = ThreadCpu.snapshot().since(before);
             double[] wallAfter = judgeWall(judgeId);
@@ -279,113 +253,15 @@ public final class ScorerBench {
 
     private void replay(FakeChatServer server, String prefix, int contexts) throws InterruptedException {
         Platform p = namespace(server, prefix, 100_000, 1, "replay");
-        publishItems(p);
-        publishCandidates(p, contexts);
+        ScorerInputs.publishItems(p);
+        ScorerInputs.publishCandidates(p, contexts);
         ScorerService s = ScorerService.create(p, LlmJudge.fromConfig(p.config(), Map.of("OPENAI_API_KEY", "sk-bench")));
         s.start();
         try {
-            awaitPairs(p, 2 * contexts * CANDIDATES_PER_CONTEXT);
+            ScorerInputs.awaitPairs(p, 2 * contexts * CANDIDATES_PER_CONTEXT);
         } finally {
             s.stop();
             p.close();
-        }
-    }
-
-    /**
-     * The bench's items, every send acknowledged. A fresh topic on a loaded machine has been seen to
-     * answer a new producer with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout, dropping the
-     * records (every context naming one would then be dead-lettered and the run wait its 10 minutes):
-     * such a failure sends all items again with a new producer (same keys, compacted topic).
-     */
-    private static void publishItems(Platform p) {
-        for (int attempt = 1; ; attempt++) {
-            try (KafkaProducer<String, Item> items = p.producer(Topics.ITEMS, "bench-items-" + attempt)) {
-                List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
-                for (int i = 0; i < ITEMS; i++) {
-                    String id = "bench:" + i;
-                    acks.add(items.send(new ProducerRecord<>(p.config().topic(Topics.ITEMS), id, Item.newBuilder()
-                            .setItemId(id).setDataset("bench").setTitle("Bench Film " + i).setYear(1990 + i % 30)
-                            .build())));
-                }
-                for (java.util.concurrent.Future<?> ack : acks) {
-                    ack.get();
-                }
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (attempt >= 3) {
-                    throw new IllegalStateException("Could not publish the bench items", e.getCause());
-                }
-            }
-        }
-    }
-
-    /**
-     * One candidates record per context, dealt round-robin over the partitions: the bench measures how
-     * replicas share a slow judge, not how evenly context ids happen to hash.
-     */
-    private static void publishCandidates(Platform p, int contexts) {
-        String topic = p.config().topic(Topics.CANDIDATES);
-        try (KafkaProducer<String, Candidates> candidates = p.producer(Topics.CANDIDATES, "bench-candidates")) {
-            int partitions = candidates.partitionsFor(topic).size();
-            Random rng = new Random(7);
-            for (int c = 0; c < contexts; c++) {
-                List<Candidate> list = new ArrayList<>();
-                for (int k = 0; k < CANDIDATES_PER_CONTEXT; k++) {
-                    list.add(Candidate.newBuilder().setItemId("bench:" + ((c * 7 + k * 13) % ITEMS)).setRank(k)
-                            .setRetrievalScore(1f - k * 0.01f).build());
-                }
-                String id = "bench:" + c + "#1";
-                candidates.send(new ProducerRecord<>(topic, c % partitions, id, Candidates.newBuilder()
-                        .setContextId(id).setDialogueId("bench:" + c).setEncoderId("bench")
-                        .setContextText("Seeker: something like film " + rng.nextInt(ITEMS) + " please")
-                        .setItems(list).build()));
-            }
-            candidates.flush();
-        }
-    }
-
-    /**
-     * Waits for the scored pairs; a dead-lettered context would never give its pairs, so the first dead
-     * letter fails the run with its reason instead of waiting out the 10 minutes.
-     *
-     * @return when the first scored pair was seen (System.nanoTime)
-     */
-    private static long awaitPairs(Platform p, long expected) throws InterruptedException {
-        try (TopicFollower<ScoredPair> pairs = new TopicFollower<>(p, Topics.SCORED_PAIRS, "bench-pairs-"
-                + System.nanoTime());
-                TopicFollower<DeadLetter> dead = new TopicFollower<>(p, Topics.DEAD_LETTERS, "bench-dead-"
-                        + System.nanoTime())) {
-            long seen = 0;
-            long first = 0;
-            long deadline = System.currentTimeMillis() + Duration.ofMinutes(10).toMillis();
-            long nextDeadCheck = 0;
-            List<String> errors = new ArrayList<>();
-            while (seen < expected) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException("Only " + seen + " of " + expected + " scored pairs after 10 min");
-                }
-                seen += pairs.catchUp(r -> { }, Duration.ofSeconds(30));
-                if (seen > 0 && first == 0) {
-                    first = System.nanoTime();
-                }
-                if (System.currentTimeMillis() > nextDeadCheck) {
-                    dead.catchUp(r -> {
-                        if (r.value() != null) {
-                            errors.add(r.value().getError().toString());
-                        }
-                    }, Duration.ofSeconds(30));
-                    if (!errors.isEmpty()) {
-                        throw new IllegalStateException("The scorer dead-lettered " + errors.size()
-                                + " contexts of the run, first: " + errors.get(0));
-                    }
-                    nextDeadCheck = System.currentTimeMillis() + 1000;
-                }
-                Thread.sleep(20);
-            }
-            return first;
         }
     }
 
@@ -422,21 +298,7 @@ public final class ScorerBench {
                 rates[r] = n / ((System.nanoTime() - t) / 1e9);
             }
             out.printf("student scoring on %s, %d-dim embeddings, %d pairs per context: median %.0f pairs/s (runs %s)%n",
-                    org.crsaug.model.recommender.DjlRuntime.device(), dim, pairs, median(rates), Arrays.toString(round(rates)));
+                    org.crsaug.model.recommender.DjlRuntime.device(), dim, pairs, Stats.median(rates), Arrays.toString(Stats.round(rates)));
         }
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    private static double[] round1(double[] v) {
-        return Arrays.stream(v).map(x -> Math.round(x * 10) / 10.0).toArray();
-    }
-
-    private static long[] round(double[] v) {
-        return Arrays.stream(v).mapToLong(Math::round).toArray();
     }
 }

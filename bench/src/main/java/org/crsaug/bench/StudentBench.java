@@ -36,16 +36,16 @@ final class StudentBench implements ScorerBench.JudgeFactory {
                 KafkaProducer<String, Dialogue> dialogues = p.producer(Topics.DIALOGUES, "bench-dialogues")) {
             String vectorTopic = p.config().topic(Topics.EMBEDDINGS);
             List<java.util.concurrent.Future<?>> acks = new java.util.ArrayList<>();
-            for (int i = 0; i < ScorerBench.ITEMS; i++) {
+            for (int i = 0; i < ScorerInputs.ITEMS; i++) {
                 String id = "bench:" + i;
                 acks.add(vectors.send(new ProducerRecord<>(vectorTopic, Embeddings.key("bench", EmbeddingKind.ITEM, id),
                         Embeddings.record(EmbeddingKind.ITEM, id, "bench", "h", vector(i % GENRES, rng)))));
             }
             for (int c = 0; c < Math.max(contexts, MIN_DIALOGUES); c++) {
-                int mentioned = rng.nextInt(ScorerBench.ITEMS);
+                int mentioned = rng.nextInt(ScorerInputs.ITEMS);
                 // another film than the one mentioned: a recommender turn that names only films already
                 // mentioned derives no context, and its candidates would be dead-lettered
-                int suggested = (mentioned + 1 + rng.nextInt(ScorerBench.ITEMS - 1)) % ScorerBench.ITEMS;
+                int suggested = (mentioned + 1 + rng.nextInt(ScorerInputs.ITEMS - 1)) % ScorerInputs.ITEMS;
                 String dialogueId = "bench:" + c;
                 acks.add(dialogues.send(new ProducerRecord<>(p.config().topic(Topics.DIALOGUES), dialogueId,
                         Dialogue.newBuilder().setDialogueId(dialogueId).setDataset("bench").setSplit("train")

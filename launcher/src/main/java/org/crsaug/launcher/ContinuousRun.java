@@ -32,8 +32,9 @@ import org.crsaug.trainer.TrainerService;
  * recommendation server, in one process. Nothing is re-done on a restart: the services resume from their
  * consumer groups and caches, and re-ingesting a dataset publishes only new or changed records. While it
  * runs, {@code <state.dir>/platform.json} tells other commands on the same state directory where to attach.
+ * Public for tests of other modules that need a running {@code crs up} (the stream benchmark's).
  */
-final class ContinuousRun implements AutoCloseable {
+public final class ContinuousRun implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
@@ -60,7 +61,7 @@ final class ContinuousRun implements AutoCloseable {
      * Starts everything, publishes {@code datasets} (unchanged records are skipped), waits until every part
      * is ready, writes the address file and prints the ready block; on any failure stops what it started.
      */
-    static ContinuousRun start(CrsConfig config, List<String> datasets, PrintStream out, boolean interactive)
+    public static ContinuousRun start(CrsConfig config, List<String> datasets, PrintStream out, boolean interactive)
             throws InterruptedException {
         return start(config, datasets, out, interactive, () -> false);
     }
@@ -207,7 +208,7 @@ final class ContinuousRun implements AutoCloseable {
         return address;
     }
 
-    Platform platform() {
+    public Platform platform() {
         return platform;
     }
 

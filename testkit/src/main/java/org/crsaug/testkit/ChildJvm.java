@@ -8,16 +8,18 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A main class run in a JVM of its own on the test's class path, as a second terminal would run it: for
+ * A main class run in a JVM of its own on this JVM's class path, as a second terminal would run it: for
  * tests that kill a process with SIGKILL ({@link Process#destroyForcibly}), which nothing in the test's own
- * JVM can stand in for. Its output (stdout and stderr) goes to a log file under the module's target/, which
- * the test can wait on and which outlives the test for a post-mortem.
+ * JVM can stand in for, and for benchmarks whose helpers (a scorer replica, the fake LLM server) must cost
+ * beside the measured process, not inside it. Its output (stdout and stderr) goes to a log file, which the
+ * caller can wait on and which outlives it for a post-mortem.
  */
-public final class ChildJvm {
+public final class ChildJvm implements AutoCloseable {
 
     private final Process process;
     private final Path log;
@@ -33,9 +35,17 @@ public final class ChildJvm {
      * @param logName file name of the log under target/ (stdout and stderr); replaced if it exists
      */
     public static ChildJvm start(String mainClass, List<String> args, Map<String, String> env, String logName) {
-        Path log = TestDirs.target().resolve(logName);
+        return start(mainClass, args, env, TestDirs.target().resolve(logName), "1g");
+    }
+
+    /**
+     * @param log     where its output goes (the folder is made)
+     * @param maxHeap its {@code -Xmx}, e.g. "256m" for a small helper
+     */
+    public static ChildJvm start(String mainClass, List<String> args, Map<String, String> env, Path log,
+            String maxHeap) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx1g",
+                .toString(), "-Xmx" + maxHeap,
                 // as surefire runs the tests: DJL never downloads an engine, temp files stay under target/
                 "-Dai.djl.offline=true", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
                 // surefire runs the tests from a manifest-only jar: java.class.path is that jar, not the class path
@@ -45,6 +55,7 @@ public final class ChildJvm {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         try {
+            Files.createDirectories(log.getParent());
             return new ChildJvm(pb.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + mainClass + " in a new JVM: " + e.getMessage(), e);
@@ -59,6 +70,34 @@ public final class ChildJvm {
             out.add(k + "=" + v);
         });
         return out;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** Throws, with the end of its log, if the process has ended. */
+    public void checkAlive() {
+        if (!process.isAlive()) {
+            String[] lines = output().split("\n");
+            throw new IllegalStateException("pid " + pid() + " exited with code " + process.exitValue()
+                    + "; the end of its log " + log + ":\n"
+                    + String.join("\n", Arrays.copyOfRange(lines, Math.max(0, lines.length - 15), lines.length)));
+        }
+    }
+
+    /** SIGTERM, so the process shuts down cleanly (a scorer commits or aborts), then SIGKILL after 30 s. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
     }
 
     public Process process() {

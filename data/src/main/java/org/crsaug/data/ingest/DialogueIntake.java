@@ -114,7 +114,21 @@ public final class DialogueIntake implements AutoCloseable {
     /** As submitted, bytes: a record that is not UTF-8 is a bad record, never published with U+FFFD in it. */
     public synchronized Outcome submit(byte[] body, String dataset, String source, String deadLetterSource,
                                        Policy policy) {
-        return publish(parse(body, canonical(dataset), source), deadLetterSource, policy, null);
+        return publish(parseCanonical(body, canonical(dataset), source), deadLetterSource, policy, null);
+    }
+
+    /**
+     * Parses a body against the published catalogue without publishing anything, for a caller that
+     * publishes the dialogues later with {@link #submit(List, String)} (a benchmark paces them).
+     */
+    public synchronized DialogueBodies.Parsed parse(String body, String dataset, String source) {
+        return parseCanonical(body.getBytes(StandardCharsets.UTF_8), canonical(dataset), source);
+    }
+
+    /** Publishes dialogues parsed before (see {@link #parse(String, String, String)}), in one transaction. */
+    public synchronized Outcome submit(List<Dialogue> dialogues, String deadLetterSource) {
+        return publish(new DialogueBodies.Parsed(DialogueBodies.Shape.LIST, dialogues, List.of()), deadLetterSource,
+                Policy.GOOD_ONES, null);
     }
 
     /**
@@ -123,7 +137,7 @@ public final class DialogueIntake implements AutoCloseable {
      */
     public synchronized Outcome submitFile(byte[] content, String dataset, String path) {
         String ds = canonical(dataset);
-        DialogueBodies.Parsed parsed = parse(content, ds, path);
+        DialogueBodies.Parsed parsed = parseCanonical(content, ds, path);
         IngestedFile marker = IngestedFile.newBuilder().setSha256(sha256(content)).setDataset(ds)
                 .setPath(path).setDialogues(0).setBadRecords(0).setIngestedAtMs(System.currentTimeMillis()).build();
         return publish(parsed, "file:" + path, Policy.GOOD_ONES, marker);
@@ -143,7 +157,7 @@ public final class DialogueIntake implements AutoCloseable {
         return dataset == null ? "" : dataset.strip().toLowerCase(java.util.Locale.ROOT);
     }
 
-    private DialogueBodies.Parsed parse(byte[] body, String dataset, String source) {
+    private DialogueBodies.Parsed parseCanonical(byte[] body, String dataset, String source) {
         if (!Datasets.NAMES.contains(dataset)) {
             throw new IllegalArgumentException("Unknown dataset '" + dataset + "'; expected one of "
                     + String.join(", ", Datasets.NAMES));
