@@ -241,6 +241,16 @@ class DialogueApiTest {
                 summarised += l.path("records").asLong();
             }
             assertThat(summarised).isEqualTo(ranged).isPositive();
+            // ... and what each test evaluation read, the test dialogues among it
+            JsonNode read = cp.path("test").path("strict").path("read");
+            assertThat(read.findValuesAsText("topic")).contains("dialogues", "embeddings");
+            long readRecords = strict.get(onTopic.getCheckpointId()).getInputRanges().stream()
+                    .mapToLong(r -> r.getUntilOffset() - r.getFromOffset()).sum();
+            long readSummarised = 0;
+            for (JsonNode l : read) {
+                readSummarised += l.path("records").asLong();
+            }
+            assertThat(readSummarised).isEqualTo(readRecords).isPositive();
         }
     }
 

@@ -43,6 +43,12 @@ class EvaluatorRestartTest {
         return PipelineInputs.awaitReady(service, Duration.ofSeconds(60));
     }
 
+    /** How many records of {@code topic} an evaluation read, over every partition. */
+    private static long recordsRead(Evaluation e, String topic) {
+        return e.getInputRanges().stream().filter(r -> r.getTopic().equals(topic))
+                .mapToLong(r -> r.getUntilOffset() - r.getFromOffset()).sum();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.crsaug.testkit.DataSlices#dataSets")
     void aRestartedEvaluatorEvaluatesOnlyTheCheckpointsItHasNotEvaluated(DataSet data, @TempDir Path tmp)
@@ -71,7 +77,10 @@ class EvaluatorRestartTest {
             }
             assertThat(first.failure()).isNull();
 
-            // ... and round 2 is published while the evaluator is down, which then starts again
+            // ... and a new test dialogue arrives, and round 2 is published while the evaluator is down, which
+            // then starts again
+            List<String> newTestContexts = PipelineInputs.publishAgainAs(p, "test", "inspired:test-retold");
+            assertThat(newTestContexts).isNotEmpty();
             Checkpoint cp2 = trainer.requestRound("inspired", List.of(TrainingMode.BASELINE)).get(3, TimeUnit.MINUTES)
                     .get(0);
             EvaluatorService second = new EvaluatorService(p);
@@ -92,6 +101,16 @@ class EvaluatorRestartTest {
             assertThat(all).extracting(ConsumerRecord::key).containsExactlyInAnyOrder(
                     cp1.getCheckpointId() + "|strict", cp1.getCheckpointId() + "|lenient",
                     cp2.getCheckpointId() + "|strict", cp2.getCheckpointId() + "|lenient");
+
+            // The new test dialogue counts from the next checkpoint on, and each evaluation says what it read
+            Evaluation before = byFirst.stream().filter(e -> e.getProtocol().equals("strict")).findFirst().orElseThrow();
+            Evaluation after = bySecond.stream().filter(e -> e.getProtocol().equals("strict")).findFirst().orElseThrow();
+            // (a copy of a test dialogue: its contexts are evaluable where the original's were)
+            assertThat(after.getMetrics().get("test_contexts")).isGreaterThan(before.getMetrics().get("test_contexts"))
+                    .isLessThanOrEqualTo(before.getMetrics().get("test_contexts") + newTestContexts.size());
+            String dialogues = p.config().topic(Topics.DIALOGUES);
+            assertThat(recordsRead(after, dialogues)).isEqualTo(recordsRead(before, dialogues) + 1);
+            assertThat(recordsRead(before, p.config().topic(Topics.EMBEDDINGS))).isPositive();
         } finally {
             trainer.stop();
         }

@@ -30,7 +30,8 @@ final class CheckpointRoutes {
     record Range(int partition, long fromOffset, long untilOffset) {
     }
 
-    record TestResult(String split, int pairs, String evaluatedAt, Map<String, Double> metrics) {
+    /** A test evaluation; {@code read} is what it read (the test dialogues among it), so it can be reproduced. */
+    record TestResult(String split, int pairs, String evaluatedAt, Map<String, Double> metrics, List<Lineage> read) {
     }
 
     record Summary(String checkpointId, int round, String mode, String stage, String dataset, String backbone,
@@ -60,17 +61,7 @@ final class CheckpointRoutes {
 
     static Summary summary(CheckpointHistory.Entry entry) {
         Checkpoint cp = entry.checkpoint();
-        Map<String, List<Range>> byTopic = new TreeMap<>();
-        for (OffsetRange r : cp.getInputRanges()) {
-            byTopic.computeIfAbsent(r.getTopic(), t -> new ArrayList<>())
-                    .add(new Range(r.getPartition(), r.getFromOffset(), r.getUntilOffset()));
-        }
-        List<Lineage> lineage = new ArrayList<>();
-        byTopic.forEach((topic, ranges) -> {
-            ranges.sort(java.util.Comparator.comparingInt(Range::partition));
-            lineage.add(new Lineage(topic, ranges.stream().mapToLong(r -> r.untilOffset() - r.fromOffset()).sum(),
-                    ranges));
-        });
+        List<Lineage> lineage = lineage(cp.getInputRanges());
         // the checkpoint's own metrics are validation results plus facts of the training (seconds, counts)
         Map<String, Double> validation = new TreeMap<>();
         Map<String, Double> training = new TreeMap<>();
@@ -84,6 +75,22 @@ final class CheckpointRoutes {
 
     private static TestResult testResult(Evaluation ev) {
         return new TestResult(ev.getSplit(), ev.getPairs(), Instant.ofEpochMilli(ev.getEvaluatedAtMs()).toString(),
-                new TreeMap<>(ev.getMetrics()));
+                new TreeMap<>(ev.getMetrics()), lineage(ev.getInputRanges()));
+    }
+
+    /** Offset ranges grouped by topic, partitions in order. */
+    private static List<Lineage> lineage(List<OffsetRange> offsetRanges) {
+        Map<String, List<Range>> byTopic = new TreeMap<>();
+        for (OffsetRange r : offsetRanges) {
+            byTopic.computeIfAbsent(r.getTopic(), t -> new ArrayList<>())
+                    .add(new Range(r.getPartition(), r.getFromOffset(), r.getUntilOffset()));
+        }
+        List<Lineage> lineage = new ArrayList<>();
+        byTopic.forEach((topic, ranges) -> {
+            ranges.sort(java.util.Comparator.comparingInt(Range::partition));
+            lineage.add(new Lineage(topic, ranges.stream().mapToLong(r -> r.untilOffset() - r.fromOffset()).sum(),
+                    ranges));
+        });
+        return lineage;
     }
 }

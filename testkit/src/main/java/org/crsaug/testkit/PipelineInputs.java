@@ -1,5 +1,8 @@
 package org.crsaug.testkit;
 
+import org.crsaug.data.context.DialogueContexts;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.crsaug.schema.Dialogue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,6 +109,29 @@ public final class PipelineInputs {
             }
         }
         return published;
+    }
+
+    /**
+     * The first dialogue of {@code split} published again under {@code newId}, as a new dialogue of that split
+     * arriving later, with a vector for each of its contexts, as the retriever would add them.
+     *
+     * @return the new dialogue's context ids
+     */
+    public static List<String> publishAgainAs(Platform p, String split, String newId) {
+        try (PipelineState state = new PipelineState(p, "test-publish-again")) {
+            state.catchUp(Duration.ofMinutes(1));
+            String first = state.contexts(DATASET, split).get(0).dialogueId();
+            Dialogue original = TestKafka.readAll(p, Topics.DIALOGUES, 1, Duration.ofSeconds(30))
+                    .stream().map(ConsumerRecord::value)
+                    .filter(d -> d.getDialogueId().equals(first)).findFirst().orElseThrow();
+            Dialogue again = Dialogue.newBuilder(original).setDialogueId(newId)
+                    .build();
+            TestKafka.send(p, Topics.DIALOGUES, newId, again);
+            List<String> contexts = DialogueContexts.derive(again).stream()
+                    .map(DialogueContext::contextId).toList();
+            contexts.forEach(id -> sendEmbedding(p, EmbeddingKind.CONTEXT, id));
+            return contexts;
+        }
     }
 
     public static void sendEmbedding(Platform p, EmbeddingKind kind, String id) {

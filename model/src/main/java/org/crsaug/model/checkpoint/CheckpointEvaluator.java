@@ -95,6 +95,9 @@ public final class CheckpointEvaluator {
         Set<String> tail = tailItems(state, dataset, catalogue, tailMaxMentions);
         int[] tailPositions = tail.stream().mapToInt(id -> catalogue.position(id).getAsInt()).sorted().toArray();
         double labelTailShare = augmentedLabelTailShare(state, dataset, tail);
+        // what this evaluation read: test dialogues that arrive later count from the next evaluation on, and a
+        // number stays reproducible by reading these offsets again
+        List<org.crsaug.schema.OffsetRange> read = state.offsetRanges();
         List<Evaluation> out = new ArrayList<>();
         for (Protocol protocol : protocols) {
             Map<String, Double> metrics = new TreeMap<>(RecallMetrics.compute(scores, eval, protocol, tailPositions, KS));
@@ -113,6 +116,7 @@ public final class CheckpointEvaluator {
                     .setPairs(metrics.getOrDefault("pairs", 0d).intValue())
                     .setMetrics(metrics)
                     .setEvaluatedAtMs(System.currentTimeMillis())
+                    .setInputRanges(read)
                     .build());
         }
         return out;
