@@ -206,7 +206,8 @@ class IngestFileFormatsTest {
 
     @Test
     void crsUpRefusesAWatchItCannotDoBeforeStartingAnything() {
-        assertThat(crs("up", "--dataset", "inspired", "--watch", tmp.resolve("nowhere").toString())).isEqualTo(1);
+        // --watch-dataset, not --dataset: no dataset to ingest, so no data directory is needed for this refusal
+        assertThat(crs("up", "--watch", tmp.resolve("nowhere").toString(), "--watch-dataset", "inspired")).isEqualTo(1);
         assertThat(console.stderr()).contains("Cannot watch", "nowhere", "not a directory");
         console.reset();
         assertThat(crs("up", "--watch", tmp.toString())).isEqualTo(1);
