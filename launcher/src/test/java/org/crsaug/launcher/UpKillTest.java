@@ -81,7 +81,10 @@ class UpKillTest {
 
                 // When more arrive, a file and a stream of posts, and crs up is killed with SIGKILL while the
                 // stream goes on, once its first dialogue is labelled
-                watched.addAll(drop(watch, catalogue, "late", 2));
+                // four, at least trainer.round.min.new.labels on their own: with the streamed ones, the restarted
+                // trainer has enough new labels for a round whenever the kill comes (with two, a kill after the first
+                // streamed dialogue left it one short, and no round ever came)
+                watched.addAll(drop(watch, catalogue, "late", 4));
                 try (Stream stream = new Stream(PlatformAddress.read(state).orElseThrow().http()
                         .get("recommendations"), catalogue, files)) {
                     NewDialogues.await(guest, Topics.AUGMENTED_LABELS, "the first streamed dialogue labelled",
