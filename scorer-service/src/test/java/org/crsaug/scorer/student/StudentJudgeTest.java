@@ -155,8 +155,12 @@ class StudentJudgeTest {
             Candidates again = candidatesFor("s:1#1", List.of(0, 1, 2, 3));
             TestKafka.send(platform, Topics.CANDIDATES, again.getContextId(), again);
             List<ConsumerRecord<String, ScoredPair>> all = TestKafka.readAll(platform, Topics.SCORED_PAIRS, 16, WAIT);
-            assertThat(all.subList(12, 16)).allSatisfy(r ->
-                    assertThat(r.value().getJudgeVersion()).isEqualTo(second.id()));
+            // (records come back partition by partition, so pick the new context's by key, not by position;
+            // more feedback may still be arriving, so a yet newer version may have judged them)
+            List<ConsumerRecord<String, ScoredPair>> later = all.stream()
+                    .filter(r -> r.value().getContextId().equals("s:1#1")).toList();
+            assertThat(later).hasSize(4).allSatisfy(r ->
+                    assertThat(r.value().getJudgeVersion()).isNotEqualTo(first.id()));
         } finally {
             scorer.stop();
         }
