@@ -6,6 +6,7 @@ import org.crsaug.retriever.CountingEncoder;
 import org.crsaug.retriever.EmbeddingCache;
 import org.crsaug.retriever.ItemEmbedder;
 import org.crsaug.data.context.RetrievalText;
+import org.crsaug.retriever.CentringSample;
 import org.crsaug.retriever.RetrieverParts;
 import org.crsaug.retriever.RetrieverSettings;
 
@@ -177,9 +178,12 @@ public final class RetrieverBenchmark {
         long t0 = System.nanoTime();
         RetrieverParts parts = RetrieverParts.of(encoder, cache, new ConcurrentHashMap<>(), s);
         ItemEmbedder.index(data.items(), parts);
+        CentringSample centring = new CentringSample(s.collaborativeSplits());
         for (Dialogue d : data.dialogues()) {
             parts.coMentions().put(d.getDialogueId(), d);
+            centring.offer(d.getDialogueId(), d);
         }
+        parts.fixContextMean(centring);
         ContextRetriever retriever = new ContextRetriever(parts);
         List<Candidates> all = new ArrayList<>();
         Map<String, List<String>> gold = new HashMap<>();

@@ -14,6 +14,7 @@ import org.crsaug.data.ingest.Ingestor;
 import org.crsaug.model.recommender.TrainingMode;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.service.Service;
+import org.crsaug.data.state.CheckpointHistory;
 import org.crsaug.data.state.PipelineState;
 import org.crsaug.evaluator.EvaluatorService;
 import org.crsaug.retriever.RetrieverService;
@@ -84,6 +85,7 @@ public final class PipelineRun {
             trainBar.finish(checkpoints.size() + " checkpoints " + checkpoints.stream()
                     .map(Checkpoint::getCheckpointId).toList());
 
+            earlierEvaluations(headline).forEach(evaluations::putIfAbsent);
             ProgressBar evalBar = bar("[4/5] evaluate");
             List<Row> rows = new ArrayList<>();
             for (Checkpoint cp : checkpoints) {
@@ -204,6 +206,26 @@ public final class PipelineRun {
             }
             Thread.sleep(1000);
         }
+    }
+
+    /**
+     * Headline evaluations already on the topic, by checkpoint: a round the trainer reuses (the same data
+     * and settings as before) was evaluated then, and the evaluator does not evaluate a checkpoint twice.
+     */
+    private Map<String, Evaluation> earlierEvaluations(String headline) {
+        Map<String, Evaluation> out = new java.util.HashMap<>();
+        try (CheckpointHistory history =
+                new CheckpointHistory(platform, "crs-run-history")) {
+            history.catchUp(Duration.ofMinutes(1));
+            for (CheckpointHistory.Entry e : history.entries()) {
+                e.evaluationsByProtocol().forEach((protocol, ev) -> {
+                    if (protocol.equalsIgnoreCase(headline)) {
+                        out.put(e.checkpoint().getCheckpointId(), ev);
+                    }
+                });
+            }
+        }
+        return out;
     }
 
     private static Evaluation awaitEvaluation(Map<String, Evaluation> evaluations, String checkpointId,

@@ -1,42 +1,46 @@
 package org.crsaug.retriever;
 
 /**
- * Running mean of the context vectors seen so far, for centring queries. It is seeded from the
- * cached context vectors at start-up and updated with every newly encoded context. Until
- * {@link #MIN_COUNT} contexts have been seen the mean is too noisy and queries pass unchanged.
- * The mean of a few hundred dialogue vectors hardly moves afterwards, so the order in which
- * partitions deliver dialogues changes scores only in far decimals.
+ * The mean context vector that queries are centred by. It is fixed once, from a sample of training
+ * contexts chosen by key ({@link CentringSample}), and never moves afterwards: a running mean made
+ * every context's candidates depend on which dialogues a partition happened to deliver first, so two
+ * runs on the same data gave different labels. Until it is fixed, queries pass unchanged.
  */
 public final class ContextMean {
 
+    /** Fewer sampled contexts than this give too noisy a mean; the sample then waits for more. */
     static final int MIN_COUNT = 200;
 
-    private double[] sum;
-    private long count;
+    private volatile float[] mean;
 
-    public synchronized void add(float[] v) {
-        if (sum == null) {
-            sum = new double[v.length];
+    /** Fixes the mean; later calls are refused, so that no context is centred by two different means. */
+    public synchronized void fix(float[] value) {
+        if (mean != null) {
+            throw new IllegalStateException("The context mean is fixed already");
         }
-        for (int d = 0; d < v.length; d++) {
-            sum[d] += v[d];
-        }
-        count++;
+        mean = value.clone();
     }
 
-    public synchronized long count() {
-        return count;
+    public boolean isFixed() {
+        return mean != null;
     }
 
-    /** v minus the mean, re-normalised; v itself while fewer than MIN_COUNT contexts are known. */
-    public synchronized float[] centre(float[] v) {
-        if (count < MIN_COUNT || sum == null || sum.length != v.length) {
+    /** The fixed mean, or null. */
+    public float[] value() {
+        float[] m = mean;
+        return m == null ? null : m.clone();
+    }
+
+    /** v minus the mean, re-normalised; v itself while no mean is fixed. */
+    public float[] centre(float[] v) {
+        float[] m = mean;
+        if (m == null || m.length != v.length) {
             return v;
         }
         float[] out = new float[v.length];
         double norm = 0;
         for (int d = 0; d < v.length; d++) {
-            out[d] = (float) (v[d] - sum[d] / count);
+            out[d] = v[d] - m[d];
             norm += out[d] * out[d];
         }
         float inv = (float) (1.0 / Math.max(Math.sqrt(norm), 1e-12));

@@ -61,7 +61,6 @@ public final class ContextRetriever {
                 ContextEmbedding e = Embeddings.record(EmbeddingKind.CONTEXT, contexts.get(i).contextId(), encoderId,
                         hashes[i], encoded[j]);
                 parts.cache().put(e);
-                parts.contextMean().add(encoded[j]);
                 fresh.add(e);
             }
         }

@@ -58,9 +58,8 @@ public final class EmbeddingCache {
         return byKey.values().stream().filter(e -> e.getKind() == kind).count();
     }
 
-    /** Every cached vector of one kind, for seeding running statistics. */
-    public void forEach(EmbeddingKind kind, java.util.function.Consumer<float[]> action) {
-        byKey.values().stream().filter(e -> e.getKind() == kind)
-                .forEach(e -> action.accept(Embeddings.toArray(e.getVector())));
+    /** The cached record under this id, whatever its text hash, or null. */
+    public ContextEmbedding record(EmbeddingKind kind, String id) {
+        return byKey.get(Embeddings.key(encoderId, kind, id));
     }
 }

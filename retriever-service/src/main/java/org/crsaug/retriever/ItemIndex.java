@@ -288,6 +288,28 @@ public final class ItemIndex {
         }
     }
 
+    /**
+     * The mean item vector, summed in item-id order: the order items arrived in (partitions, replays)
+     * must not change a single bit of it, or of the scores centred by it.
+     */
+    private float[] catalogueMean() {
+        float[] mu = new float[Math.max(dim, 0)];
+        if (ids.isEmpty()) {
+            return mu;
+        }
+        double[] sum = new double[dim];
+        for (int slot : new java.util.TreeMap<>(slots).values()) {
+            float[] v = raw.get(slot);
+            for (int d = 0; d < dim; d++) {
+                sum[d] += v[d];
+            }
+        }
+        for (int d = 0; d < dim; d++) {
+            mu[d] = (float) (sum[d] / ids.size());
+        }
+        return mu;
+    }
+
     private void rebuildIfDirty() {
         if (!dirty) {
             return;
@@ -298,14 +320,7 @@ public final class ItemIndex {
                 return;
             }
             int n = ids.size();
-            float[] mu = new float[Math.max(dim, 0)];
-            if (centred && n > 0) {
-                for (float[] v : raw) {
-                    for (int d = 0; d < dim; d++) {
-                        mu[d] += v[d] / n;
-                    }
-                }
-            }
+            float[] mu = centred ? catalogueMean() : new float[Math.max(dim, 0)];
             float[] m = new float[n * Math.max(dim, 0)];
             for (int i = 0; i < n; i++) {
                 float[] v = raw.get(i);
@@ -322,12 +337,8 @@ public final class ItemIndex {
                     }
                 }
             }
-            if (!centred && n > 0) {
-                for (float[] v : raw) {
-                    for (int d = 0; d < dim; d++) {
-                        mu[d] += v[d] / n;
-                    }
-                }
+            if (!centred) {
+                mu = catalogueMean();
             }
             matrix = m;
             mean = mu;

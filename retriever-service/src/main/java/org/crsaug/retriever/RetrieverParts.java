@@ -2,6 +2,9 @@ package org.crsaug.retriever;
 
 import java.util.Map;
 import org.crsaug.model.encoder.TextEncoder;
+import org.crsaug.data.embedding.Embeddings;
+import org.crsaug.schema.ContextEmbedding;
+import org.crsaug.schema.EmbeddingKind;
 import org.crsaug.schema.Item;
 
 /**
@@ -25,12 +28,35 @@ public record RetrieverParts(TextEncoder encoder, ItemIndex index, CandidateSour
         return new RetrieverParts(encoder, index, source, cache, contextMean, coMentions, items, settings, r);
     }
 
-    /** Wires the source the settings name around the given shared state. */
+    /**
+     * Fixes the context mean from the sample when centring is on, no mean is fixed yet and the sample
+     * has grown enough; returns what to publish, or null when nothing was fixed.
+     */
+    public CentringSample.Result fixContextMean(CentringSample sample) {
+        if (!settings.centre() || contextMean.isFixed() || !sample.ready()) {
+            return null;
+        }
+        CentringSample.Result r = sample.compute(this);
+        if (r != null) {
+            contextMean.fix(r.mean());
+        }
+        return r;
+    }
+
+    /**
+     * Wires the source the settings name around the given shared state; a context mean that an earlier
+     * retriever of this encoder published (it is in the cache) is fixed at once.
+     */
     public static RetrieverParts of(TextEncoder encoder, EmbeddingCache cache, Map<String, Item> items,
             RetrieverSettings settings) {
         ItemIndex index = new ItemIndex(settings.centre());
         ContextMean mean = new ContextMean();
-        cache.forEach(org.crsaug.schema.EmbeddingKind.CONTEXT, mean::add);
+        if (settings.centre()) {
+            ContextEmbedding stored = cache.record(EmbeddingKind.CONTEXT, CentringSample.MEAN_ID);
+            if (stored != null) {
+                mean.fix(Embeddings.toArray(stored.getVector()));
+            }
+        }
         CoMentionIndex coMentions = new CoMentionIndex(settings.collaborativeSplits());
         return new RetrieverParts(encoder, index, CandidateSources.create(settings, index, mean, coMentions), cache,
                 mean, coMentions, items, settings);

@@ -4,12 +4,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.crsaug.data.embedding.Embeddings;
 import org.crsaug.model.encoder.TextEncoders;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.service.WorkerService;
 import org.crsaug.platform.store.TopicFollower;
 import org.crsaug.platform.streams.StreamsService;
 import org.crsaug.platform.topic.Topics;
+import org.crsaug.schema.ContextEmbedding;
 import org.crsaug.schema.Dialogue;
 import org.crsaug.schema.EmbeddingKind;
 import org.crsaug.schema.Item;
@@ -61,17 +65,55 @@ public final class RetrieverService extends WorkerService {
         indexer = new ItemIndexer(platform, p, APPLICATION_ID);
         indexer.catchUp(Duration.ofMinutes(10));
         dialogues = new TopicFollower<>(platform, Topics.DIALOGUES, APPLICATION_ID + "-co-mentions");
-        dialogues.catchUp(r -> p.coMentions().put(r.key(), r.value()), Duration.ofMinutes(2));
+        CentringSample sample = new CentringSample(settings.collaborativeSplits());
+        dialogues.catchUp(r -> follow(p, sample, r.key(), r.value()), Duration.ofMinutes(2));
+        fixContextMean(p, sample);
         parts = p;
-        LOG.info("Item index ready with {} items, co-mentions from {} dialogues; starting {} retrieval",
-                p.index().size(), p.coMentions().dialogueCount(), settings.source());
+        LOG.info("Item index ready with {} items, co-mentions from {} dialogues, context mean {}; starting {}"
+                + " retrieval", p.index().size(), p.coMentions().dialogueCount(),
+                !settings.centre() ? "off" : p.contextMean().isFixed() ? "fixed" : "not fixed yet", settings.source());
         streams = new StreamsService("retriever", platform, APPLICATION_ID, RetrieverTopology.build(platform, p));
         streams.start();
         markReady();
         while (running()) {
             indexer.poll(Duration.ofMillis(250));
-            dialogues.pollOnce(r -> p.coMentions().put(r.key(), r.value()), Duration.ofMillis(250));
+            dialogues.pollOnce(r -> follow(p, sample, r.key(), r.value()), Duration.ofMillis(250));
+            fixContextMean(p, sample);
         }
+    }
+
+    private static void follow(RetrieverParts p, CentringSample sample, String dialogueId, Dialogue dialogue) {
+        p.coMentions().put(dialogueId, dialogue);
+        if (sampling(p)) {
+            sample.offer(dialogueId, dialogue);
+        }
+    }
+
+    private static boolean sampling(RetrieverParts p) {
+        return p.settings().centre() && !p.contextMean().isFixed();
+    }
+
+    /**
+     * Fixes the context mean once enough training contexts are known (at start-up, on a processed
+     * dataset) and publishes it with the vectors it encoded for it, so that retrieval and later
+     * retrievers reuse both.
+     */
+    private void fixContextMean(RetrieverParts p, CentringSample sample) {
+        CentringSample.Result r = p.fixContextMean(sample);
+        if (r == null) {
+            return;
+        }
+        String topic = platform.config().topic(Topics.EMBEDDINGS);
+        try (KafkaProducer<String, ContextEmbedding> producer =
+                platform.producer(Topics.EMBEDDINGS, APPLICATION_ID + "-context-mean")) {
+            for (ContextEmbedding e : r.encoded()) {
+                producer.send(new ProducerRecord<>(topic, Embeddings.key(e.getEncoderId(), e.getKind(), e.getId()), e));
+            }
+            ContextEmbedding m = r.record();
+            producer.send(new ProducerRecord<>(topic, Embeddings.key(m.getEncoderId(), m.getKind(), m.getId()), m));
+            producer.flush();
+        }
+        LOG.info("Context mean fixed from {} training contexts ({} encoded for it)", r.contexts(), r.encoded().size());
     }
 
     @Override

@@ -68,4 +68,31 @@ class ItemIndexTest {
             }
         }
     }
+
+    @Test
+    void theCentredIndexScoresBitForBitTheSameWhateverOrderItemsArriveIn() {
+        java.util.Random rnd = new java.util.Random(5);
+        int dim = 24;
+        List<String> ids = new java.util.ArrayList<>();
+        java.util.Map<String, float[]> vectors = new java.util.HashMap<>();
+        for (int i = 0; i < 500; i++) {
+            float[] v = new float[dim];
+            for (int d = 0; d < dim; d++) {
+                v[d] = (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(6) - 3));
+            }
+            ids.add("i" + i);
+            vectors.put("i" + i, v);
+        }
+        ItemIndex inOrder = new ItemIndex(true);
+        ids.forEach(id -> inOrder.upsert(id, vectors.get(id)));
+        java.util.Collections.shuffle(ids, new java.util.Random(11));
+        ItemIndex shuffled = new ItemIndex(true);
+        ids.forEach(id -> shuffled.upsert(id, vectors.get(id)));
+
+        assertThat(shuffled.mean()).containsExactly(inOrder.mean());
+        float[] query = vectors.get("i7");
+        for (String id : ids) {
+            assertThat(shuffled.score(query, id)).isEqualTo(inOrder.score(query, id));
+        }
+    }
 }

@@ -189,13 +189,24 @@ public final class TrainerService extends WorkerService {
 
     private List<Checkpoint> train(TrainingRound rounds, PipelineState state, KafkaProducer<String, Checkpoint> producer,
             String dataset, List<TrainingMode> modes) {
-        int round = ++lastRound;
         long started = System.nanoTime();
         long seed = config.getLong("trainer.seed");
         TrainingRound.Snapshot snapshot = rounds.snapshot(state, dataset, seed);
+        String backbone = config.get("trainer.backbone").trim().toLowerCase(java.util.Locale.ROOT);
+        List<Checkpoint> unchanged = modes.stream()
+                .map(m -> latest.get(lineKey(dataset, TrainingRound.modeName(m), backbone)))
+                .filter(cp -> cp != null).toList();
+        if (unchanged.size() == modes.size()
+                && java.util.stream.IntStream.range(0, modes.size())
+                        .allMatch(i -> rounds.trainedOn(snapshot, modes.get(i), unchanged.get(i)))) {
+            // the same command on the same data gives the same checkpoints, not a further round of training
+            LOG.info("Round {} of {} was trained on exactly this data and these settings; reusing {}",
+                    unchanged.get(0).getRound(), dataset, unchanged.stream().map(Checkpoint::getCheckpointId).toList());
+            return unchanged;
+        }
+        int round = ++lastRound;
         List<Checkpoint> out = new ArrayList<>();
         for (TrainingMode mode : modes) {
-            String backbone = config.get("trainer.backbone").trim().toLowerCase(java.util.Locale.ROOT);
             String key = lineKey(dataset, TrainingRound.modeName(mode), backbone);
             Checkpoint cp = rounds.train(snapshot, mode, round, latest.get(key));
             try {

@@ -8,7 +8,18 @@ import org.crsaug.schema.EmbeddingKind;
 /** Conversions and keys for the compacted embeddings topic. */
 public final class Embeddings {
 
+    /**
+     * Ids under this prefix hold statistics of an encoder (the retriever's context mean), not the vector
+     * of a context or an item. Context ids start with their dataset's name, so none can clash.
+     */
+    public static final String RESERVED_PREFIX = "@";
+
     private Embeddings() {
+    }
+
+    /** Whether the record is an encoder statistic rather than a context's or an item's vector. */
+    public static boolean isReserved(ContextEmbedding e) {
+        return e.getId().startsWith(RESERVED_PREFIX);
     }
 
     /** One key per (encoder, kind, id): a re-encoded text replaces the old vector under compaction. */

@@ -93,7 +93,7 @@ public final class PipelineState implements AutoCloseable {
     }
 
     private void addEmbedding(ContextEmbedding e) {
-        if (e == null) {
+        if (e == null || Embeddings.isReserved(e)) {
             return;
         }
         Map<String, Map<String, float[]>> target = e.getKind() == EmbeddingKind.ITEM ? itemVectors : contextVectors;

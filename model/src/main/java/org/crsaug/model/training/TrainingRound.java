@@ -60,6 +60,8 @@ public final class TrainingRound {
     }
 
     /** The training inputs of one dataset at one moment. */
+    private static final String WARM_START_KEY = "trainer.warm.start";
+
     public record Snapshot(String dataset, String encoderId, Catalogue catalogue, TrainingData data,
             List<OffsetRange> ranges, Map<String, Double> dataStats) {
     }
@@ -178,13 +180,8 @@ public final class TrainingRound {
             Map<String, Double> metrics = new TreeMap<>(snapshot.dataStats());
             model.validationMetrics().forEach((k, v) -> metrics.put("validation_" + k, v));
             metrics.put("train_seconds", (System.currentTimeMillis() - started) / 1000.0);
-            Map<String, String> recorded = new TreeMap<>(settings.asMap());
-            recorded.put("encoder", snapshot.encoderId());
-            recorded.put("scorer.judge", config.get("scorer.judge"));
-            recorded.put("scorer.threshold", config.get("scorer.threshold"));
-            recorded.put("retriever.top.k", config.get("retriever.top.k"));
-            recorded.put("catalogue", config.get("catalogue"));
-            recorded.put("trainer.warm.start", Boolean.toString(parentId != null));
+            Map<String, String> recorded = recordedConfig(snapshot, settings);
+            recorded.put(WARM_START_KEY, Boolean.toString(parentId != null));
             LOG.info("Checkpoint {} ({}): {}", id, mode, metrics);
             for (EpochLog e : model.history()) {
                 PipelineMeters.recordEpochLoss(snapshot.dataset(), modeName(mode), e.stage(), e.epoch(), e.trainLoss());
@@ -207,6 +204,32 @@ public final class TrainingRound {
                     .setCodeVersion(codeVersion())
                     .build();
         }
+    }
+
+    /** What a checkpoint records of the settings it was trained with (its warm start added by the caller). */
+    private Map<String, String> recordedConfig(Snapshot snapshot, TrainerSettings settings) {
+        Map<String, String> recorded = new TreeMap<>(settings.asMap());
+        recorded.put("encoder", snapshot.encoderId());
+        recorded.put("scorer.judge", config.get("scorer.judge"));
+        recorded.put("scorer.threshold", config.get("scorer.threshold"));
+        recorded.put("retriever.top.k", config.get("retriever.top.k"));
+        recorded.put("catalogue", config.get("catalogue"));
+        return recorded;
+    }
+
+    /**
+     * Whether {@code previous} was trained by this code on exactly this snapshot's data (the same offset
+     * ranges of every input topic) with these settings: training again would only repeat it, or, warm-started
+     * from it, drift away from what the same command printed before.
+     */
+    public boolean trainedOn(Snapshot snapshot, TrainingMode mode, Checkpoint previous) {
+        if (previous == null || !previous.getCodeVersion().equals(codeVersion())) {
+            return false;
+        }
+        Map<String, String> then = new TreeMap<>(previous.getConfig());
+        then.remove(WARM_START_KEY);
+        return then.equals(recordedConfig(snapshot, TrainerSettings.fromConfig(config, mode)))
+                && new java.util.HashSet<>(previous.getInputRanges()).equals(new java.util.HashSet<>(snapshot.ranges()));
     }
 
     /** {@code catalogue=metadata} restricts models to items with descriptive metadata; {@code all} keeps every title. */

@@ -48,7 +48,7 @@ public final class FeatureSource implements AutoCloseable {
         items.catchUp(r -> put(itemById, r.key(), r.value()), timeout);
         embeddings.catchUp(r -> {
             ContextEmbedding e = r.value();
-            if (e != null) {
+            if (e != null && !Embeddings.isReserved(e)) {
                 // vectors are keyed by encoder too: one student serves one encoder, recorded in its artifact
                 (e.getKind() == EmbeddingKind.ITEM ? itemVectors : contextVectors)
                         .put(e.getEncoderId() + "|" + e.getId(), Embeddings.toArray(e.getVector()));
