@@ -44,7 +44,7 @@ record GrowthTrend(String what, double perHour, double mean, int samples, double
     /** One line: the slope per hour, the mean, and the verdict or why there is none. */
     String describe(DoubleFunction<String> unit) {
         String verdict = !judged() ? String.format(Locale.ROOT, "not judged: the second half has %d samples over"
-                + " %.0f s (needs 3 over %d min; run --minutes %d or more)", samples, spanSeconds,
+                + " %.0f s (a verdict needs at least 3 spanning %d min; run --minutes %d or more)", samples, spanSeconds,
                 MIN_SPAN.toMinutes(), 2 * MIN_SPAN.toMinutes())
                 : grows() ? String.format(Locale.ROOT, "GROWS (more than %.0f%% of its mean per hour)", 100 * SHARE_PER_HOUR)
                 : String.format(Locale.ROOT, "flat (under %.0f%% of its mean per hour)", 100 * SHARE_PER_HOUR);

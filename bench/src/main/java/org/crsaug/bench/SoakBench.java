@@ -105,10 +105,9 @@ public final class SoakBench {
                     dialogues.contextsPerDialogue(), url, o.dataset(), tag, o.sample().toSeconds());
             HttpDialoguePoster poster = new HttpDialoguePoster(url, o.dataset());
             SoakLedger ledger = new SoakLedger(watch);
-            long started = System.nanoTime();
-            SoakSampler sampler = new SoakSampler(platform, admin, probe, poster, ledger, watch, out, started);
+            SoakSampler sampler = new SoakSampler(platform, admin, probe, poster, ledger, watch, out);
             sampler.printHeader();
-            sampler.sample();
+            sampler.baseline();
             ScheduledExecutorService every = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "soak-sampler");
                 t.setDaemon(true);
@@ -141,7 +140,7 @@ public final class SoakBench {
             rethrow(failed);
             // the last row: the drain's dialogues and the heap once everything sent has been labelled
             sampler.sample();
-            double seconds = (System.nanoTime() - started) / 1e9;
+            double seconds = (System.nanoTime() - sampler.started()) / 1e9;
             out.println("judge of the platform (from its labels records): " + String.join(", ",
                     watch.judgeIds().stream().sorted().toList()));
             int rc = totals(poster, ledger.totals(), drained, o);
@@ -180,8 +179,7 @@ public final class SoakBench {
             }
             Thread.sleep(500);
         }
-        out.println("crs up: " + up.output().lines().filter(l -> l.startsWith("crs up: ready")).findFirst()
-                .orElse("ready"));
+        out.println(up.output().lines().filter(l -> l.startsWith("crs up: ready")).findFirst().orElseThrow());
         return PlatformAddress.read(o.stateDir()).orElseThrow(() -> new IllegalStateException("crs up printed its"
                 + " ready block but wrote no " + PlatformAddress.file(o.stateDir())));
     }

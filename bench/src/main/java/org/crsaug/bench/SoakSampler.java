@@ -30,13 +30,15 @@ final class SoakSampler {
     private final SoakLedger ledger;
     private final StageWatch watch;
     private final PrintStream out;
-    private final long started;
+    /** When the baseline row was taken: the soak's clock, 0 before. */
+    private long started;
     private final List<Point> points = new ArrayList<>();
     private long lastNanos;
+    private long lastRead;
     private long lastCpu;
 
     SoakSampler(Platform platform, Admin admin, JvmProbe probe, HttpDialoguePoster poster, SoakLedger ledger,
-            StageWatch watch, PrintStream out, long startedNanos) {
+            StageWatch watch, PrintStream out) {
         this.platform = platform;
         this.admin = admin;
         this.probe = probe;
@@ -44,9 +46,9 @@ final class SoakSampler {
         this.ledger = ledger;
         this.watch = watch;
         this.out = out;
-        this.started = startedNanos;
-        this.lastNanos = startedNanos;
+        this.lastNanos = System.nanoTime();
         this.lastCpu = probe.cpuNanos();
+        this.lastRead = System.nanoTime();
     }
 
     void printHeader() {
@@ -54,14 +56,29 @@ final class SoakSampler {
                 + "  e2e p50   p95 (dialogues)  ckpts  consumer lag by group (records)");
     }
 
-    /** Takes and prints one row (the baseline before the first post too: its interval is empty). */
+    /** The row before the first post (at 0:00); the soak's clock starts once it is taken. */
+    synchronized void baseline() {
+        sample();
+        started = lastRead;
+        lastNanos = lastRead;
+    }
+
+    /** Nanos when the soak's clock started. */
+    synchronized long started() {
+        return started;
+    }
+
+    /** Takes and prints one row: the figures at its end, the latencies and checkpoints of its interval. */
     synchronized void sample() {
         long now = System.nanoTime();
         List<Double> e2e = ledger.completedSinceLastCall();
         JvmProbe.Reading r = probe.read();
-        double cores = (r.cpuNanos() - lastCpu) / (double) Math.max(1, now - lastNanos);
+        // CPU from the end of the last reading to the end of this one, over the same wall time: each interval
+        // holds one forced collection
+        long read = System.nanoTime();
+        double cores = (r.cpuNanos() - lastCpu) / (double) Math.max(1, read - lastRead);
         long checkpoints = watch.checkpointsSeenBetween(lastNanos, now);
-        double seconds = (now - started) / 1e9;
+        double seconds = started == 0 ? 0 : (now - started) / 1e9;
         points.add(new Point(seconds, r));
         out.printf(Locale.ROOT, "%6s %8d %7d %8d %7d %9.1f MiB %8s %5d %7d %6.2f %8s %5s (%d) %6d  %s%n",
                 clock(seconds), poster.posted(), poster.acknowledged(), ledger.totals().labelledDialogues(),
@@ -72,6 +89,7 @@ final class SoakSampler {
                         Stats.percentile(e2e, 95)), e2e.size(), checkpoints, lagByGroup());
         out.flush();
         lastNanos = now;
+        lastRead = read;
         lastCpu = r.cpuNanos();
     }
 
