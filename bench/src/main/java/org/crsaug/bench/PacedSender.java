@@ -4,13 +4,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.crsaug.data.ingest.DialogueIntake;
+import org.crsaug.schema.Dialogue;
 
 /**
- * Sends dialogues through {@link DialogueIntake} (the path of {@code crs ingest --file} and
- * {@code POST /api/dialogues}), one transaction each, at a fixed rate: the n-th is due n/R seconds
- * after the first, so a slow send is caught up on rather than shifting every later one.
+ * Sends dialogues one at a time at a fixed rate: the n-th is due n/R seconds after the first, so a slow
+ * send is caught up on rather than shifting every later one. {@code crs bench stream} sends through
+ * {@link DialogueIntake} (the path of {@code crs ingest --file} and {@code POST /api/dialogues}), one
+ * transaction each; {@code crs bench soak} posts to a {@code crs up}'s HTTP API.
  */
 final class PacedSender {
+
+    /** Hands one dialogue to the pipeline. */
+    @FunctionalInterface
+    interface Intake {
+        /**
+         * @return true once the dialogue is acknowledged (committed); false when it was refused, which the
+         *     intake has counted and reported itself (a soak goes on); or it throws to end the send
+         */
+        boolean submit(Dialogue dialogue) throws InterruptedException;
+    }
 
     /** One dialogue as sent: its id, its contexts and when its transaction was committed (nanoTime). */
     record Sent(String dialogueId, List<String> contextIds, long committedNanos, long submitNanos) {
@@ -32,13 +44,27 @@ final class PacedSender {
         }
     }
 
-    private final DialogueIntake intake;
+    private final Intake intake;
 
-    PacedSender(DialogueIntake intake) {
+    PacedSender(Intake intake) {
         this.intake = intake;
     }
 
+    /** Through the intake's own transaction, one per dialogue; a dialogue it does not publish ends the send. */
+    static PacedSender through(DialogueIntake intake) {
+        return new PacedSender(d -> {
+            DialogueIntake.Outcome outcome = intake.submit(List.of(d), "crs bench stream");
+            if (!outcome.clean() || outcome.published().size() != 1) {
+                throw new IllegalStateException("The intake did not publish " + d.getDialogueId() + ": "
+                        + outcome.summary() + (outcome.bad().isEmpty() ? "" : ", " + outcome.bad().get(0)));
+            }
+            return true;
+        });
+    }
+
     /**
+     * Sends {@code count} dialogues; those the intake refused are left out of the batch.
+     *
      * @param between called between sends and at least every 100 ms while waiting for the next one
      *                (the sustained-rate step samples the backlog there); it may throw to stop the send
      * @param onSent  called with each dialogue once its transaction is committed
@@ -56,11 +82,11 @@ final class PacedSender {
             }
             StreamDialogues.Fresh d = dialogues.fresh(tag, i);
             long submit = System.nanoTime();
-            DialogueIntake.Outcome outcome = intake.submit(List.of(d.dialogue()), "crs bench stream");
+            boolean acknowledged = intake.submit(d.dialogue());
             long committed = System.nanoTime();
-            if (!outcome.clean() || outcome.published().size() != 1) {
-                throw new IllegalStateException("The intake did not publish " + d.dialogue().getDialogueId() + ": "
-                        + outcome.summary() + (outcome.bad().isEmpty() ? "" : ", " + outcome.bad().get(0)));
+            if (!acknowledged) {
+                between.run();
+                continue;
             }
             Sent s = new Sent(d.dialogue().getDialogueId().toString(), d.contextIds(), committed, committed - submit);
             sent.add(s);

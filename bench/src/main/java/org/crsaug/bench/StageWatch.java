@@ -41,6 +41,8 @@ final class StageWatch implements AutoCloseable {
 
     private final Map<String, Long> candidates = new ConcurrentHashMap<>();
     private final Map<String, Labels> labels = new ConcurrentHashMap<>();
+    /** Labels records (not tombstones) per context: a context should get exactly one. */
+    private final Map<String, Integer> labelRecords = new ConcurrentHashMap<>();
     private final List<CheckpointSeen> checkpoints = new CopyOnWriteArrayList<>();
     private final List<TopicTail<?>> tails = new ArrayList<>();
 
@@ -49,9 +51,13 @@ final class StageWatch implements AutoCloseable {
         try {
             tails.add(new TopicTail<Candidates>(platform, Topics.CANDIDATES,
                     r -> candidates.putIfAbsent(r.key(), System.nanoTime())));
-            tails.add(new TopicTail<AugmentedLabels>(platform, Topics.AUGMENTED_LABELS, r -> labels.putIfAbsent(r.key(),
-                    new Labels(System.nanoTime(), r.partition(), r.offset(),
-                            r.value() == null ? "" : r.value().getJudgeId().toString()))));
+            tails.add(new TopicTail<AugmentedLabels>(platform, Topics.AUGMENTED_LABELS, r -> {
+                labels.putIfAbsent(r.key(), new Labels(System.nanoTime(), r.partition(), r.offset(),
+                        r.value() == null ? "" : r.value().getJudgeId().toString()));
+                if (r.value() != null) {
+                    labelRecords.merge(r.key(), 1, Integer::sum);
+                }
+            }));
             tails.add(new TopicTail<Checkpoint>(platform, Topics.CHECKPOINTS, r -> {
                 if (r.value() != null) {
                     checkpoints.add(seen(r.value(), labelsTopic));
@@ -87,6 +93,11 @@ final class StageWatch implements AutoCloseable {
     /** How many of these contexts have their labels. */
     long labelled(Collection<String> contextIds) {
         return contextIds.stream().filter(labels::containsKey).count();
+    }
+
+    /** How many labels records (tombstones aside) the context has had since this watch started. */
+    int labelRecords(String contextId) {
+        return labelRecords.getOrDefault(contextId, 0);
     }
 
     /** The first checkpoint seen that was trained on every one of these labels records. */

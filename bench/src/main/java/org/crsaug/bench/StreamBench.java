@@ -57,7 +57,7 @@ public final class StreamBench {
         String tag = UUID.randomUUID().toString().substring(0, 8);
         try (DialogueIntake intake = new DialogueIntake(platform, "crs-bench-stream-" + tag);
                 StageWatch watch = new StageWatch(platform)) {
-            PacedSender sender = new PacedSender(intake);
+            PacedSender sender = PacedSender.through(intake);
             if (o.parts().contains(Part.latency) || o.parts().contains(Part.sustained)) {
                 List<Path> files = o.files().isEmpty() ? List.of(StreamDialogues.defaultFile(config, o.dataset()))
                         : o.files();
@@ -111,7 +111,7 @@ public final class StreamBench {
     }
 
     /** The load average, which says how much else was running on the machine. */
-    private static String load() {
+    static String load() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return "load average " + f[0] + " " + f[1] + " " + f[2] + " (1, 5, 15 min)";

@@ -85,18 +85,7 @@ final class SustainedRate {
 
     /** Least-squares slope of the backlog over time, 0 for fewer than two samples. */
     private static double slope(List<Sample> samples) {
-        int n = samples.size();
-        if (n < 2) {
-            return 0;
-        }
-        double mx = samples.stream().mapToDouble(Sample::seconds).average().orElse(0);
-        double my = samples.stream().mapToDouble(Sample::backlog).average().orElse(0);
-        double sxy = 0;
-        double sxx = 0;
-        for (Sample s : samples) {
-            sxy += (s.seconds() - mx) * (s.backlog() - my);
-            sxx += (s.seconds() - mx) * (s.seconds() - mx);
-        }
-        return sxx == 0 ? 0 : sxy / sxx;
+        return Stats.slope(samples.stream().mapToDouble(Sample::seconds).toArray(),
+                samples.stream().mapToDouble(Sample::backlog).toArray());
     }
 }

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.crsaug.launcher.ContinuousRun;
-import org.crsaug.launcher.Crs;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.testkit.DataSlices;
 import org.junit.jupiter.api.Test;
@@ -33,7 +31,7 @@ class StreamBenchTest {
                 "retriever.top.k", "20", "topic.partitions", "2", "trainer.round.min.new.labels", "0"));
         try (ContinuousRun up = ContinuousRun.start(config, List.of("inspired"),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false)) {
-            Cli bench = cli("stream", "--state-dir", state.toString(), "--data-dir", data.toString(),
+            BenchCli bench = BenchCli.run("stream", "--state-dir", state.toString(), "--data-dir", data.toString(),
                     "--set", "trainer.round.min.new.labels=0", "--dialogues", "3", "--rate", "2", "--runs", "1",
                     "--stage-timeout", "90", "--checkpoint-timeout", "1", "--steps", "2", "--step-seconds", "2",
                     "--extra-scorers", "0,1,2", "--scaling-contexts", "8", "--latency-ms", "50");
@@ -60,29 +58,9 @@ class StreamBenchTest {
 
     @Test
     void withoutARunningPlatformItNamesTheCommandThatStartsOne(@TempDir Path tmp) {
-        Cli bench = cli("stream", "--state-dir", tmp.resolve("state").toString());
+        BenchCli bench = BenchCli.run("stream", "--state-dir", tmp.resolve("state").toString());
         assertThat(bench.rc()).isEqualTo(1);
         assertThat(bench.err()).contains("No crs up is running on the state directory",
                 "./crs up --dataset inspired --state-dir " + tmp.resolve("state"), "--bootstrap-servers");
-    }
-
-    private record Cli(int rc, String out, String err) {
-    }
-
-    /** Runs a crs bench command line in this JVM, as a terminal would run it. */
-    private static Cli cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        int rc;
-        try {
-            picocli.CommandLine cl = Bench.commandLine();
-            cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-            rc = Crs.execute(cl, args);
-        } finally {
-            System.setOut(oldOut);
-        }
-        return new Cli(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -40,6 +40,23 @@ public final class ConfigOptions {
         return CrsConfig.load(configFile, System.getenv(), flags);
     }
 
+    /**
+     * The settings flags given (--config, --data-dir, every --set), as arguments again: for a command that
+     * starts another crs command as a process of its own with the same settings ({@code crs bench soak}'s
+     * {@code crs up}). The state directory and the cluster flags are left out: that command decides them.
+     */
+    public List<String> settingsFlags() {
+        List<String> args = new ArrayList<>();
+        if (configFile != null) {
+            args.addAll(List.of("--config", configFile.toString()));
+        }
+        if (dataDir != null) {
+            args.addAll(List.of("--data-dir", dataDir));
+        }
+        overrides.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
+        return args;
+    }
+
     /** Puts a command's optional flag into its settings under {@code key} when it was given. */
     static void putIfSet(Map<String, String> flags, String key, Object value) {
         if (value != null) {
