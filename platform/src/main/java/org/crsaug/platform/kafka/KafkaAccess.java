@@ -115,7 +115,7 @@ public final class KafkaAccess {
             described = admin.describeTopics(needed.keySet(), new DescribeTopicsOptions()
                     .includeAuthorizedOperations(true)).allTopicNames().get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw explain(e.getCause(), config, bootstrapServers).orElseGet(() -> new IllegalStateException(
+            throw explain(e.getCause(), config, bootstrapServers).orElseThrow(() -> new IllegalStateException(
                     "Cannot describe the topics " + needed.keySet() + " on " + bootstrapServers + ": "
                             + e.getCause().getMessage(), e.getCause()));
         } catch (TimeoutException e) {

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
@@ -37,7 +36,6 @@ import org.crsaug.platform.config.ConfigException;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.testkit.Await;
-import org.crsaug.testkit.TestDirs;
 import org.crsaug.testkit.TestKafka;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,8 +62,8 @@ class SaslAclTest {
 
     @BeforeAll
     static void secureCluster() throws Exception {
-        Path dir = TestDirs.target().resolve("sasl-kafka-" + UUID.randomUUID().toString().substring(0, 8));
-        Files.createDirectories(dir);
+        // java.io.tmpdir is under target/ in the tests
+        Path dir = Files.createTempDirectory("sasl-kafka-");
         // the test kit sets up PLAIN with the super user plain-admin and StandardAuthorizer (no ACL, no access);
         // the client listener also takes SCRAM, whose users live in the cluster's metadata
         cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
