@@ -79,7 +79,9 @@ public final class KafkaAccess {
                         + " --resource-pattern-type prefixed (the id prefix is the service's application id)", t));
             }
             if (t instanceof ClusterAuthorizationException) {
-                return Optional.of(denied(who, "the cluster", "--operation <the one named above> --cluster", t));
+                // our producers are idempotent: with no Write ACL on any topic they need IdempotentWrite here
+                return Optional.of(denied(who, "the cluster", "--operation IdempotentWrite --cluster, or Write on the"
+                        + " topics it produces to (which implies it); Create for a user that creates topics", t));
             }
         }
         return Optional.empty();

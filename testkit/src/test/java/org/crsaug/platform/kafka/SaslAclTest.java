@@ -44,7 +44,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Our {@code kafka.*} pass-through against a broker that authenticates (SASL_PLAINTEXT: PLAIN for the admin,
  * SCRAM-SHA-256 for the scorer) and authorizes (KRaft's StandardAuthorizer, nothing allowed without an ACL). The
- * scorer's user may describe every pipeline topic, read {@code candidates} in its group, and nothing else: it
+ * scorer's user may describe every pipeline topic, read {@code candidates} in its group, write {@code scored-pairs}
+ * and nothing else: it
  * reads, it is refused {@code checkpoints} with a message naming the principal and the ACL, and a wrong password
  * fails within seconds naming {@code kafka.sasl.jaas.config}.
  */
@@ -95,6 +96,8 @@ class SaslAclTest {
             }
             acls.add(allow(ResourceType.TOPIC, admin.config().topic(Topics.CANDIDATES), AclOperation.READ));
             acls.add(allow(ResourceType.GROUP, admin.namespaced(GROUP), AclOperation.READ));
+            // what the scorer produces (it implies the idempotent producer's cluster permission); not checkpoints
+            acls.add(allow(ResourceType.TOPIC, admin.config().topic(Topics.SCORED_PAIRS), AclOperation.WRITE));
             a.createAcls(acls).all().get();
         }
         TestKafka.sendRaw(admin, admin.config().topic(Topics.CANDIDATES), "ctx-1",
