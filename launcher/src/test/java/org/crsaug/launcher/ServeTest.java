@@ -327,4 +327,58 @@ class ServeTest {
     private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
         Await.until(what, Duration.ofSeconds(60), condition);
     }
+
+    @Test
+    @Order(11)
+    void beyondLoopbackTheApiNeedsTheTokenAndThePagesSendIt() throws Exception {
+        CrsConfig exposed = platform.config().with("serve.host", "0.0.0.0").with("serve.port", "0");
+        assertThatThrownBy(() -> ServeSettings.fromConfig(exposed, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("0.0.0.0 (serve.host, flag --host)").hasMessageContaining("serve.api.token.env");
+        String token = "tok-serve-test-61f0c3a9d2e4";
+        ServeSettings settings = ServeSettings.fromConfig(exposed.with("serve.api.token.env", "SERVE_TEST_TOKEN"),
+                Map.of("SERVE_TEST_TOKEN", token));
+        RecommendationEngine guarded = new RecommendationEngine(platform, settings);
+        RecommendationServer open = null;
+        try {
+            guarded.start();
+            open = RecommendationServer.start(guarded);
+            String base = "http://127.0.0.1:" + open.port() + "/";
+            String request = "{\"turns\": [{\"role\": \"SEEKER\", \"text\": \"a ghost story\"}], \"k\": 3}";
+            assertThat(send(base + "api/recommend", request, null).statusCode()).isEqualTo(401);
+            assertThat(send(base + "api/dashboard", null, null).statusCode()).isEqualTo(401);
+            assertThat(send(base + "metrics", null, "Bearer not-the-token-at-all").statusCode()).isEqualTo(401);
+            assertThat(send(base, null, null).statusCode()).as("the chat page holds no data").isEqualTo(200);
+            assertThat(send(base + "health/live", null, null).statusCode()).isEqualTo(200);
+            await("a checkpoint served behind the token", () -> guarded.servedCheckpoint() != null);
+            HttpResponse<String> answered = send(base + "api/recommend", request, "Bearer " + token);
+            assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+
+            // the dashboard without the token says how to give it; opened with #token=... it works, and the token
+            // leaves the address bar (it stays in the tab's session storage for the chat page too)
+            WebDriver page = browser.open(base + "dashboard");
+            browser.until(d -> d.findElement(By.id("error")).getText().contains("needs a token"));
+            page.get(base + "dashboard#token=" + token);
+            browser.until(d -> Integer.parseInt(d.findElement(By.tagName("body")).getAttribute("data-refreshes")) >= 1);
+            assertThat(page.findElement(By.id("error")).getText()).isEmpty();
+            assertThat(page.getCurrentUrl()).doesNotContain(token);
+            page.get(base);
+            page.findElement(By.id("message")).sendKeys("Something funny for a family evening");
+            page.findElement(By.id("send")).click();
+            browser.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#recommendations li"),
+                    settings.defaultK()));
+        } finally {
+            SmallRun.stop(open, guarded);
+        }
+    }
+
+    private HttpResponse<String> send(String url, String jsonBody, String authorization) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url));
+        if (jsonBody != null) {
+            r.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(jsonBody));
+        }
+        if (authorization != null) {
+            r.header("Authorization", authorization);
+        }
+        return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
 }

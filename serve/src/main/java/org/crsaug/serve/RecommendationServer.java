@@ -30,6 +30,8 @@ public final class RecommendationServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = HttpServers.JSON;
     private static final String REQUEST_DIALOGUE_ID = "serve:request";
+    /** The script both pages share: the token from the page's URL into every fetch. */
+    static final String TOKEN_SCRIPT_PATH = "/token.js";
     /** Encoding plus scoring time of answered requests, with percentiles for dashboards. */
     private static final Timer LATENCY = Timer.builder("crs.serve.recommendation")
             .publishPercentiles(0.5, 0.95, 0.99).register(CrsMetrics.registry());
@@ -37,12 +39,14 @@ public final class RecommendationServer implements AutoCloseable {
     private final RecommendationEngine engine;
     private final PipelineViews views;
     private final byte[] page;
+    private final byte[] tokenScript;
     private WebServer server;
 
     private RecommendationServer(RecommendationEngine engine) {
         this.engine = engine;
         this.views = new PipelineViews(engine.platform());
         this.page = resource("/serve/index.html");
+        this.tokenScript = resource("/serve" + TOKEN_SCRIPT_PATH);
     }
 
     /**
@@ -58,7 +62,10 @@ public final class RecommendationServer implements AutoCloseable {
     public static RecommendationServer start(RecommendationEngine engine, DialogueIntakeRoutes intake) {
         ServeSettings s = engine.settings();
         RecommendationServer rs = new RecommendationServer(engine);
-        HttpServers.Builder builder = HttpServers.builder("recommendation server").host(s.host()).port(s.port());
+        HttpServers.Builder builder = HttpServers.builder(ServeSettings.SERVER_NAME).host(s.host()).port(s.port())
+                .hostSettings(ServeSettings.HOST_KEY + ", flag --host", ServeSettings.TOKEN_KEY).bearerToken(s.token())
+                // the pages hold no data: they take the token from their URL and send it with each fetch
+                .openPaths("/", "/dashboard", TOKEN_SCRIPT_PATH);
         if (intake != null) {
             builder.maxBodyBytes(intake.maxBodyBytes()).whenTooLarge(intake.tooLargeHint());
         }
@@ -68,6 +75,8 @@ public final class RecommendationServer implements AutoCloseable {
                         + " GET /api/checkpoints and GET /api/dashboard; pages are / and /dashboard")
                 .start(routes -> {
                     routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(rs.page));
+                    routes.get(TOKEN_SCRIPT_PATH, ctx -> ctx.contentType("text/javascript; charset=utf-8")
+                            .result(rs.tokenScript));
                     routes.post("/api/recommend", rs::recommend);
                     routes.get("/api/status", rs::status);
                     DialogueViewRoutes.add(routes, rs.views, s.dataset());

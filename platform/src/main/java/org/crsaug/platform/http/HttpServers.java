@@ -46,6 +46,12 @@ public final class HttpServers {
      */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
 
+    /**
+     * Answered without a token: liveness and readiness probes (Kubernetes, Docker's HEALTHCHECK) cannot be given
+     * a secret, and they say no more than UP or DOWN.
+     */
+    public static final java.util.Set<String> OPEN_PATHS = java.util.Set.of("/health/live", "/health/ready");
+
     /** The mapper every server reads and writes bodies with. */
     public static final ObjectMapper JSON = new ObjectMapper();
 
@@ -95,6 +101,10 @@ public final class HttpServers {
         private String portBusyHint = "stop the process holding it or choose another port (0 = any free port)";
         private String notFoundHint = "";
         private String tooLargeHint = "";
+        private BearerToken token;
+        private String hostSetting = "host";
+        private String tokenSetting;
+        private final java.util.Set<String> openPaths = new java.util.HashSet<>(OPEN_PATHS);
 
         private Builder(String name) {
             this.name = name;
@@ -103,6 +113,32 @@ public final class HttpServers {
         /** Interface to listen on; loopback unless the server is meant to be reached from outside. */
         public Builder host(String host) {
             this.host = host;
+            return this;
+        }
+
+        /**
+         * The setting (or flag) that chooses the host and the one that names the token's variable, for the
+         * refusal of a server bound beyond loopback without a token; {@code tokenSetting} null when the server
+         * has no token setting (it must then stay on loopback).
+         */
+        public Builder hostSettings(String hostSetting, String tokenSetting) {
+            this.hostSetting = hostSetting;
+            this.tokenSetting = tokenSetting;
+            return this;
+        }
+
+        /**
+         * Requests must carry {@code Authorization: Bearer <token>} (401 otherwise), except on the health probes
+         * and the paths of {@link #openPaths}; null leaves the server open, which only a loopback host may be.
+         */
+        public Builder bearerToken(BearerToken token) {
+            this.token = token;
+            return this;
+        }
+
+        /** Paths answered without the token: pages that hold no data and fetch it with the token themselves. */
+        public Builder openPaths(String... paths) {
+            openPaths.addAll(java.util.List.of(paths));
             return this;
         }
 
@@ -164,9 +200,13 @@ public final class HttpServers {
          * @throws IllegalStateException with the port-busy hint when the port is taken
          */
         public WebServer start(Consumer<RoutesConfig> routes) {
+            BearerToken.requireBeyondLoopback(name, host, token, hostSetting, tokenSetting);
             Javalin app = Javalin.create(config -> {
                 configure(config);
                 mapErrors(config.routes);
+                if (token != null) {
+                    requireToken(config.routes);
+                }
                 routes.accept(config.routes);
             });
             try {
@@ -205,6 +245,17 @@ public final class HttpServers {
             pool.setDaemon(true);
             config.jetty.threadPool = pool;
             config.jetty.modifyServer(server -> server.setStopTimeout(stopGrace.toMillis()));
+        }
+
+        private void requireToken(RoutesConfig routes) {
+            routes.before(ctx -> {
+                if (!openPaths.contains(ctx.path()) && !token.acceptsHeader(ctx.header("Authorization"))) {
+                    // the header is never echoed or logged: it may hold a near-miss of the real token
+                    ctx.header("WWW-Authenticate", "Bearer");
+                    throw new HttpError(401, "This server needs 'Authorization: Bearer <token>', the token in the"
+                            + " environment variable named by " + token.setting() + " where it runs");
+                }
+            });
         }
 
         private void mapErrors(RoutesConfig routes) {

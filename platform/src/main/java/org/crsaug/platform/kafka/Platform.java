@@ -267,22 +267,41 @@ public final class Platform implements AutoCloseable {
                 } catch (ExecutionException ex) {
                     // someone else created it between our listing and our request: that is fine
                     if (!(ex.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Cannot create topic " + e.getKey() + " on "
+                        throw KafkaAccess.explain(ex.getCause(), config, bootstrapServers).orElseThrow(() -> new IllegalStateException("Cannot create topic " + e.getKey() + " on "
                                 + bootstrapServers + " (topic.partitions=" + partitions
                                 + ", topic.replication.factor=" + replication + "): " + ex.getCause().getMessage(),
-                                ex.getCause());
+                                ex.getCause()));
                     }
                 }
             }
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Cannot list topics on " + bootstrapServers + ": "
-                    + e.getCause().getMessage(), e.getCause());
+            throw KafkaAccess.explain(e.getCause(), config, bootstrapServers).orElseThrow(() -> new IllegalStateException(
+                    "Cannot list topics on " + bootstrapServers + ": " + e.getCause().getMessage(), e.getCause()));
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within 60 s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);
         }
+    }
+
+    /**
+     * On a cluster that authenticates its clients ({@code kafka.security.protocol} set), fails at once, naming the
+     * principal and every missing ACL, unless these clients may read {@code reads} and write {@code writes}
+     * (physical topic names); does nothing on an open cluster.
+     */
+    public void requireAccess(java.util.Collection<String> reads, java.util.Collection<String> writes) {
+        if (!KafkaAccess.secured(config)) {
+            return;
+        }
+        try (Admin admin = Admin.create(adminProps())) {
+            KafkaAccess.require(admin, config, bootstrapServers, reads, writes);
+        }
+    }
+
+    /** {@code e} as a clear error when a secured cluster refused the login or an ACL; else {@code e} itself. */
+    public Throwable explain(Throwable e) {
+        return KafkaAccess.explain(e, config, bootstrapServers).<Throwable>map(x -> x).orElse(e);
     }
 
     /**

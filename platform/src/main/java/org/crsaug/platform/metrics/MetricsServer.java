@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.crsaug.platform.config.ConfigException;
 import org.crsaug.platform.config.CrsConfig;
+import org.crsaug.platform.http.BearerToken;
 import org.crsaug.platform.http.HttpServers;
 import org.crsaug.platform.http.WebServer;
 
@@ -18,6 +19,8 @@ public final class MetricsServer implements AutoCloseable {
 
     public static final String PORT_KEY = "metrics.port";
     public static final String HOST_KEY = "metrics.host";
+    /** Names the environment variable holding the bearer token; required when {@code metrics.host} is not loopback. */
+    public static final String TOKEN_KEY = "metrics.api.token.env";
 
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -35,6 +38,17 @@ public final class MetricsServer implements AutoCloseable {
      * @throws IllegalStateException naming the setting to change when the port is taken
      */
     public static MetricsServer startIfConfigured(CrsConfig config, BooleanSupplier live, BooleanSupplier ready) {
+        return startIfConfigured(config, System.getenv(), live, ready);
+    }
+
+    /**
+     * As {@link #startIfConfigured(CrsConfig, BooleanSupplier, BooleanSupplier)}, with the token's variable read
+     * from {@code environment}.
+     *
+     * @throws ConfigException when the host is beyond loopback and {@code metrics.api.token.env} names no token
+     */
+    public static MetricsServer startIfConfigured(CrsConfig config, Map<String, String> environment,
+            BooleanSupplier live, BooleanSupplier ready) {
         String port = config.get(PORT_KEY, "").strip();
         if (port.isEmpty() || port.equals("0")) {
             return null;
@@ -45,12 +59,20 @@ public final class MetricsServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new ConfigException(PORT_KEY + " must be a port number, got '" + port + "'");
         }
-        return start(config.get(HOST_KEY, "0.0.0.0").strip(), p, live, ready);
+        return start(config.get(HOST_KEY, "127.0.0.1").strip(), p,
+                BearerToken.fromConfig(config, TOKEN_KEY, environment).orElse(null), live, ready);
     }
 
-    /** Starts on {@code host:port} (port 0 = any free port). */
+    /** Starts on {@code host:port} (port 0 = any free port), open: {@code host} must be loopback. */
     public static MetricsServer start(String host, int port, BooleanSupplier live, BooleanSupplier ready) {
+        return start(host, port, null, live, ready);
+    }
+
+    /** Starts on {@code host:port}; with a token every path but the health probes needs it. */
+    public static MetricsServer start(String host, int port, BearerToken token, BooleanSupplier live,
+            BooleanSupplier ready) {
         return new MetricsServer(HttpServers.builder("metrics endpoint").host(host).port(port)
+                .hostSettings(HOST_KEY, TOKEN_KEY).bearerToken(token)
                 .whenPortBusy("set another with --set " + PORT_KEY + "=N (or CRS_METRICS_PORT), or leave it empty"
                         + " to turn the endpoint off")
                 .start(routes -> addRoutes(routes, live, ready)));

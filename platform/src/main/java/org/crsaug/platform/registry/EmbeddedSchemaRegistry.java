@@ -40,7 +40,7 @@ public final class EmbeddedSchemaRegistry implements Service {
         this(bootstrapServers, "127.0.0.1", port, kafkaPassThrough);
     }
 
-    /** @param host interface to listen on; anything but loopback exposes an unauthenticated API */
+    /** @param host interface to listen on; loopback only (it has no token), anything else is refused at start */
     public EmbeddedSchemaRegistry(String bootstrapServers, String host, int port, Properties kafkaPassThrough) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("embedded.registry.port must be 0..65535, got " + port);

@@ -36,7 +36,10 @@ final class RegistryHttp {
 
     /** Binds {@code host:port}; the state may still be loading, and says so to requests until it is done. */
     static WebServer start(String host, int port, RegistryState state) {
+        // no token setting: the registry answers the pipeline on this machine (crs up's guests), so it stays on
+        // loopback; a registry for other machines is an external one (schema.registry.url)
         return HttpServers.builder("embedded schema registry").host(host).port(port).maxThreads(16)
+                .hostSettings("its host", null)
                 .errors(CONFLUENT_ERRORS)
                 .whenPortBusy("stop the process holding it or choose another port with embedded.registry.port"
                         + " (--set embedded.registry.port=<port>, or 0 for any free port; for crs up: --registry-port"

@@ -26,6 +26,7 @@ public class StreamsService implements Service {
     private final String name;
     private final Topology topology;
     private final Properties props;
+    private final Platform platform;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile KafkaStreams streams;
     private io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics streamsMetrics;
@@ -33,6 +34,7 @@ public class StreamsService implements Service {
     public StreamsService(String name, Platform platform, String applicationId, Topology topology) {
         this.name = name;
         this.topology = topology;
+        this.platform = platform;
         this.props = platform.streamsProps(applicationId);
         props.put(org.apache.kafka.streams.StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DeadLetterDeserializationHandler.class.getName());
@@ -52,6 +54,7 @@ public class StreamsService implements Service {
         if (streams != null) {
             return;
         }
+        requireTopicAccess();
         streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(this::onStreamThreadFailure);
         // process rates per processor and the embedded consumers' lag, on the service's /metrics
@@ -61,12 +64,34 @@ public class StreamsService implements Service {
     }
 
     /**
+     * On a secured cluster, a missing ACL on a topic this topology reads or writes fails here, naming it, instead
+     * of at the first record (which may come hours later, or never in a test of the happy path).
+     */
+    private void requireTopicAccess() {
+        java.util.Set<String> reads = new java.util.TreeSet<>();
+        java.util.Set<String> writes = new java.util.TreeSet<>();
+        for (org.apache.kafka.streams.TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
+            for (org.apache.kafka.streams.TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof org.apache.kafka.streams.TopologyDescription.Source source
+                        && source.topicSet() != null) {
+                    reads.addAll(source.topicSet());
+                } else if (node instanceof org.apache.kafka.streams.TopologyDescription.Sink sink
+                        && sink.topic() != null) {
+                    writes.add(sink.topic());
+                }
+            }
+        }
+        platform.requireAccess(reads, writes);
+    }
+
+    /**
      * What a stream thread's uncaught exception does; by default it stops the service and is kept as
      * its failure. Subclasses may recognise errors that mend by themselves and replace the thread.
      */
     protected StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onStreamThreadFailure(Throwable e) {
         LOG.error("{} stream thread failed", name, e);
-        failure.compareAndSet(null, e);
+        // a refused login or ACL becomes the message naming the setting and the grant
+        failure.compareAndSet(null, platform.explain(e));
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
 

@@ -51,4 +51,35 @@ class MetricsServerTest {
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("--set metrics.port=");
         }
     }
+
+    @Test
+    void beyondLoopbackTheMetricsNeedTheTokenAndTheProbesDoNot() throws Exception {
+        CrsConfig exposed = CrsConfig.defaults().with("metrics.port", "0").with("metrics.host", "0.0.0.0");
+        // port 0 means "off" to startIfConfigured, so the exposure is checked with a real port
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            exposed = exposed.with("metrics.port", String.valueOf(probe.getLocalPort()));
+        }
+        CrsConfig open = exposed;
+        assertThatThrownBy(() -> MetricsServer.startIfConfigured(open, Map.of(), () -> true, () -> true))
+                .isInstanceOf(org.crsaug.platform.config.ConfigException.class)
+                .hasMessageContaining("(metrics.host)").hasMessageContaining("set metrics.api.token.env");
+        String token = "tok-metrics-test-9b4e1f07c2";
+        CrsConfig withToken = exposed.with("metrics.api.token.env", "METRICS_TEST_TOKEN");
+        try (MetricsServer s = MetricsServer.startIfConfigured(withToken, Map.of("METRICS_TEST_TOKEN", token),
+                () -> true, () -> true)) {
+            assertThat(get(s, "/metrics").statusCode()).isEqualTo(401);
+            assertThat(get(s, "/health/live").statusCode()).isEqualTo(200);
+            assertThat(get(s, "/health/ready").statusCode()).isEqualTo(200);
+            HttpResponse<String> scraped = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + s.port() + "/metrics")).header("Authorization", "Bearer " + token)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(scraped.statusCode()).isEqualTo(200);
+            assertThat(scraped.body()).doesNotContain(token);
+        }
+    }
+
+    @Test
+    void theDefaultHostIsLoopback() {
+        assertThat(CrsConfig.defaults().get(MetricsServer.HOST_KEY)).isEqualTo("127.0.0.1");
+    }
 }
