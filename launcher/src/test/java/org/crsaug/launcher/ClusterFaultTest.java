@@ -148,6 +148,14 @@ class ClusterFaultTest {
                 assertThat(paidPairs.get()).as("pairs paid for").isEqualTo(distinctKeys.size());
                 assertThat(judgementKeys).as("judgement records").hasSize(distinctKeys.size());
                 services.forEach(ClusterFaultTest::assertAlive);
+
+                // ... on a cluster where every topic has 3 replicas and min ISR 2: the brokers' internal ones, and
+                // each one our code created (the pipeline's, the registry's, Streams' own) by its own setting
+                Map<String, String> replication = kafka.replication();
+                assertThat(replication).as("topics").containsKeys(Topics.SCHEMAS_TOPIC, "__consumer_offsets",
+                        "__transaction_state", candidatesTopic, pairsTopic);
+                replication.forEach((topic, r) -> assertThat(r).as(topic).startsWith("3 replicas, min ISR 2 ")
+                        .endsWith(topic.startsWith("__") ? ")" : "(DYNAMIC_TOPIC_CONFIG)"));
                 System.out.printf("%d contexts (%d new), %d scored pairs, %d labels records, %d pairs paid for in %d"
                         + " calls = %d judgements; %d s in all%n", candidates.size(), sent.size(), scored.size(),
                         labels.size(), paidPairs.get(), llm.answered(), distinctKeys.size(),

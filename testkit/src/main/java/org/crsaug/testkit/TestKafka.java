@@ -61,8 +61,8 @@ public final class TestKafka implements AutoCloseable, AfterAllCallback {
 
     /**
      * With one broker: a combined broker/controller node. With several: that many brokers and one
-     * separate controller, every topic (internal ones and the schema registry's included) replicated
-     * to all of them (at most 3) with min ISR 2 from 3 brokers on, so a broker can be stopped and
+     * separate controller, internal topics replicated to all of them (at most 3) with min ISR 2 from
+     * 3 brokers on, and platforms made by {@link #platform} asking the same of every topic they create, so a broker can be stopped and
      * restarted while clients carry on. A stopped broker goes without a controlled shutdown, as a
      * crashed one would: its partitions lose their leader until the controller misses its heartbeats
      * (3 s here).
@@ -84,9 +84,9 @@ public final class TestKafka implements AutoCloseable, AfterAllCallback {
                     .build();
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
             if (brokers > 1) {
-                // a topic created without an explicit factor (the embedded registry's) is replicated too
-                builder.setConfigProp("default.replication.factor", replication)
-                        .setConfigProp("min.insync.replicas", minIsr)
+                // no default.replication.factor: every topic our code creates must ask for its replicas itself.
+                // min ISR for the consumer offsets topic, which takes the broker's
+                builder.setConfigProp("min.insync.replicas", minIsr)
                         .setConfigProp("controlled.shutdown.enable", "false")
                         // the controller fences a silent broker after this: a crash's cost, scaled down
                         .setConfigProp("broker.session.timeout.ms", "3000")
@@ -103,7 +103,8 @@ public final class TestKafka implements AutoCloseable, AfterAllCallback {
             kit.format();
             kit.startup();
             kit.waitForReadyBrokers();
-            reg = new EmbeddedSchemaRegistry(kit.bootstrapServers(), 0, new Properties());
+            reg = new EmbeddedSchemaRegistry(kit.bootstrapServers(), 0, new Properties())
+                    .replicatedAs(Short.parseShort(replication), brokers >= 3 ? minIsr : null);
             reg.start();
         } catch (Exception e) {
             if (reg != null) {
@@ -189,6 +190,38 @@ public final class TestKafka implements AutoCloseable, AfterAllCallback {
             return -1;
         } catch (Exception e) {
             return -1;
+        }
+    }
+
+    /**
+     * Every topic of the cluster, internal ones included, with its replicas and {@code min.insync.replicas}
+     * and where that comes from, e.g. {@code "3 replicas, min ISR 2 (DYNAMIC_TOPIC_CONFIG)"}: the topic's own
+     * setting, as opposed to a broker default.
+     */
+    public Map<String, String> replication() {
+        try (Admin admin = cluster.admin()) {
+            Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
+                    .get(30, TimeUnit.SECONDS);
+            Map<String, org.apache.kafka.clients.admin.TopicDescription> described = admin.describeTopics(topics)
+                    .allTopicNames().get(30, TimeUnit.SECONDS);
+            List<org.apache.kafka.common.config.ConfigResource> resources = topics.stream()
+                    .map(t -> new org.apache.kafka.common.config.ConfigResource(
+                            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t)).toList();
+            Map<org.apache.kafka.common.config.ConfigResource, org.apache.kafka.clients.admin.Config> configs =
+                    admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+            Map<String, String> out = new java.util.TreeMap<>();
+            configs.forEach((resource, config) -> {
+                org.apache.kafka.clients.admin.ConfigEntry minIsr = config.get("min.insync.replicas");
+                int replicas = described.get(resource.name()).partitions().stream()
+                        .mapToInt(p -> p.replicas().size()).min().orElse(0);
+                out.put(resource.name(), replicas + " replicas, min ISR " + minIsr.value() + " (" + minIsr.source() + ")");
+            });
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted describing topics", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot describe the cluster's topics: " + e, e);
         }
     }
 
