@@ -46,7 +46,7 @@ class ClusterFaultTest {
     private static final Duration WAIT = Duration.ofMinutes(2);
     /** Between two new dialogues: the stream keeps flowing through every fault. */
     private static final long SEND_EVERY_MS = 500;
-    /** New contexts labelled while a fault lasts, and before the next one starts. */
+    /** Dialogues posted after a fault began (or its partition's leader moved) that are labelled before it ends. */
     private static final int PROGRESS = 3;
 
     /** Started once for the class, closed after its last test. */
