@@ -150,7 +150,7 @@ class ClusterFaultTest {
                 services.forEach(ClusterFaultTest::assertAlive);
 
                 // ... on a cluster where every topic has 3 replicas and min ISR 2: the brokers' internal ones, and
-                // each one our code created (the pipeline's, the registry's, Streams' own) by its own setting
+                // each one our code created (the pipeline's, the registry's) by its own setting
                 Map<String, String> replication = kafka.replication();
                 assertThat(replication).as("topics").containsKeys(Topics.SCHEMAS_TOPIC, "__consumer_offsets",
                         "__transaction_state", candidatesTopic, pairsTopic);
