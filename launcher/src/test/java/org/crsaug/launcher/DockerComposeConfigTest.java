@@ -63,6 +63,30 @@ class DockerComposeConfigTest {
     }
 
     @Test
+    void theClusterProfileRunsThreeBrokersWithReplicationThreeAndMinIsrTwo() throws Exception {
+        Path env = COMPOSE_FILE.resolveSibling("cluster.env");
+        Result r = config(COMPOSE_FILE, Map.of(), "--env-file", env.toString(), "--profile", "cluster");
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("\n  kafka:\n", "\n  kafka-2:\n", "\n  kafka-3:\n",
+                "KAFKA_CONTROLLER_QUORUM_VOTERS: 1@kafka:9093",
+                "CRS_BOOTSTRAP_SERVERS: kafka:9092,kafka-2:9092,kafka-3:9092", "-ge 3 ]");
+        // every broker, the services' own topics and the registry's
+        for (String setting : new String[] {"KAFKA_DEFAULT_REPLICATION_FACTOR: 3", "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: 3",
+                "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: 3", "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: 2",
+                "KAFKA_MIN_INSYNC_REPLICAS: 2", "CRS_TOPIC_REPLICATION_FACTOR: 3", "CRS_TOPIC_MIN_INSYNC_REPLICAS: 2",
+                "SCHEMA_REGISTRY_KAFKASTORE_TOPIC_REPLICATION_FACTOR: 3"}) {
+            String[] kv = setting.split(": ");
+            // docker-compose 1.x quotes numbers it interpolated, 2.x does not
+            assertThat(r.output()).containsPattern(kv[0] + ": ['\"]?" + kv[1] + "['\"]?\n");
+        }
+        // the two extra brokers sit behind the profile; without cluster.env the stack stays one broker, replication 1
+        assertThat(r.output()).containsPattern("(?s)\n  kafka-2:\n.*?profiles:\n    - cluster\n");
+        Result single = config(COMPOSE_FILE, Map.of());
+        assertThat(single.output()).containsPattern("CRS_TOPIC_REPLICATION_FACTOR: ['\"]?1['\"]?\n")
+                .contains("CRS_BOOTSTRAP_SERVERS: kafka:9092\n", "-ge 1 ]");
+    }
+
+    @Test
     void aBrokenFileIsRejected(@TempDir Path tmp) throws Exception {
         Path broken = tmp.resolve("docker-compose.yml");
         Files.writeString(broken, Files.readString(COMPOSE_FILE).replace("    depends_on:\n      kafka:",

@@ -9,15 +9,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -54,8 +61,11 @@ public final class TestKafka implements AutoCloseable, AfterAllCallback {
 
     /**
      * With one broker: a combined broker/controller node. With several: that many brokers and one
-     * separate controller, internal topics replicated to all of them (at most 3) with min ISR 2,
-     * so a broker can be stopped and restarted while clients carry on.
+     * separate controller, internal topics replicated to all of them (at most 3) with min ISR 2 from
+     * 3 brokers on, and platforms made by {@link #platform} asking the same of every topic they create, so a broker can be stopped and
+     * restarted while clients carry on. A stopped broker goes without a controlled shutdown, as a
+     * crashed one would: its partitions lose their leader until the controller misses its heartbeats
+     * (3 s here).
      */
     public TestKafka(int brokers) {
         this.brokers = brokers;
@@ -72,7 +82,17 @@ public final class TestKafka implements AutoCloseable, AfterAllCallback {
                     .setNumControllerNodes(1)
                     .setBaseDirectory(baseDir.resolve("cluster"))
                     .build();
-            kit = new KafkaClusterTestKit.Builder(nodes)
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+            if (brokers > 1) {
+                // no default.replication.factor: every topic our code creates must ask for its replicas itself.
+                // min ISR for the consumer offsets topic, which takes the broker's
+                builder.setConfigProp("min.insync.replicas", minIsr)
+                        .setConfigProp("controlled.shutdown.enable", "false")
+                        // the controller fences a silent broker after this: a crash's cost, scaled down
+                        .setConfigProp("broker.session.timeout.ms", "3000")
+                        .setConfigProp("broker.heartbeat.interval.ms", "500");
+            }
+            kit = builder
                     .setConfigProp("offsets.topic.replication.factor", replication)
                     .setConfigProp("offsets.topic.num.partitions", "3")
                     .setConfigProp("transaction.state.log.replication.factor", replication)
@@ -83,7 +103,8 @@ public final class TestKafka implements AutoCloseable, AfterAllCallback {
             kit.format();
             kit.startup();
             kit.waitForReadyBrokers();
-            reg = new EmbeddedSchemaRegistry(kit.bootstrapServers(), 0, new Properties());
+            reg = new EmbeddedSchemaRegistry(kit.bootstrapServers(), 0, new Properties())
+                    .replicatedAs(Short.parseShort(replication), brokers >= 3 ? minIsr : null);
             reg.start();
         } catch (Exception e) {
             if (reg != null) {
@@ -113,7 +134,10 @@ public final class TestKafka implements AutoCloseable, AfterAllCallback {
         return baseDir;
     }
 
-    /** Stops one broker (ids start at 0) as a crash would leave it: clients must fail over. */
+    /**
+     * Stops one broker (ids start at 0) as a crash would leave it, without handing its leaderships
+     * over: clients must fail over once the controller has fenced it.
+     */
     public void stopBroker(int id) {
         cluster.brokers().get(id).shutdown();
         cluster.brokers().get(id).awaitShutdown();
@@ -122,6 +146,110 @@ public final class TestKafka implements AutoCloseable, AfterAllCallback {
     /** Starts a stopped broker again on its old log directories. */
     public void startBroker(int id) {
         cluster.brokers().get(id).startup();
+    }
+
+    /** Stops the (only) controller: brokers keep serving, but no leader can change until it is back. */
+    public void stopController() {
+        cluster.controllers().values().forEach(c -> {
+            c.shutdown();
+            c.awaitShutdown();
+        });
+    }
+
+    /** Starts the controller again on its metadata log. */
+    public void startController() {
+        cluster.controllers().values().forEach(c -> c.startup());
+    }
+
+    /** The broker id now leading a partition, as the cluster's metadata says; -1 while it has none. */
+    public int leaderOf(String topic, int partition) {
+        try (Admin admin = cluster.admin()) {
+            org.apache.kafka.common.Node leader = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).get(topic).partitions().get(partition).leader();
+            return leader == null || leader.isEmpty() ? -1 : leader.id();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted describing " + topic, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot describe " + topic + ": " + e, e);
+        }
+    }
+
+    /**
+     * The partition's last stable offset (what read_committed readers can reach), or -1 while no leader
+     * answers: grows only once a transaction writing to it commits.
+     */
+    public long committedEnd(String topic, int partition) {
+        TopicPartition tp = new TopicPartition(topic, partition);
+        try (Admin admin = cluster.admin()) {
+            return admin.listOffsets(Map.of(tp, OffsetSpec.latest()),
+                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(tp)
+                    .get(10, TimeUnit.SECONDS).offset();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Every topic of the cluster, internal ones included, with its replicas and {@code min.insync.replicas}
+     * and where that comes from, e.g. {@code "3 replicas, min ISR 2 (DYNAMIC_TOPIC_CONFIG)"}: the topic's own
+     * setting, as opposed to a broker default.
+     */
+    public Map<String, String> replication() {
+        try (Admin admin = cluster.admin()) {
+            Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
+                    .get(30, TimeUnit.SECONDS);
+            Map<String, org.apache.kafka.clients.admin.TopicDescription> described = admin.describeTopics(topics)
+                    .allTopicNames().get(30, TimeUnit.SECONDS);
+            List<org.apache.kafka.common.config.ConfigResource> resources = topics.stream()
+                    .map(t -> new org.apache.kafka.common.config.ConfigResource(
+                            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t)).toList();
+            Map<org.apache.kafka.common.config.ConfigResource, org.apache.kafka.clients.admin.Config> configs =
+                    admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+            Map<String, String> out = new java.util.TreeMap<>();
+            configs.forEach((resource, config) -> {
+                org.apache.kafka.clients.admin.ConfigEntry minIsr = config.get("min.insync.replicas");
+                int replicas = described.get(resource.name()).partitions().stream()
+                        .mapToInt(p -> p.replicas().size()).min().orElse(0);
+                out.put(resource.name(), replicas + " replicas, min ISR " + minIsr.value() + " (" + minIsr.source() + ")");
+            });
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted describing topics", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot describe the cluster's topics: " + e, e);
+        }
+    }
+
+    /**
+     * Waits until every partition of every topic has all its replicas in sync again, e.g. after a
+     * restarted broker caught up: stopping another broker before then would leave partitions below
+     * min ISR, a double fault.
+     */
+    public void awaitReplicasInSync(Duration timeout) throws InterruptedException {
+        try (Admin admin = cluster.admin()) {
+            Await.until("every replica back in sync", timeout, () -> allInSync(admin));
+        }
+    }
+
+    private static boolean allInSync(Admin admin) {
+        try {
+            Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
+                    .get(30, TimeUnit.SECONDS);
+            return admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .flatMap(t -> t.partitions().stream())
+                    .allMatch(p -> p.leader() != null && p.isr().size() == p.replicas().size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            // metadata in flux right after a restart: ask again
+            return false;
+        }
     }
 
     public Platform platform() {

@@ -132,7 +132,8 @@ public final class Platform implements AutoCloseable {
                 log.info("Using schema registry at {}", url);
             } else {
                 embeddedRegistry = new EmbeddedSchemaRegistry(bootstrap, config.getInt("embedded.registry.port"),
-                        config.kafkaPassThrough());
+                        config.kafkaPassThrough()).replicatedAs((short) config.getInt("topic.replication.factor"),
+                                config.has("topic.min.insync.replicas") ? config.get("topic.min.insync.replicas") : null);
                 embeddedRegistry.start();
                 url = embeddedRegistry.url();
                 log.info("schema.registry.url is empty: started embedded schema registry at {}", url);
@@ -358,6 +359,11 @@ public final class Platform implements AutoCloseable {
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get("topic.replication.factor"));
+        if (config.has("topic.min.insync.replicas")) {
+            // Streams' own changelog and repartition topics, like ours: a write survives the loss of a broker
+            p.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+                    config.get("topic.min.insync.replicas"));
+        }
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), config.get("topic.max.message.bytes"));
         return withPassThrough(p, Map.of(StreamsConfig.APPLICATION_ID_CONFIG, namespaced(applicationId)));
     }

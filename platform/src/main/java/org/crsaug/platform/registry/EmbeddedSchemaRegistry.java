@@ -1,5 +1,6 @@
 package org.crsaug.platform.registry;
 
+import java.util.Optional;
 import java.util.Properties;
 import org.crsaug.platform.http.WebServer;
 import org.crsaug.platform.service.Service;
@@ -29,6 +30,8 @@ public final class EmbeddedSchemaRegistry implements Service {
     private final String host;
     private final int requestedPort;
     private final Properties kafkaPassThrough;
+    private volatile Optional<Short> replication = Optional.empty();
+    private volatile String minInSyncReplicas;
 
     // guarded by `this`; requests never take this lock, only start and stop do
     private RegistryState state;
@@ -54,6 +57,18 @@ public final class EmbeddedSchemaRegistry implements Service {
         }
     }
 
+    /**
+     * How the schemas topic is replicated when this registry creates it (by default as the broker's defaults
+     * say): as the pipeline's topics, {@code topic.replication.factor} and {@code topic.min.insync.replicas}.
+     *
+     * @param minInSyncReplicas null for the broker default
+     */
+    public EmbeddedSchemaRegistry replicatedAs(short replicas, String minInSyncReplicas) {
+        this.replication = Optional.of(replicas);
+        this.minInSyncReplicas = minInSyncReplicas;
+        return this;
+    }
+
     @Override
     public String name() {
         return "embedded-schema-registry";
@@ -64,7 +79,8 @@ public final class EmbeddedSchemaRegistry implements Service {
         if (server != null) {
             return;
         }
-        RegistryState newState = new RegistryState(new SchemaStore(bootstrapServers, kafkaPassThrough));
+        RegistryState newState = new RegistryState(new SchemaStore(bootstrapServers, kafkaPassThrough, replication,
+                minInSyncReplicas));
         // Bind first: a busy port is the likeliest mistake and should not wait on Kafka timeouts.
         WebServer bound = RegistryHttp.start(host, requestedPort, newState);
         try {

@@ -53,11 +53,20 @@ final class SchemaStore implements AutoCloseable {
 
     private final String bootstrapServers;
     private final Properties kafkaPassThrough;
+    private final Optional<Short> replication;
+    private final String minInSyncReplicas;
     private KafkaProducer<String, String> producer;
     private KafkaConsumer<String, String> consumer;
 
-    SchemaStore(String bootstrapServers, Properties kafkaPassThrough) {
+    /**
+     * @param replication       replicas of the topic when this store creates it; empty for the broker default
+     * @param minInSyncReplicas the topic's {@code min.insync.replicas}; null for the broker default
+     */
+    SchemaStore(String bootstrapServers, Properties kafkaPassThrough, Optional<Short> replication,
+            String minInSyncReplicas) {
         this.bootstrapServers = bootstrapServers;
+        this.replication = replication;
+        this.minInSyncReplicas = minInSyncReplicas;
         this.kafkaPassThrough = new Properties();
         if (kafkaPassThrough != null) {
             this.kafkaPassThrough.putAll(kafkaPassThrough);
@@ -161,8 +170,13 @@ final class SchemaStore implements AutoCloseable {
                     .contains(Topics.SCHEMAS_TOPIC)) {
                 return;
             }
-            NewTopic topic = new NewTopic(Topics.SCHEMAS_TOPIC, Optional.of(1), Optional.empty())
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            // replicated like the pipeline's topics: every service needs the schemas to read or write anything
+            Map<String, String> configs = new java.util.HashMap<>();
+            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+            if (minInSyncReplicas != null) {
+                configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInSyncReplicas);
+            }
+            NewTopic topic = new NewTopic(Topics.SCHEMAS_TOPIC, Optional.of(1), replication).configs(configs);
             admin.createTopics(List.of(topic)).all().get(KAFKA_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             log.info("Created schema topic {}", Topics.SCHEMAS_TOPIC);
         } catch (ExecutionException e) {
