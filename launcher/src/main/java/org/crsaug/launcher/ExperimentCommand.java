@@ -84,6 +84,7 @@ final class ExperimentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CrsConfig config = options.load(Map.of("trainer.dataset", dataset, "trainer.round.min.new.labels", "0"));
+        SettingsCheck.before(config, SettingsCheck.PIPELINE);
         DataDirectory.datasetDir(config, dataset);
         ExperimentPlan plan = new ExperimentPlan(dataset, seeds,
                 backbones == null ? List.of(config.get("trainer.backbone")) : backbones,
