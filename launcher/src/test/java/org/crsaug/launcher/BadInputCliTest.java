@@ -81,7 +81,7 @@ class BadInputCliTest {
                         "serve.reply=llm needs an API key"),
                 row("service scorer --set scorer.judge=llm --set scorer.llm.api.key.env=" + UNSET, USAGE,
                         "scorer.judge=llm needs an API key"),
-                row("serve --set serve.reply=llm --set scorer.llm.prompt=x --set serve.reply.prompt=nope"
+                row("serve --set serve.reply=llm --set serve.reply.prompt=nope"
                         + " --set scorer.llm.api.key.env=PATH", USAGE, "serve.reply.prompt=nope: No prompt named 'nope'"),
                 row("serve --set serve.top.k=0", USAGE, "serve.top.k must be an integer between 1 and 100, got '0'"),
                 // flags of one command
