@@ -46,8 +46,12 @@ public final class Crs implements Runnable {
     public static int execute(CommandLine cl, String... args) {
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             Throwable root = e;
-            if (root instanceof ConfigException || root instanceof IllegalArgumentException
-                    || root instanceof IllegalStateException) {
+            if (root instanceof ConfigException) {
+                // settings or flags to fix, found before (or instead of) any work: a usage error, like picocli's own
+                cmd.getErr().println("error: " + root.getMessage());
+                return CommandLine.ExitCode.USAGE;
+            }
+            if (root instanceof IllegalArgumentException || root instanceof IllegalStateException) {
                 cmd.getErr().println("error: " + root.getMessage());
             } else {
                 cmd.getErr().println("error: " + root);

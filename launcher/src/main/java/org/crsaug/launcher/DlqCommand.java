@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.crsaug.platform.config.ConfigException;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.deadletter.DeadLetterStore;
 import org.crsaug.platform.kafka.Platform;
@@ -42,10 +43,10 @@ final class DlqCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (action == Action.resubmit && key == null && !all) {
-            throw new IllegalArgumentException("resubmit needs --key KEY for one letter or --all for every selected one");
+            throw new ConfigException("resubmit needs --key KEY for one letter or --all for every selected one");
         }
         if (limit < 0) {
-            throw new IllegalArgumentException("--limit must be 0 or more (0 prints only the count), got " + limit);
+            throw new ConfigException("--limit must be 0 or more (0 prints only the count), got " + limit);
         }
         CrsConfig config = options.load(Map.of());
         Logging.toFile(config);

@@ -81,14 +81,25 @@ final class ExperimentCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
+    /** --modes as modes; a name that is none is a flag to fix. */
+    private List<TrainingMode> modes() {
+        try {
+            return modes.stream().map(TrainingMode::parse).toList();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--modes: " + e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         CrsConfig config = options.load(Map.of("trainer.dataset", dataset, "trainer.round.min.new.labels", "0"));
-        DataDirectory.datasetDir(config, dataset);
+        SettingsCheck.before(config, SettingsCheck.PIPELINE);
+        // the flags first: they are the likelier typo, and need no data to be checked
         ExperimentPlan plan = new ExperimentPlan(dataset, seeds,
                 backbones == null ? List.of(config.get("trainer.backbone")) : backbones,
-                modes.stream().map(TrainingMode::parse).toList(), numbers(alphas), numbers(sizes),
+                modes(), numbers(alphas), numbers(sizes),
                 variants(config), catalogues == null ? List.of(config.get("catalogue")) : catalogues, bootstrap);
+        DataDirectory.datasetDir(config, dataset);
         Path dir = out != null ? out : Path.of(config.get("report.dir", "reports"),
                 dataset + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Logging.toFile(config);

@@ -11,10 +11,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.crsaug.data.dataset.DataDirectory;
+import org.crsaug.data.dataset.Datasets;
 import org.crsaug.data.dataset.Utf8Text;
 import org.crsaug.data.ingest.DialogueIntake;
 import org.crsaug.data.ingest.DirectoryWatcher;
 import org.crsaug.data.ingest.Ingestor;
+import org.crsaug.platform.config.ConfigException;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.kafka.Platform;
 import picocli.CommandLine.ArgGroup;
@@ -31,7 +33,9 @@ import picocli.CommandLine.Option;
                 "  crs ingest --watch incoming/ --dataset inspired      runs until Ctrl-C",
                 "", "A file holds one dialogue as JSON, a JSON list of them, or JSON lines (ReDial and INSPIRED lines",
                 "included). Bad records go to dead-letters with their line and reason; the good ones are published.",
-                "Exit code 3 when any record was bad (see 'crs dlq list'), 1 when nothing could be done.",
+                "Exit code 3 when any record was bad (see 'crs dlq list'), 1 when nothing could be done, 2 for a bad",
+                "flag or setting. A dialogue already published unchanged is not sent again; one whose id is published",
+                "with other content is a bad record unless --replace is given.",
                 "--watch takes each file once by content (SHA-256), also across restarts; a file is taken when its",
                 "size and time stayed unchanged for ingest.watch.settle.ms, or at once when moved in. See docs/data.md."})
 final class IngestCommand implements Callable<Integer> {
@@ -56,6 +60,10 @@ final class IngestCommand implements Callable<Integer> {
         Path watch;
     }
 
+    @Option(names = "--replace", description = "With --file: a dialogue whose id is already published with other "
+            + "content replaces it (without: it is refused as a bad record, so a reused id never overwrites silently).")
+    boolean replace;
+
     @Mixin
     ConfigOptions options;
 
@@ -64,6 +72,16 @@ final class IngestCommand implements Callable<Integer> {
         CrsConfig config = options.load(Map.of());
         String file = source == null ? null : source.file;
         Path watch = source == null ? null : source.watch;
+        if (replace && file == null) {
+            throw new ConfigException("--replace goes with --file: a dataset replaces its own changed dialogues"
+                    + " (and says which), and a watched directory refuses them; drop such a file on --file instead");
+        }
+        // everything that can be refused is refused before a broker starts or a state directory is made
+        Datasets.checkName(dataset);
+        byte[] body = file == null ? null : readBody(file);
+        if (watch != null) {
+            DirectoryWatcher.requireDirectory(watch);
+        }
         if (file == null && watch == null) {
             DataDirectory.datasetDir(config, dataset);
         }
@@ -75,29 +93,37 @@ final class IngestCommand implements Callable<Integer> {
                 return 0;
             }
             if (file != null) {
-                return ingestFile(platform, file);
+                return ingestFile(platform, file, body);
             }
             try (Ingestor ingestor = new Ingestor(platform)) {
                 Ingestor.Report r = ingestor.ingestDataset(dataset, DataDirectory.datasetDir(config, dataset));
-                System.out.printf("%d items (%d published), %d dialogues (%d published), %d bad lines sent to dead-letters%n",
-                        r.itemsRead(), r.itemsPublished(), r.dialoguesRead(), r.dialoguesPublished(), r.failures());
+                System.out.printf("%d items (%d published), %d dialogues (%d published), %d bad lines sent to"
+                        + " dead-letters%s%n", r.itemsRead(), r.itemsPublished(), r.dialoguesRead(),
+                        r.dialoguesPublished(), r.failures(), r.replacedNote());
             }
         }
         return 0;
     }
 
-    private int ingestFile(Platform platform, String file) throws IOException {
-        boolean stdin = file.equals("-");
-        if (!stdin && Files.isDirectory(Path.of(file))) {
+    private static byte[] readBody(String file) throws IOException {
+        if (file.equals("-")) {
+            return System.in.readAllBytes();
+        }
+        if (Files.isDirectory(Path.of(file))) {
             throw new IllegalArgumentException(file + " is a directory; name a file, or use --watch " + file);
         }
-        byte[] body = stdin ? System.in.readAllBytes() : Utf8Text.readBytes(Path.of(file));
+        return Utf8Text.readBytes(Path.of(file));
+    }
+
+    private int ingestFile(Platform platform, String file, byte[] body) {
+        boolean stdin = file.equals("-");
         String name = stdin ? "stdin" : file;
         DialogueIntake.Outcome outcome;
         // a fresh transactional id: concurrent 'crs ingest --file' runs must not fence each other
         try (DialogueIntake intake = new DialogueIntake(platform, "crs-ingest-file-" + UUID.randomUUID())) {
             outcome = intake.submit(body, dataset, stdin ? null : file, "file:" + name,
-                    DialogueIntake.Policy.GOOD_ONES);
+                    DialogueIntake.Policy.GOOD_ONES, replace ? DialogueIntake.Changed.REPLACE
+                            : DialogueIntake.Changed.REFUSE);
         }
         outcome.bad().forEach(b -> System.err.println(name + ": " + b));
         System.out.println(name + ": " + outcome.summary()

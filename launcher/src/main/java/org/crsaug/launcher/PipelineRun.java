@@ -111,8 +111,9 @@ public final class PipelineRun {
             double seconds = Math.max(1e-3, (System.nanoTime() - ingestStart) / 1e9);
             ingestBar.finish(String.format(java.util.Locale.ROOT,
                     "%d items (%d new or changed), %d dialogues (%d new or changed), %.0f records/s, %d bad lines"
-                            + " -> dead-letters", r.itemsRead(), r.itemsPublished(), r.dialoguesRead(),
-                    r.dialoguesPublished(), (r.itemsRead() + r.dialoguesRead()) / seconds, r.failures()));
+                            + " -> dead-letters%s", r.itemsRead(), r.itemsPublished(), r.dialoguesRead(),
+                    r.dialoguesPublished(), (r.itemsRead() + r.dialoguesRead()) / seconds, r.failures(),
+                    r.replacedNote()));
         }
     }
 

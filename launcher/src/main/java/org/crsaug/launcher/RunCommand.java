@@ -33,6 +33,7 @@ final class RunCommand implements Callable<Integer> {
         // are off so that every mode of this comparison starts from the same seeded weights, not from last run's
         CrsConfig config = options.load(Map.of("trainer.dataset", dataset, "trainer.round.min.new.labels", "0",
                 "trainer.warm.start", "false"));
+        SettingsCheck.before(config, SettingsCheck.PIPELINE);
         // fail on a wrong dataset or data directory before starting anything
         DataDirectory.datasetDir(config, dataset);
         Logging.toFile(config);

@@ -55,6 +55,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         CrsConfig config = options.load(Map.of()).withAll(flags);
         ServeSettings settings = ServeSettings.fromConfig(config);
+        SettingsCheck.before(config, java.util.EnumSet.of(SettingsCheck.Part.SERVE));
         Logging.toFile(config);
         try (Platform platform = Platform.start(config)) {
             platform.ensureTopics();

@@ -28,6 +28,12 @@ final class ServiceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         CrsConfig config = options.load(Map.of());
+        switch (name) {
+            case retriever -> SettingsCheck.before(config, java.util.EnumSet.of(SettingsCheck.Part.RETRIEVER));
+            case scorer -> SettingsCheck.before(config, java.util.EnumSet.of(SettingsCheck.Part.SCORER));
+            case trainer -> SettingsCheck.before(config, java.util.EnumSet.of(SettingsCheck.Part.TRAINER));
+            case evaluator -> { }
+        }
         Logging.toFile(config);
         return ServiceLauncher.runUntilStopped(config, name.name());
     }

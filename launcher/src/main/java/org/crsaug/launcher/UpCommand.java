@@ -72,6 +72,7 @@ final class UpCommand implements Callable<Integer> {
         flags.put("embedded.kafka.port", ports.get("up.kafka.port"));
         flags.put("embedded.registry.port", ports.get("up.registry.port"));
         CrsConfig config = options.load(flags);
+        SettingsCheck.before(config, java.util.EnumSet.allOf(SettingsCheck.Part.class));
         // fail on a wrong dataset or data directory before starting anything
         for (String dataset : datasets) {
             DataDirectory.datasetDir(config, dataset);
@@ -118,14 +119,14 @@ final class UpCommand implements Callable<Integer> {
         String dataset = watchDataset;
         if (dataset == null) {
             if (datasets.size() != 1) {
-                throw new IllegalArgumentException("--watch needs the dataset of the files dropped in: add"
+                throw new org.crsaug.platform.config.ConfigException("--watch needs the dataset of the files dropped in: add"
                         + " --watch-dataset redial or --watch-dataset inspired" + (datasets.isEmpty() ? ""
                         : " (--dataset names " + datasets.size() + ")"));
             }
             dataset = datasets.get(0);
         }
         if (!Datasets.NAMES.contains(DialogueIntake.canonical(dataset))) {
-            throw new IllegalArgumentException("Unknown --watch-dataset '" + dataset + "'; expected one of "
+            throw new org.crsaug.platform.config.ConfigException("Unknown --watch-dataset '" + dataset + "'; expected one of "
                     + String.join(", ", Datasets.NAMES));
         }
         List<ContinuousRun.Watch> out = new ArrayList<>();

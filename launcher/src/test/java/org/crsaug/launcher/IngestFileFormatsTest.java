@@ -104,8 +104,11 @@ class IngestFileFormatsTest {
         assertThat(fromFile("inspired.jsonl", 2)).hasSize(2)
                 .allSatisfy(d -> assertThat(d.getDialogueId()).startsWith("inspired:new:"));
 
+        // under ids of their own: the dataset's own test dialogues are published already (a file line is a train
+        // dialogue, so the same ids would be changed dialogues, refused)
         List<String> redial = Files.readAllLines(DataSlices.synthetic().dir("redial").resolve("test_data.jsonl"))
-                .subList(0, 3);
+                .subList(0, 3).stream().map(l -> l.replaceFirst("\"conversationId\": \"?(\\d+)\"?",
+                        "\"conversationId\": \"7$1\"")).toList();
         assertThat(ingest("redial", "redial.jsonl", String.join("\n", redial))).as(console.stderr()).isZero();
         assertThat(fromFile("redial.jsonl", 3)).hasSize(3).allSatisfy(d -> {
             assertThat(d.getDataset()).isEqualTo("redial");
@@ -154,6 +157,39 @@ class IngestFileFormatsTest {
         assertThat(ingest("inspired", "after-bad.json", NewDialogues.simple("x2", catalogue.title(0)))).isZero();
         fromFile("after-bad.json", 1);
         assertThat(fromFile("bad.json", 0)).isEmpty();
+    }
+
+    @Test
+    void aResentDialogueIsNotPublishedAgainAndAChangedOneUnderItsIdIsRefusedUnlessReplaceIsGiven() throws Exception {
+        assertThat(ingest("inspired", "first.json", NewDialogues.simple("c1", catalogue.title(0)))).isZero();
+        assertThat(ingest("inspired", "first-again.json", NewDialogues.simple("c1", catalogue.title(0)))).isZero();
+        assertThat(console.stdout()).contains("first-again.json: 0 dialogues published, 1 already published"
+                + " unchanged and not sent again (inspired:c1)");
+
+        console.reset();
+        String changed = NewDialogues.simple("c1", catalogue.title(1));
+        java.io.InputStream stdin = System.in;
+        System.setIn(new java.io.ByteArrayInputStream(changed.getBytes(StandardCharsets.UTF_8)));
+        try {
+            assertThat(crs("ingest", "--dataset", "inspired", "--file", "-")).isEqualTo(IngestCommand.BAD_RECORDS);
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(console.stderr()).contains("stdin: dialogue inspired:c1: a different dialogue is already"
+                + " published under this id (from " + tmp.resolve("first.json") + ")", "--replace");
+        assertThat(console.stdout()).contains("0 dialogues published, 1 bad record sent to dead-letters");
+
+        console.reset();
+        Path file = tmp.resolve("changed.json");
+        Files.writeString(file, changed, StandardCharsets.UTF_8);
+        assertThat(crs("ingest", "--dataset", "inspired", "--file", file.toString(), "--replace")).isZero();
+        assertThat(console.stdout()).contains("changed.json: 1 dialogue published (1 replacing an earlier version:"
+                + " inspired:c1)");
+        assertThat(fromFile("changed.json", 1)).extracting(Dialogue::getDialogueId).containsExactly("inspired:c1");
+
+        console.reset();
+        assertThat(crs("ingest", "--dataset", "inspired", "--replace")).isEqualTo(2);
+        assertThat(console.stderr()).contains("--replace goes with --file");
     }
 
     @Test
@@ -210,10 +246,11 @@ class IngestFileFormatsTest {
         assertThat(crs("up", "--watch", tmp.resolve("nowhere").toString(), "--watch-dataset", "inspired")).isEqualTo(1);
         assertThat(console.stderr()).contains("Cannot watch", "nowhere", "not a directory");
         console.reset();
-        assertThat(crs("up", "--watch", tmp.toString())).isEqualTo(1);
+        // flags that do not fit together or name nothing known: usage errors
+        assertThat(crs("up", "--watch", tmp.toString())).isEqualTo(2);
         assertThat(console.stderr()).contains("--watch needs the dataset", "--watch-dataset");
         console.reset();
-        assertThat(crs("up", "--watch", tmp.toString(), "--watch-dataset", "movielens")).isEqualTo(1);
+        assertThat(crs("up", "--watch", tmp.toString(), "--watch-dataset", "movielens")).isEqualTo(2);
         assertThat(console.stderr()).contains("Unknown --watch-dataset 'movielens'", "redial", "inspired");
     }
 }

@@ -46,6 +46,17 @@ public final class RetrieverService extends WorkerService {
         this.settings = RetrieverSettings.fromConfig(platform.config());
     }
 
+    /**
+     * Refuses what the service would refuse for these settings (its own, the encoder's and an {@code openai}
+     * encoder's key) when built or once its thread loads the encoder, loading no model: commands check it
+     * before any work starts.
+     */
+    public static void checkSettings(org.crsaug.platform.config.CrsConfig config, Map<String, String> env) {
+        RetrieverSettings.fromConfig(config);
+        TextEncoders.checkSettings(config, env);
+        config.getBoolean(RERETRIEVE_KEY);
+    }
+
     @Override
     protected long stopTimeoutMs() {
         return 10_000;

@@ -25,6 +25,23 @@ public final class Judges {
         return create(platform.config());
     }
 
+    /** Refuses what {@link #create} would refuse for these settings, building nothing. */
+    public static void checkSettings(CrsConfig config, Map<String, String> environment) {
+        String name = config.get("scorer.judge");
+        if (StudentJudge.ID.equals(name)) {
+            StudentJudge.Options o = StudentJudge.Options.fromConfig(config);
+            if (StudentJudge.TEACHER_LLM.equals(o.teacher())) {
+                LlmJudge.checkSettings(config, environment, "scorer.student.teacher=llm");
+            }
+        } else if (LlmJudge.ID.equals(name)) {
+            LlmJudge.checkSettings(config, environment, "scorer.judge=llm");
+        } else if (RetrievalOnlyJudge.ID.equals(name)) {
+            config.getInt("scorer.retrieval.top.n");
+        } else {
+            create(config, environment); // throws the unknown-judge error
+        }
+    }
+
     public static RelevanceJudge create(CrsConfig config, Map<String, String> environment) {
         String name = config.get("scorer.judge");
         if (StudentJudge.ID.equals(name)) {

@@ -50,6 +50,12 @@ public final class ScorerService extends StreamsService {
         this.journal = journal;
     }
 
+    /** Refuses what {@link #create} would refuse for these settings (the judge's above all), building nothing. */
+    public static void checkSettings(org.crsaug.platform.config.CrsConfig config, java.util.Map<String, String> env) {
+        config.getDouble("scorer.threshold");
+        Judges.checkSettings(config, env);
+    }
+
     public static ScorerService create(Platform platform) {
         return create(platform, Judges.create(platform));
     }

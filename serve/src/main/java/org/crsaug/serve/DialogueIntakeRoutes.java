@@ -83,7 +83,7 @@ public final class DialogueIntakeRoutes implements AutoCloseable {
         DialogueIntake.Outcome outcome;
         try {
             outcome = intake.submit(bytes, dataset, null, request,
-                    DialogueIntake.Policy.ALL_OR_NOTHING);
+                    DialogueIntake.Policy.ALL_OR_NOTHING, replace(ctx));
         } catch (IllegalArgumentException e) {
             throw new HttpError(400, e.getMessage());
         } catch (IllegalStateException e) {
@@ -98,8 +98,22 @@ public final class DialogueIntakeRoutes implements AutoCloseable {
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("accepted", outcome.published());
+        answer.put("replaced", outcome.replaced());
+        answer.put("unchanged", outcome.unchanged());
         answer.put("dataset", dataset);
         ctx.status(202).json(answer);
+    }
+
+    /** {@code ?replace=true} lets a changed dialogue replace the one published under its id; anything else is 400. */
+    private static DialogueIntake.Changed replace(Context ctx) {
+        String v = ctx.queryParam("replace");
+        if (v == null || v.equalsIgnoreCase("false")) {
+            return DialogueIntake.Changed.REFUSE;
+        }
+        if (v.equalsIgnoreCase("true")) {
+            return DialogueIntake.Changed.REPLACE;
+        }
+        throw new HttpError(400, "replace must be true or false, got '" + v + "'");
     }
 
     @Override

@@ -49,6 +49,17 @@ public final class LlmReplyWriter implements ReplyWriter {
      * @throws ConfigException for another value, or for {@code llm} without an API key
      */
     public static ReplyWriter fromConfig(CrsConfig config, Map<String, String> environment) {
+        return fromConfig(config, environment, true);
+    }
+
+    /** Refuses what {@link #fromConfig} would refuse, opening no client: commands check it before any work. */
+    public static void checkSettings(CrsConfig config, Map<String, String> environment) {
+        ServeSettings.fromConfig(config);
+        fromConfig(config, environment, false);
+    }
+
+    /** @return null when {@code build} is false and the settings are fine */
+    private static ReplyWriter fromConfig(CrsConfig config, Map<String, String> environment, boolean build) {
         String kind = config.get("serve.reply", ReplyWriter.TEMPLATE).strip().toLowerCase(Locale.ROOT);
         if (kind.equals(ReplyWriter.TEMPLATE)) {
             return ReplyWriter.template();
@@ -66,8 +77,10 @@ public final class LlmReplyWriter implements ReplyWriter {
                 .with("scorer.llm.max.tokens", config.get("serve.reply.max.tokens"))
                 .with("scorer.replicas", "1");
         String key = LlmSettings.apiKey(config, environment, "serve.reply=llm");
-        return new LlmReplyWriter(LlmSettings.from(llm), key, PromptTemplate.load(config.get("serve.reply.prompt")),
-                timeout, config.getInt("serve.reply.max.chars"));
+        LlmSettings settings = LlmSettings.from(llm);
+        PromptTemplate prompt = PromptTemplate.load("serve.reply.prompt", config.get("serve.reply.prompt"));
+        int maxChars = config.getInt("serve.reply.max.chars");
+        return build ? new LlmReplyWriter(settings, key, prompt, timeout, maxChars) : null;
     }
 
     /** The prompt's name and a hash of its text, so replies can be traced to the wording that made them. */

@@ -121,6 +121,40 @@ class DialogueIntakeRoutesTest {
     }
 
     @Test
+    void aReusedIdWithOtherContentIsRefusedUnlessReplaceIsAskedForAndAnUnchangedResendIsNotPublishedAgain()
+            throws Exception {
+        String first = NewDialogues.simple("r1", catalogue.title(0));
+        String changed = NewDialogues.simple("r1", catalogue.title(1));
+        assertThat(post("api/dialogues", first).statusCode()).isEqualTo(202);
+
+        HttpResponse<String> again = post("api/dialogues", first);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
+        assertThat(JSON.readTree(again.body()).path("accepted")).as("not sent again").isEmpty();
+        assertThat(JSON.readTree(again.body()).path("unchanged")).extracting(JsonNode::asText)
+                .containsExactly("inspired:r1");
+
+        HttpResponse<String> refused = post("api/dialogues", changed);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(error(refused)).contains("dialogue inspired:r1: a different dialogue is already published under"
+                + " this id", "?replace=true");
+        assertThat(lettersOf(error(refused), 1)).singleElement()
+                .satisfies(l -> assertThat(l.getError()).contains("already published under this id"));
+        assertThat(post("api/dialogues?replace=maybe", changed).statusCode()).isEqualTo(400);
+
+        HttpResponse<String> replaced = post("api/dialogues?replace=true", changed);
+        assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(202);
+        assertThat(JSON.readTree(replaced.body()).path("replaced")).extracting(JsonNode::asText)
+                .containsExactly("inspired:r1");
+        // the first version and its replacement, nothing between them (the resend and the refusal sent nothing)
+        List<Dialogue> versions = NewDialogues.await(platform, Topics.DIALOGUES, "the replacement of inspired:r1",
+                all -> all.stream().filter(d -> d.getDialogueId().equals("inspired:r1")).count() >= 2).stream()
+                .filter(d -> d.getDialogueId().equals("inspired:r1")).toList();
+        assertThat(versions).hasSize(2);
+        assertThat(versions.get(1).getTurns().get(0).getMentionedItemIds())
+                .isNotEqualTo(versions.get(0).getTurns().get(0).getMentionedItemIds());
+    }
+
+    @Test
     void everyKindOfBadBodyIsRefusedWithItsReasonAndDeadLettered() throws Exception {
         HttpResponse<String> notJson = post("api/dialogues", "{turns:");
         assertThat(notJson.statusCode()).isEqualTo(400);

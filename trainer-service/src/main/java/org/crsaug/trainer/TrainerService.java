@@ -76,6 +76,20 @@ public final class TrainerService extends WorkerService {
         this.stagingHook = stagingHook;
     }
 
+    /**
+     * Refuses what a round would refuse for these settings (hyper-parameters, modes, backbone), before any
+     * work starts rather than at the first round.
+     */
+    public static void checkSettings(CrsConfig config) {
+        org.crsaug.model.recommender.TrainerSettings settings =
+                org.crsaug.model.recommender.TrainerSettings.fromConfig(config);
+        modes(config).forEach(settings::withMode);
+        config.getInt("trainer.round.min.new.labels");
+        config.getLong("trainer.round.quiet.ms");
+        config.getLong("trainer.round.interval.ms");
+        config.getDouble("trainer.validation.fraction");
+    }
+
     /** Trains the given modes on everything published so far; completes with the checkpoints. */
     public CompletableFuture<List<Checkpoint>> requestRound(String dataset, List<TrainingMode> modes) {
         CompletableFuture<List<Checkpoint>> done = new CompletableFuture<>();
@@ -183,6 +197,10 @@ public final class TrainerService extends WorkerService {
     }
 
     private List<TrainingMode> defaultModes() {
+        return modes(config);
+    }
+
+    private static List<TrainingMode> modes(CrsConfig config) {
         return Arrays.stream(config.get("trainer.modes").split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .map(TrainingMode::parse).toList();
     }

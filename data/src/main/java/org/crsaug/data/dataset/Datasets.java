@@ -25,8 +25,8 @@ public final class Datasets {
         }
     }
 
-    /** @return the canonical (lower-case) name */
-    static String checkName(String dataset) {
+    /** @return the canonical (lower-case) name; an unknown name is refused, naming the known ones */
+    public static String checkName(String dataset) {
         String name = dataset == null ? "" : DataDirectory.lower(dataset);
         if (!NAMES.contains(name)) {
             throw new ConfigException("Unknown dataset '" + dataset + "'; expected one of " + String.join(", ", NAMES));

@@ -51,11 +51,26 @@ public final class DialogueIntake implements AutoCloseable {
     }
 
     /**
-     * @param published ids of the dialogues now on the dialogues topic, in body order
+     * What to do with a dialogue whose id is already published with other content. Refusing is the default:
+     * an intake id is the sender's choice, and a reused one would otherwise overwrite a dialogue (and the
+     * labels made from it) without a word; a correction says so explicitly.
+     */
+    public enum Changed {
+        /** a bad record naming the id, where the earlier version came from and how to replace it */
+        REFUSE,
+        /** publish it; the outcome lists it as replaced */
+        REPLACE
+    }
+
+    /**
+     * @param published ids of the dialogues now on the dialogues topic, in body order (the replaced ones included)
      * @param bad       every bad record, each also on the dead-letters topic
      * @param held      good dialogues not published because the policy was all-or-nothing and a record was bad
+     * @param replaced  ids among {@code published} that replaced an earlier, different version
+     * @param unchanged ids already published with exactly this content: not sent again, so no stage repeats work
      */
-    public record Outcome(DialogueBodies.Shape shape, List<String> published, List<BadRecord> bad, int held) {
+    public record Outcome(DialogueBodies.Shape shape, List<String> published, List<BadRecord> bad, int held,
+            List<String> replaced, List<String> unchanged) {
         public boolean clean() {
             return bad.isEmpty();
         }
@@ -63,6 +78,13 @@ public final class DialogueIntake implements AutoCloseable {
         /** The one line a person reads, e.g. "3 dialogues published, 1 bad record sent to dead-letters". */
         public String summary() {
             String s = published.size() + (published.size() == 1 ? " dialogue" : " dialogues") + " published";
+            if (!replaced.isEmpty()) {
+                s += " (" + replaced.size() + " replacing an earlier version: " + Ids.shown(replaced) + ")";
+            }
+            if (!unchanged.isEmpty()) {
+                s += ", " + unchanged.size() + " already published unchanged and not sent again ("
+                        + Ids.shown(unchanged) + ")";
+            }
             if (!bad.isEmpty()) {
                 s += ", " + bad.size() + (bad.size() == 1 ? " bad record" : " bad records") + " sent to dead-letters";
             }
@@ -83,6 +105,13 @@ public final class DialogueIntake implements AutoCloseable {
     private final TopicFollower<Item> items;
     private final Map<String, Item> catalogue = new LinkedHashMap<>();
     private final Map<String, TitleIndex> indexes = new HashMap<>();
+    private final TopicFollower<Dialogue> dialogueFollower;
+    /** Every published dialogue id with its content's fingerprint, as of the last submission. */
+    private final Map<String, Published> publishedDialogues = new HashMap<>();
+
+    /** @param source where the published version came from (a file and line, a request), or null */
+    private record Published(String fingerprint, String source) {
+    }
     private final int maxRecordBytes;
 
     /**
@@ -99,6 +128,7 @@ public final class DialogueIntake implements AutoCloseable {
             // aborts whatever a crashed predecessor with this id left open, before anything is read
             producer.initTransactions();
             this.items = new TopicFollower<>(platform, Topics.ITEMS, transactionalId + "-items");
+            this.dialogueFollower = new TopicFollower<>(platform, Topics.DIALOGUES, transactionalId + "-dialogues");
         } catch (RuntimeException e) {
             producer.close(Duration.ZERO);
             throw e;
@@ -108,13 +138,14 @@ public final class DialogueIntake implements AutoCloseable {
     /** Parses a body and publishes it under the policy; bad records always go to dead-letters. */
     public synchronized Outcome submit(String body, String dataset, String source, String deadLetterSource,
                                        Policy policy) {
-        return submit(body.getBytes(StandardCharsets.UTF_8), dataset, source, deadLetterSource, policy);
+        return submit(body.getBytes(StandardCharsets.UTF_8), dataset, source, deadLetterSource, policy,
+                Changed.REFUSE);
     }
 
     /** As submitted, bytes: a record that is not UTF-8 is a bad record, never published with U+FFFD in it. */
     public synchronized Outcome submit(byte[] body, String dataset, String source, String deadLetterSource,
-                                       Policy policy) {
-        return publish(parseCanonical(body, canonical(dataset), source), deadLetterSource, policy, null);
+                                       Policy policy, Changed changed) {
+        return publish(parseCanonical(body, canonical(dataset), source), deadLetterSource, policy, changed, null);
     }
 
     /**
@@ -128,7 +159,7 @@ public final class DialogueIntake implements AutoCloseable {
     /** Publishes dialogues parsed before (see {@link #parse(String, String, String)}), in one transaction. */
     public synchronized Outcome submit(List<Dialogue> dialogues, String deadLetterSource) {
         return publish(new DialogueBodies.Parsed(DialogueBodies.Shape.LIST, dialogues, List.of()), deadLetterSource,
-                Policy.GOOD_ONES, null);
+                Policy.GOOD_ONES, Changed.REFUSE, null);
     }
 
     /**
@@ -140,7 +171,7 @@ public final class DialogueIntake implements AutoCloseable {
         DialogueBodies.Parsed parsed = parseCanonical(content, ds, path);
         IngestedFile marker = IngestedFile.newBuilder().setSha256(sha256(content)).setDataset(ds)
                 .setPath(path).setDialogues(0).setBadRecords(0).setIngestedAtMs(System.currentTimeMillis()).build();
-        return publish(parsed, "file:" + path, Policy.GOOD_ONES, marker);
+        return publish(parsed, "file:" + path, Policy.GOOD_ONES, Changed.REFUSE, marker);
     }
 
     /** The marker key of a file's content: the same bytes are one file, whatever they are called. */
@@ -186,14 +217,30 @@ public final class DialogueIntake implements AutoCloseable {
         return index;
     }
 
-    private Outcome publish(DialogueBodies.Parsed parsed, String deadLetterSource, Policy policy,
+    private Outcome publish(DialogueBodies.Parsed parsed, String deadLetterSource, Policy policy, Changed changed,
                             IngestedFile marker) {
         List<Dialogue> good = new ArrayList<>();
         List<BadRecord> bad = new ArrayList<>(parsed.bad());
         List<byte[]> encoded = new ArrayList<>();
+        List<String> replaced = new ArrayList<>();
+        List<String> unchanged = new ArrayList<>();
         Serializer<Dialogue> dialogues = serializer(Topics.DIALOGUES);
         String dialogueTopic = platform.config().topic(Topics.DIALOGUES);
+        catchUpPublished();
         for (Dialogue d : parsed.dialogues()) {
+            Published earlier = publishedDialogues.get(d.getDialogueId());
+            boolean differs = earlier != null && !earlier.fingerprint().equals(fingerprint(d));
+            if (earlier != null && !differs) {
+                unchanged.add(d.getDialogueId());
+                continue;
+            }
+            if (differs && changed == Changed.REFUSE) {
+                bad.add(new BadRecord(positionOf(d), "dialogue " + d.getDialogueId(), "a different dialogue is "
+                        + "already published under this id" + (earlier.source() == null ? "" : " (from "
+                        + earlier.source() + ")") + "; give this one a new id, or replace the published one on"
+                        + " purpose (crs ingest --file F --replace; POST /api/dialogues?replace=true)", d.toString()));
+                continue;
+            }
             byte[] value = dialogues.serialize(dialogueTopic, d);
             if (value.length > maxRecordBytes) {
                 // in a transaction a refused send would abort the whole body: refuse it here instead
@@ -204,6 +251,9 @@ public final class DialogueIntake implements AutoCloseable {
             } else {
                 good.add(d);
                 encoded.add(value);
+                if (differs) {
+                    replaced.add(d.getDialogueId());
+                }
             }
         }
         boolean publishGood = bad.isEmpty() || policy == Policy.GOOD_ONES;
@@ -224,7 +274,34 @@ public final class DialogueIntake implements AutoCloseable {
                 send(Topics.INGESTED_FILES, fileKey(marker.getDataset(), marker.getSha256()), marker);
             }
         });
-        return new Outcome(parsed.shape(), published, bad, publishGood ? 0 : good.size());
+        if (publishGood) {
+            // what this body published counts at once: the same body again is unchanged, not new
+            for (Dialogue d : good) {
+                publishedDialogues.put(d.getDialogueId(), new Published(fingerprint(d), d.getSource()));
+            }
+        }
+        return new Outcome(parsed.shape(), published, bad, publishGood ? 0 : good.size(),
+                publishGood ? replaced : List.of(), unchanged);
+    }
+
+    /** The published dialogues as of now, including those other intakes and ingests published meanwhile. */
+    private void catchUpPublished() {
+        dialogueFollower.catchUp(r -> {
+            if (r.value() == null) {
+                publishedDialogues.remove(r.key());
+            } else {
+                publishedDialogues.put(r.key(), new Published(fingerprint(r.value()), r.value().getSource()));
+            }
+        }, CATALOGUE_WAIT);
+    }
+
+    /**
+     * The content of a dialogue without where it was read from: the same dialogue sent from another file, or
+     * from the dataset and then a file, is unchanged.
+     */
+    public static String fingerprint(Dialogue d) {
+        Dialogue content = Dialogue.newBuilder(d).setSource(null).build();
+        return sha256(content.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** A body refused before it was parsed (too large to read): the refusal is on record all the same. */
@@ -283,6 +360,7 @@ public final class DialogueIntake implements AutoCloseable {
     @Override
     public void close() {
         items.close();
+        dialogueFollower.close();
         producer.close(Duration.ofSeconds(5));
     }
 }

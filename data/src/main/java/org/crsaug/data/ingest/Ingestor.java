@@ -3,6 +3,7 @@ package org.crsaug.data.ingest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,9 +26,21 @@ public final class Ingestor implements AutoCloseable {
 
     public static final String STAGE = "ingest";
 
-    /** What one ingestion did. */
+    /**
+     * What one ingestion did.
+     *
+     * @param dialoguesReplaced ids among the published dialogues whose earlier, different version they replaced
+     *     (a dataset file edited since it was last ingested); the dataset is the authority on its own ids
+     */
     public record Report(int itemsRead, int itemsPublished, int dialoguesRead, int dialoguesPublished,
-            int failures) {
+            int failures, List<String> dialoguesReplaced) {
+
+        /** "; replaced 2 changed dialogues: inspired:train:3, inspired:train:9", or empty when none was. */
+        public String replacedNote() {
+            return dialoguesReplaced.isEmpty() ? "" : "; replaced " + dialoguesReplaced.size() + " changed "
+                    + (dialoguesReplaced.size() == 1 ? "dialogue" : "dialogues") + ": "
+                    + Ids.shown(dialoguesReplaced);
+        }
     }
 
     private final Platform platform;
@@ -35,7 +48,9 @@ public final class Ingestor implements AutoCloseable {
     private final KafkaProducer<String, Dialogue> dialogues;
     private final KafkaProducer<String, DeadLetter> deadLetters;
     private final Map<String, Item> knownItems = new HashMap<>();
-    private final Map<String, Dialogue> knownDialogues = new HashMap<>();
+    /** Fingerprint ({@link DialogueIntake#fingerprint}) of every published dialogue by id. */
+    private final Map<String, String> knownDialogues = new HashMap<>();
+    private final List<String> replaced = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     /** Sends the broker refused (too large, not authorised...): they become dead letters, never silence. */
     private final java.util.Queue<DeadLetter> refused = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private static final int MAX_KEPT_BYTES = 1 << 20;
@@ -49,7 +64,8 @@ public final class Ingestor implements AutoCloseable {
             f.catchUp(r -> remember(knownItems, r.key(), r.value()), Duration.ofMinutes(2));
         }
         try (TopicFollower<Dialogue> f = new TopicFollower<>(platform, Topics.DIALOGUES, "crs-ingest-known-dialogues")) {
-            f.catchUp(r -> remember(knownDialogues, r.key(), r.value()), Duration.ofMinutes(2));
+            f.catchUp(r -> remember(knownDialogues, r.key(),
+                    r.value() == null ? null : DialogueIntake.fingerprint(r.value())), Duration.ofMinutes(2));
         }
     }
 
@@ -88,7 +104,10 @@ public final class Ingestor implements AutoCloseable {
             }
         });
         int refusedCount = flush();
-        return new Report(counts[0], counts[1], counts[2], counts[3] - refusedCount, counts[4] + refusedCount);
+        List<String> replacedNow = List.copyOf(replaced);
+        replaced.clear();
+        return new Report(counts[0], counts[1], counts[2], counts[3] - refusedCount, counts[4] + refusedCount,
+                replacedNow);
     }
 
     public boolean publishItem(Item item) {
@@ -107,14 +126,20 @@ public final class Ingestor implements AutoCloseable {
     }
 
     public boolean publishDialogue(Dialogue dialogue) {
-        if (dialogue.equals(knownDialogues.get(dialogue.getDialogueId()))) {
+        String fingerprint = DialogueIntake.fingerprint(dialogue);
+        String earlier = knownDialogues.get(dialogue.getDialogueId());
+        if (fingerprint.equals(earlier)) {
             return false;
         }
-        knownDialogues.put(dialogue.getDialogueId(), dialogue);
+        if (earlier != null) {
+            replaced.add(dialogue.getDialogueId());
+        }
+        knownDialogues.put(dialogue.getDialogueId(), fingerprint);
         dialogues.send(new ProducerRecord<>(platform.config().topic(Topics.DIALOGUES), dialogue.getDialogueId(),
                 dialogue), (meta, e) -> {
                     if (e != null) {
                         knownDialogues.remove(dialogue.getDialogueId());
+                        replaced.remove(dialogue.getDialogueId());
                         refused.add(refusal(Topics.DIALOGUES.baseName(), dialogue.getDialogueId(),
                                 dialogue.getSource(), dialogue.toString(), e));
                     }

@@ -23,23 +23,23 @@ public record ExperimentPlan(String dataset, int seeds, List<String> backbones, 
 
     public ExperimentPlan {
         if (seeds < 1) {
-            throw new IllegalArgumentException("--seeds must be at least 1");
+            throw new org.crsaug.platform.config.ConfigException("--seeds must be at least 1, got " + seeds);
         }
         if (backbones.isEmpty() || modes.isEmpty() || labelVariants.isEmpty() || catalogues.isEmpty()) {
-            throw new IllegalArgumentException(
+            throw new org.crsaug.platform.config.ConfigException(
                     "An experiment needs at least one backbone, mode, label variant and catalogue");
         }
         for (String c : catalogues) {
             if (!c.equals("metadata") && !c.equals("all")) {
-                throw new IllegalArgumentException("Catalogues are 'metadata' or 'all', got '" + c + "'");
+                throw new org.crsaug.platform.config.ConfigException("--catalogues are 'metadata' or 'all', got '" + c + "'");
             }
         }
         if (!modes.contains(TrainingMode.BASELINE)) {
-            throw new IllegalArgumentException("The modes must include baseline: every result is compared with it");
+            throw new org.crsaug.platform.config.ConfigException("--modes must include baseline: every result is compared with it");
         }
         for (double s : sizes) {
             if (s <= 0 || s > 1) {
-                throw new IllegalArgumentException("Data sizes are shares in (0, 1], got " + s);
+                throw new org.crsaug.platform.config.ConfigException("--sizes are shares in (0, 1], got " + s);
             }
         }
     }

@@ -82,15 +82,7 @@ public final class OpenAiEncoder implements TextEncoder {
     /** @param environment where the key variable is looked up (System.getenv() outside tests) */
     public OpenAiEncoder(Settings settings, Map<String, String> environment) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        String key = NO_KEY;
-        if (!settings.apiKeyEnv().isBlank()) {
-            key = environment.get(settings.apiKeyEnv());
-            if (key == null || key.isBlank()) {
-                throw new ConfigException("retriever.encoder=" + NAME + " needs an API key in the environment variable "
-                        + "named by " + PREFIX + "api.key.env (now '" + settings.apiKeyEnv() + "'); for a local server"
-                        + " that checks no key, set " + PREFIX + "api.key.env to empty");
-            }
-        }
+        String key = apiKey(settings, environment);
         this.client = OpenAIOkHttpClient.builder()
                 .baseUrl(settings.baseUrl())
                 .apiKey(key)
@@ -104,6 +96,20 @@ public final class OpenAiEncoder implements TextEncoder {
                 + shortHash(settings.baseUrl() + "\n" + settings.queryPrefix() + "\n" + settings.documentPrefix());
         LOG.info("Encoder {} at {} ({})", settings.model(), settings.baseUrl(),
                 settings.apiKeyEnv().isBlank() ? "no API key" : "API key from $" + settings.apiKeyEnv());
+    }
+
+    /** The key from the variable the settings name; a placeholder when they name none. */
+    static String apiKey(Settings settings, Map<String, String> environment) {
+        if (settings.apiKeyEnv().isBlank()) {
+            return NO_KEY;
+        }
+        String key = environment.get(settings.apiKeyEnv());
+        if (key == null || key.isBlank()) {
+            throw new ConfigException("retriever.encoder=" + NAME + " needs an API key in the environment variable "
+                    + "named by " + PREFIX + "api.key.env (now '" + settings.apiKeyEnv() + "'); for a local server"
+                    + " that checks no key, set " + PREFIX + "api.key.env to empty");
+        }
+        return key;
     }
 
     @Override

@@ -42,13 +42,36 @@ public final class TextEncoders {
         return create(config, cacheDir, System.getenv());
     }
 
-    /** @param environment where {@code retriever.encoder.openai.api.key.env} is looked up */
-    public static TextEncoder create(CrsConfig config, Path cacheDir, Map<String, String> environment) {
-        String name = config.get(ENCODER_KEY).trim().toLowerCase(Locale.ROOT);
+    /**
+     * Refuses what {@link #create} would refuse (an unknown name, a bad batch size, the {@code openai} settings
+     * and its key), loading no model and opening no connection: commands check it before any work starts.
+     */
+    public static void checkSettings(CrsConfig config, Map<String, String> environment) {
+        String name = checkedName(config);
+        if (name.equals(OpenAiEncoder.NAME)) {
+            OpenAiEncoder.apiKey(OpenAiEncoder.Settings.from(config), environment);
+        } else if (!NAMES.contains(name)) {
+            throw unknown(config);
+        }
+    }
+
+    private static String checkedName(CrsConfig config) {
         int batchSize = config.getInt(BATCH_SIZE_KEY);
         if (batchSize < 1) {
             throw new ConfigException("Configuration '" + BATCH_SIZE_KEY + "' must be at least 1, got " + batchSize);
         }
+        return config.get(ENCODER_KEY).trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static ConfigException unknown(CrsConfig config) {
+        return new ConfigException("Unknown " + ENCODER_KEY + " '" + config.get(ENCODER_KEY) + "'; valid names: "
+                + String.join(", ", NAMES));
+    }
+
+    /** @param environment where {@code retriever.encoder.openai.api.key.env} is looked up */
+    public static TextEncoder create(CrsConfig config, Path cacheDir, Map<String, String> environment) {
+        String name = checkedName(config);
+        int batchSize = config.getInt(BATCH_SIZE_KEY);
         if (name.equals(MiniLmEncoder.NAME)) {
             return new MiniLmEncoder(cacheDir, batchSize);
         }
@@ -60,7 +83,6 @@ public final class TextEncoders {
         if (name.equals(OpenAiEncoder.NAME)) {
             return new OpenAiEncoder(OpenAiEncoder.Settings.from(config), environment);
         }
-        throw new ConfigException("Unknown " + ENCODER_KEY + " '" + config.get(ENCODER_KEY) + "'; valid names: "
-                + String.join(", ", NAMES));
+        throw unknown(config);
     }
 }

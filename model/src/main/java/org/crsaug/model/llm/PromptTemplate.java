@@ -37,6 +37,16 @@ public final class PromptTemplate {
         this.version = name + "@" + ItemText.contentHash(text).substring(0, 8);
     }
 
+    /** @param key the setting that named the prompt, put in front of any error so the user knows what to fix */
+    public static PromptTemplate load(String key, String name) {
+        try {
+            return load(name);
+        } catch (ConfigException e) {
+            throw new ConfigException(key + "=" + name + ": " + e.getMessage() + "; the prompts are resources"
+                    + " under prompts/ of the jar of the stage that uses them", e);
+        }
+    }
+
     public static PromptTemplate load(String name) {
         String resource = "prompts/" + name + ".txt";
         try (InputStream in = PromptTemplate.class.getClassLoader().getResourceAsStream(resource)) {

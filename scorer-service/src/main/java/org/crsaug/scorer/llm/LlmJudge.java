@@ -75,6 +75,16 @@ public final class LlmJudge implements RelevanceJudge {
         return new LlmJudge(LlmSettings.from(config), LlmSettings.apiKey(config, environment, "scorer.judge=llm"));
     }
 
+    /**
+     * What {@link #fromConfig} would refuse (settings, the key's variable, the prompt), without a client or a
+     * thread: commands check it before any work starts.
+     */
+    public static void checkSettings(CrsConfig config, Map<String, String> environment, String usedBy) {
+        LlmSettings settings = LlmSettings.from(config);
+        LlmSettings.apiKey(config, environment, usedBy);
+        PromptTemplate.load("scorer.llm.prompt", settings.promptName());
+    }
+
     @Override
     public String id() {
         return ID;

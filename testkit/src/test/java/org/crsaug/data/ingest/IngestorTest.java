@@ -109,6 +109,29 @@ class IngestorTest {
     }
 
     @Test
+    void aDatasetLineEditedSinceTheLastIngestReplacesItsDialogueAndTheReportNamesIt(@TempDir Path tmp)
+            throws Exception {
+        Path root = DataSlices.inspiredSlice(DataSlices.synthetic(), tmp, Map.of("train", 3, "valid", 1, "test", 1));
+        Path train = root.resolve("inspired/train.jsonl");
+        Platform platform = kafka.platform(Map.of("topic.prefix", "edited-"));
+        platform.ensureTopics();
+        try (Ingestor ingestor = new Ingestor(platform)) {
+            assertThat(ingestor.ingestDataset("inspired", root.resolve("inspired")).dialoguesReplaced()).isEmpty();
+        }
+        List<String> lines = Files.readAllLines(train, StandardCharsets.UTF_8);
+        lines.set(1, lines.get(1).replaceFirst("\"text\": \"", "\"text\": \"(edited) "));
+        Files.write(train, lines, StandardCharsets.UTF_8);
+
+        Ingestor.Report again;
+        try (Ingestor ingestor = new Ingestor(platform)) {
+            again = ingestor.ingestDataset("inspired", root.resolve("inspired"));
+        }
+        assertThat(again.dialoguesPublished()).isEqualTo(1);
+        assertThat(again.dialoguesReplaced()).containsExactly("inspired:train:2");
+        assertThat(again.replacedNote()).isEqualTo("; replaced 1 changed dialogue: inspired:train:2");
+    }
+
+    @Test
     void aLongDialogueIsPublishedAndOneTooLargeForTheBrokerBecomesADeadLetter(@TempDir Path tmp) throws Exception {
         Path root = DataSlices.inspiredSlice(DataSlices.synthetic(), tmp, Map.of("train", 2, "valid", 1, "test", 1));
         Path train = root.resolve("inspired/train.jsonl");
