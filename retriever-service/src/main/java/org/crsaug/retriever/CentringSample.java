@@ -74,7 +74,10 @@ public final class CentringSample {
         return changed && contexts >= ContextMean.MIN_COUNT;
     }
 
-    /** The mean over the sample, encoding what the cache lacks; null while there are too few contexts. */
+    /**
+     * The mean over the sample, encoding what the cache lacks; null while there are too few contexts.
+     * Once it returned a mean the sample is emptied: a fixed mean is never computed again.
+     */
     public Result compute(RetrieverParts parts) {
         changed = false;
         RetrieverSettings s = parts.settings();
@@ -133,6 +136,10 @@ public final class CentringSample {
         }
         ContextEmbedding record = Embeddings.record(EmbeddingKind.CONTEXT, MEAN_ID, encoderId,
                 ItemText.contentHash(ids.toString()), mean);
+        // the mean is fixed for good: the dialogues kept to choose the sample are not needed any more
+        dialogues.clear();
+        contextCounts.clear();
+        contexts = 0;
         return new Result(mean, chosen.size(), encoded, record);
     }
 }

@@ -17,8 +17,16 @@ import org.crsaug.schema.EmbeddingKind;
  */
 public final class EmbeddingCache {
 
+    /**
+     * What is kept of a record: its vector as a primitive array. The Avro record holds it as a list of
+     * boxed floats, about five times the memory, and the cache keeps one per context for as long as the
+     * retriever runs.
+     */
+    private record Entry(EmbeddingKind kind, String id, String contentHash, float[] vector) {
+    }
+
     private final String encoderId;
-    private final Map<String, ContextEmbedding> byKey = new ConcurrentHashMap<>();
+    private final Map<String, Entry> byKey = new ConcurrentHashMap<>();
 
     public EmbeddingCache(String encoderId) {
         this.encoderId = encoderId;
@@ -44,22 +52,24 @@ public final class EmbeddingCache {
     /** Keeps the record when it belongs to this cache's encoder; others are ignored. */
     public void put(ContextEmbedding e) {
         if (e.getEncoderId().equals(encoderId)) {
-            byKey.put(Embeddings.key(encoderId, e.getKind(), e.getId()), e);
+            byKey.put(Embeddings.key(encoderId, e.getKind(), e.getId()),
+                    new Entry(e.getKind(), e.getId(), e.getContentHash(), Embeddings.toArray(e.getVector())));
         }
     }
 
-    /** The cached vector for this id and text hash, or null. */
+    /** The cached vector for this id and text hash (a copy), or null. */
     public float[] vector(EmbeddingKind kind, String id, String contentHash) {
-        ContextEmbedding e = byKey.get(Embeddings.key(encoderId, kind, id));
-        return e != null && e.getContentHash().equals(contentHash) ? Embeddings.toArray(e.getVector()) : null;
+        Entry e = byKey.get(Embeddings.key(encoderId, kind, id));
+        return e != null && e.contentHash().equals(contentHash) ? e.vector().clone() : null;
     }
 
     public long count(EmbeddingKind kind) {
-        return byKey.values().stream().filter(e -> e.getKind() == kind).count();
+        return byKey.values().stream().filter(e -> e.kind() == kind).count();
     }
 
     /** The cached record under this id, whatever its text hash, or null. */
     public ContextEmbedding record(EmbeddingKind kind, String id) {
-        return byKey.get(Embeddings.key(encoderId, kind, id));
+        Entry e = byKey.get(Embeddings.key(encoderId, kind, id));
+        return e == null ? null : Embeddings.record(e.kind(), e.id(), encoderId, e.contentHash(), e.vector());
     }
 }
