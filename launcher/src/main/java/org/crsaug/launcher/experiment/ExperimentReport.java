@@ -169,7 +169,7 @@ public final class ExperimentReport {
         List<String> header = new ArrayList<>(List.of("label variant", "catalogue", "test pairs", "backbone",
                 "setting", "seeds"));
         header.addAll(List.of(HEADERS));
-        header.addAll(List.of("Δ R@10 (p)", "Δ R@50 (p)", "checkpoints"));
+        header.addAll(List.of("Δ R@10 [95% CI] (p)", "Δ R@50 [95% CI] (p)", "checkpoints"));
         List<String[]> body = new ArrayList<>();
         for (Row r : rows) {
             if (!filter.test(r)) {
@@ -190,7 +190,8 @@ public final class ExperimentReport {
     }
 
     private static String delta(Significance.Result s) {
-        return s == null ? "—" : String.format(Locale.ROOT, "%+.2f (p=%.3f)", 100 * s.difference(), s.pValue());
+        return s == null ? "—" : String.format(Locale.ROOT, "%+.2f [%+.2f, %+.2f] (p=%.3f)", 100 * s.difference(),
+                100 * s.lower95(), 100 * s.upper95(), s.pValue());
     }
 
     private static String f2(double d) {
@@ -205,8 +206,8 @@ public final class ExperimentReport {
         ExperimentPlan p = outcome.plan();
         return String.format(Locale.ROOT, "Dataset %s, test split, strict protocol (items mentioned earlier removed from"
                 + " gold and predictions). Recall in %%, mean ± standard deviation over %d seed(s). Δ is the difference"
-                + " to the baseline of the same label variant, catalogue and backbone; p is a two-sided paired bootstrap over"
-                + " test pairs of all seeds (%d resamples). Tail items are mentioned at most a few times in training. Catalogue 'metadata' ranks"
+                + " to the baseline of the same label variant, catalogue and backbone, with its 95%% interval and p from a two-sided paired"
+                + " bootstrap over test pairs of all seeds (%d resamples). Tail items are mentioned at most a few times in training. Catalogue 'metadata' ranks"
                 + " the items that have descriptive metadata (the method's tables); 'all' ranks every title.",
                 p.dataset(), p.seeds(), p.bootstrapResamples());
     }

@@ -42,10 +42,20 @@ public final class ChatEndpoint implements AutoCloseable {
     }
 
     private volatile Retry retrying;
+    /** Why the latest failed call of any caller failed; null once a call is answered. */
+    private volatile String lastFailure;
 
     /** The retry in progress, if the last attempt of any caller failed and none has been answered since. */
     public java.util.Optional<Retry> retrying() {
         return java.util.Optional.ofNullable(retrying);
+    }
+
+    /**
+     * Why the latest failed call failed, until a call is answered: what a caller whose own deadline ran out
+     * before its calls ended can report as the cause.
+     */
+    public java.util.Optional<String> lastFailure() {
+        return java.util.Optional.ofNullable(lastFailure);
     }
 
     public ChatEndpoint(LlmSettings settings, String apiKey, RequestLimiter limiter, LlmUsage usage) {
@@ -72,9 +82,11 @@ public final class ChatEndpoint implements AutoCloseable {
         RuntimeException last = null;
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
             if (!limiter.acquire(estimatedTokens, deadlineNanos)) {
+                String failure = last != null ? why(last) : lastFailure;
                 throw new EndpointUnreachableException("The request budget (scorer.llm.requests.per.minute / "
                         + "scorer.replicas), or a wait the endpoint asked for, leaves no slot before the context"
-                        + " deadline", last, settings.backoffMax());
+                        + " deadline" + (failure == null ? "" : "; the last call failed: " + failure), last,
+                        settings.backoffMax());
             }
             long waitMs;
             try {
@@ -87,6 +99,7 @@ public final class ChatEndpoint implements AutoCloseable {
                 }
                 usage.answered(in, out);
                 retrying = null;
+                lastFailure = null;
                 String text = completion.choices().isEmpty() ? ""
                         : completion.choices().get(0).message().content().orElse("");
                 return new Reply(text, in, out);
@@ -114,6 +127,7 @@ public final class ChatEndpoint implements AutoCloseable {
                 waitMs = backoffMs(attempt);
                 limiter.holdOff(waitMs);
             }
+            lastFailure = why(last);
             if (System.nanoTime() + waitMs * 1_000_000L > deadlineNanos) {
                 break;
             }

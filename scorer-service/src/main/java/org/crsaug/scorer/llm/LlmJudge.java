@@ -167,8 +167,10 @@ public final class LlmJudge implements RelevanceJudge {
                     settings.backoffMax());
         } catch (TimeoutException e) {
             calls.forEach(f -> f.cancel(true));
+            // the calls were still retrying: say what their last attempt met, not only that time ran out
+            String lastFailure = endpoint.lastFailure().map(why -> "; the last call failed: " + why).orElse("");
             throw new EndpointUnreachableException("Judging " + candidates.getContextId() + " took longer than"
-                    + " scorer.llm.context.deadline.ms=" + settings.contextDeadline().toMillis(), e,
+                    + " scorer.llm.context.deadline.ms=" + settings.contextDeadline().toMillis() + lastFailure, e,
                     settings.backoffMax());
         } catch (InterruptedException e) {
             calls.forEach(f -> f.cancel(true));

@@ -154,6 +154,19 @@ class LlmJudgeTest {
     }
 
     @Test
+    void aContextDeadlineThatRunsOutDuringRetriesNamesWhatTheCallsMet() {
+        // the first call fails with a server error, the retry hangs past the context's deadline
+        server.thenFail(new FakeChatServer.ServerError(), new FakeChatServer.Hang(5000));
+        LlmJudge judge = judge(Map.of("scorer.llm.timeout.ms", "4000", "scorer.llm.context.deadline.ms", "1500"));
+
+        assertThatThrownBy(() -> judge.judge(candidates("Seeker: hi", 3), JudgeInputs.of(items(), Map.of())))
+                .isInstanceOf(JudgeUnavailableException.class)
+                .hasMessageContaining("took longer than scorer.llm.context.deadline.ms=1500")
+                .hasMessageContaining("; the last call failed: ")
+                .hasMessageContaining("500");
+    }
+
+    @Test
     void aRefusedKeyStopsTheJudgeInsteadOfRejectingContexts() {
         server.responder(r -> {
             throw new IllegalStateException("unused");
