@@ -16,6 +16,7 @@ import org.crsaug.schema.JudgeBatch;
 import org.crsaug.schema.JudgeBatchRequest;
 import org.crsaug.schema.Judgement;
 import org.crsaug.scorer.JudgementJournal;
+import org.crsaug.scorer.RelevanceJudge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +77,7 @@ public final class BatchJudging implements AutoCloseable {
      *
      * @param groupId the scorer's consumer group, whose committed offsets mark where the backlog starts
      */
-    public static Optional<BatchJudging> forMode(Platform platform, Object judge, JudgementJournal journal,
+    public static Optional<BatchJudging> forMode(Platform platform, RelevanceJudge judge, JudgementJournal journal,
             String groupId) {
         Options options = Options.fromConfig(platform.config());
         if (ONLINE.equals(options.mode()) || !(judge instanceof LlmJudge llm) || !journal.isEnabled()) {
