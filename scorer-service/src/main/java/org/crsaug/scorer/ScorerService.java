@@ -30,6 +30,10 @@ public final class ScorerService extends StreamsService {
 
     private final RelevanceJudge judge;
     private final JudgementJournal journal;
+    /** scorer.llm.mode=batch|auto: judges the backlog through the Batch API before the stream starts. */
+    private final java.util.Optional<org.crsaug.scorer.llm.BatchJudging> batch;
+    private volatile Thread batchThread;
+    private volatile Throwable batchFailure;
     private final AtomicInteger outagePauses = new AtomicInteger();
     /** While paused for an outage: why, and when processing resumes. */
     private volatile Pause pause;
@@ -48,12 +52,15 @@ public final class ScorerService extends StreamsService {
                         journal));
         this.judge = judge;
         this.journal = journal;
+        this.batch = org.crsaug.scorer.llm.BatchJudging.forMode(platform, judge, journal,
+                platform.namespaced(APPLICATION_ID));
     }
 
     /** Refuses what {@link #create} would refuse for these settings (the judge's above all), building nothing. */
     public static void checkSettings(org.crsaug.platform.config.CrsConfig config, java.util.Map<String, String> env) {
         config.getDouble("scorer.threshold");
         Judges.checkSettings(config, env);
+        org.crsaug.scorer.llm.BatchJudging.checkSettings(config);
     }
 
     public static ScorerService create(Platform platform) {
@@ -68,6 +75,49 @@ public final class ScorerService extends StreamsService {
     /** How often an unreachable endpoint paused processing since start. */
     public int outagePauses() {
         return outagePauses.get();
+    }
+
+    /**
+     * In batch mode the stream starts only once the backlog's batches are journalled, so it finds every
+     * judgement they paid for in the cache; until then the service is not ready and says what it waits for.
+     */
+    @Override
+    public synchronized void start() {
+        if (batch.isEmpty()) {
+            super.start();
+            return;
+        }
+        if (batchThread != null) {
+            return;
+        }
+        batchThread = new Thread(() -> {
+            try {
+                batch.get().run();
+                synchronized (this) {
+                    if (batchThread != null) {
+                        super.start();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.error("Batch judging failed", e);
+                batchFailure = e;
+            }
+        }, "scorer-batch");
+        batchThread.setDaemon(true);
+        batchThread.start();
+    }
+
+    /** Batches this process submitted (0 in online mode); resumed ones are not counted. */
+    public int batchesSubmitted() {
+        return batch.map(org.crsaug.scorer.llm.BatchJudging::submitted).orElse(0);
+    }
+
+    @Override
+    public Throwable failure() {
+        Throwable f = batchFailure;
+        return f != null ? f : super.failure();
     }
 
     @Override
@@ -101,6 +151,9 @@ public final class ScorerService extends StreamsService {
             return java.util.Optional.of("paused: the judge's endpoint is unreachable (" + p.why() + "); judging again in "
                     + (inMs + 999) / 1000 + " s");
         }
+        if (batch.isPresent() && !batch.get().condition().isEmpty()) {
+            return java.util.Optional.of(batch.get().condition());
+        }
         return judge.condition();
     }
 
@@ -114,9 +167,29 @@ public final class ScorerService extends StreamsService {
     }
 
     @Override
-    public synchronized void stop() {
+    public void stop() {
+        Thread t;
+        synchronized (this) {
+            t = batchThread;
+            batchThread = null;
+        }
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            stopNow();
+        }
+    }
+
+    private void stopNow() {
         resumer.shutdownNow();
         super.stop();
+        batch.ifPresent(org.crsaug.scorer.llm.BatchJudging::close);
         judge.close();
         journal.close();
     }

@@ -27,7 +27,8 @@ import org.crsaug.platform.http.WebServer;
  * bag-of-words vector per input (texts sharing words point the same way), after a configurable
  * latency. It can be told to misbehave: 429 with Retry-After, 500, a hang past the client's
  * timeout, any reply text, or any raw body. Faults are shared by both endpoints, in arrival order.
- * With a per-minute limit it answers 429 like a real provider once the limit is exceeded.
+ * With a per-minute limit it answers 429 like a real provider once the limit is exceeded. The Batch
+ * API's files and batches endpoints are {@link FakeBatches}; their lines are not chat requests here.
  */
 public final class FakeChatServer implements AutoCloseable {
 
@@ -81,6 +82,7 @@ public final class FakeChatServer implements AutoCloseable {
             (status, code, message) -> Map.of("error", Map.of("message", message, "type", errorType(status))));
 
     private final WebServer server;
+    private final FakeBatches batches;
     private final Deque<Fault> faults = new ArrayDeque<>();
     private final List<Request> requests = new ArrayList<>();
     private final Deque<Long> answeredAt = new ArrayDeque<>();
@@ -96,6 +98,7 @@ public final class FakeChatServer implements AutoCloseable {
     private volatile int embeddingDimension = 64;
 
     public FakeChatServer() {
+        batches = new FakeBatches(this::answerBatchLine);
         server = HttpServers.builder("fake chat server")
                 // benchmarks keep hundreds of requests waiting out the latency at once
                 .maxThreads(256)
@@ -107,6 +110,7 @@ public final class FakeChatServer implements AutoCloseable {
                 .start(routes -> {
                     routes.post("/v1/chat/completions", this::handle);
                     routes.post("/v1/embeddings", this::handleEmbeddings);
+                    batches.routes(routes);
                 });
     }
 
@@ -191,16 +195,31 @@ public final class FakeChatServer implements AutoCloseable {
 
     private volatile String lastAuthorization;
 
-    private void handle(Context ctx) throws InterruptedException {
-        lastAuthorization = ctx.header("Authorization");
-        JsonNode body = requestBody(ctx);
+    /** The Batch API of this server: its state, and how its batches should behave. */
+    public FakeBatches batches() {
+        return batches;
+    }
+
+    /** A batch line's body answered as the chat endpoint answers it (faults and counts of chat calls aside). */
+    private ObjectNode answerBatchLine(JsonNode body) {
+        Request request = request(body);
+        return completion(body.path("model").asText("fake"), request, responder.apply(request));
+    }
+
+    private static Request request(JsonNode body) {
         List<String[]> messages = new ArrayList<>();
         for (JsonNode m : body.path("messages")) {
             JsonNode content = m.path("content");
             messages.add(new String[] {m.path("role").asText(), content.isTextual() ? content.asText()
                     : content.toString()});
         }
-        Request request = new Request(messages);
+        return new Request(messages);
+    }
+
+    private void handle(Context ctx) throws InterruptedException {
+        lastAuthorization = ctx.header("Authorization");
+        JsonNode body = requestBody(ctx);
+        Request request = request(body);
         Fault fault;
         boolean overLimit;
         synchronized (this) {

@@ -77,7 +77,7 @@ public final class ChatEndpoint implements AutoCloseable {
      *     endpoint refused the request outright
      */
     public Reply complete(List<Message> messages, long deadlineNanos) throws InterruptedException {
-        ChatCompletionCreateParams params = params(messages);
+        ChatCompletionCreateParams params = params(settings, messages);
         long estimatedTokens = estimateTokens(messages) + settings.maxTokens();
         RuntimeException last = null;
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
@@ -144,7 +144,8 @@ public final class ChatEndpoint implements AutoCloseable {
                 + (last == null ? "" : why(last)), last, java.time.Duration.ofMillis(retryAfter));
     }
 
-    private ChatCompletionCreateParams params(List<Message> messages) {
+    /** The request for these messages; a Batch API line carries the same body. */
+    static ChatCompletionCreateParams params(LlmSettings settings, List<Message> messages) {
         ChatCompletionCreateParams.Builder b = ChatCompletionCreateParams.builder().model(settings.model());
         for (Message m : messages) {
             switch (m.role()) {

@@ -15,6 +15,9 @@ public final class LlmUsage {
     /** What the calls are for: judging relevance or writing the serving reply. */
     public static final String JUDGE = "judge";
     public static final String REPLY = "reply";
+    /** How the tokens were bought: chat calls, or Batch API lines at the batch price. */
+    public static final String ONLINE = "online";
+    public static final String BATCH = "batch";
 
     private final double inputPricePerMTok;
     private final double outputPricePerMTok;
@@ -35,6 +38,11 @@ public final class LlmUsage {
     private final Counter rateLimitedMeter;
 
     public LlmUsage(String purpose, String model, double inputPricePerMTok, double outputPricePerMTok) {
+        this(purpose, model, inputPricePerMTok, outputPricePerMTok, ONLINE);
+    }
+
+    /** @param mode {@link #ONLINE} or {@link #BATCH}; the prices are those of that mode */
+    public LlmUsage(String purpose, String model, double inputPricePerMTok, double outputPricePerMTok, String mode) {
         this.inputPricePerMTok = inputPricePerMTok;
         this.outputPricePerMTok = outputPricePerMTok;
         var registry = CrsMetrics.registry();
@@ -45,7 +53,7 @@ public final class LlmUsage {
                 .tags("purpose", purpose, "model", model, "type", "completion").register(registry);
         this.costMeter = Counter.builder("crs.llm.cost.usd")
                 .description("Estimated spend from reported tokens and the configured prices per million tokens")
-                .tags("purpose", purpose, "model", model).register(registry);
+                .tags("purpose", purpose, "model", model, "mode", mode).register(registry);
         this.answeredMeter = Counter.builder("crs.llm.calls").description("LLM requests by outcome")
                 .tags("purpose", purpose, "model", model, "outcome", "ok").register(registry);
         this.failedMeter = Counter.builder("crs.llm.calls").description("LLM requests by outcome")

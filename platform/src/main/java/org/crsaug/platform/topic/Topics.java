@@ -10,6 +10,7 @@ import org.crsaug.schema.Dialogue;
 import org.crsaug.schema.Evaluation;
 import org.crsaug.schema.IngestedFile;
 import org.crsaug.schema.Item;
+import org.crsaug.schema.JudgeBatch;
 import org.crsaug.schema.Judgement;
 import org.crsaug.schema.ScoredPair;
 
@@ -34,6 +35,11 @@ public final class Topics {
      */
     public static final TopicSpec<IngestedFile> INGESTED_FILES =
             new TopicSpec<>("ingested-files", IngestedFile.class, true);
+    /**
+     * The LLM judge's Batch API jobs, compacted by batch id: recorded before a batch is polled, so a
+     * restarted scorer polls the same batch again and never submits its requests twice.
+     */
+    public static final TopicSpec<JudgeBatch> JUDGE_BATCHES = new TopicSpec<>("judge-batches", JudgeBatch.class, true);
     public static final TopicSpec<DeadLetter> DEAD_LETTERS = new TopicSpec<>("dead-letters", DeadLetter.class, false);
 
     /** Where the embedded schema registry keeps its schemas (compacted, like Confluent's _schemas). */
@@ -44,6 +50,6 @@ public final class Topics {
 
     public static List<TopicSpec<?>> all() {
         return List.of(ITEMS, DIALOGUES, EMBEDDINGS, CANDIDATES, SCORED_PAIRS, AUGMENTED_LABELS, CHECKPOINTS,
-                EVALUATIONS, DEAD_LETTERS, JUDGEMENTS, INGESTED_FILES);
+                EVALUATIONS, DEAD_LETTERS, JUDGEMENTS, INGESTED_FILES, JUDGE_BATCHES);
     }
 }

@@ -53,9 +53,12 @@ public final class LlmJudge implements RelevanceJudge {
     private final ChatEndpoint endpoint;
     private final LlmUsage usage;
     private final ExecutorService pool;
+    /** Kept for the Batch API client of scorer.llm.mode=batch; in memory only, never logged. */
+    private final String apiKey;
 
     public LlmJudge(LlmSettings settings, String apiKey) {
         this.settings = settings;
+        this.apiKey = apiKey;
         this.prompt = PromptTemplate.load(settings.promptName());
         this.usage = new LlmUsage(LlmUsage.JUDGE, settings.model(), settings.inputPricePerMTok(), settings.outputPricePerMTok());
         this.endpoint = new ChatEndpoint(settings, apiKey, settings.limiter(), usage);
@@ -104,6 +107,28 @@ public final class LlmJudge implements RelevanceJudge {
         return usage;
     }
 
+    /** A paid judgement of one pair, as the cache keeps it. */
+    Judgement judgement(String contextId, Pending p, float score) {
+        return Judgement.newBuilder().setCacheKey(p.cacheKey).setModel(settings.model())
+                .setPromptVersion(prompt.version()).setContextId(contextId).setItemId(p.itemId).setScore(score)
+                .setJudgedAtMs(System.currentTimeMillis()).build();
+    }
+
+    /** A Batch API client on this judge's endpoint and key, charging tokens at the batch price. */
+    org.crsaug.model.llm.BatchEndpoint batchEndpoint(double priceFactor) {
+        return new org.crsaug.model.llm.BatchEndpoint(settings, apiKey, new LlmUsage(LlmUsage.JUDGE, settings.model(),
+                settings.inputPricePerMTok() * priceFactor, settings.outputPricePerMTok() * priceFactor,
+                LlmUsage.BATCH));
+    }
+
+    LlmSettings settings() {
+        return settings;
+    }
+
+    PromptTemplate prompt() {
+        return prompt;
+    }
+
     @Override
     public java.util.Optional<String> condition() {
         return endpoint.retrying().map(r -> {
@@ -139,10 +164,7 @@ public final class LlmJudge implements RelevanceJudge {
                 Map<String, Float> scores = judgeBatch(candidates.getContextId(), contextText, batch, deadline);
                 List<Judgement> paid = new ArrayList<>();
                 for (Pending p : batch) {
-                    paid.add(Judgement.newBuilder().setCacheKey(p.cacheKey).setModel(settings.model())
-                            .setPromptVersion(prompt.version()).setContextId(candidates.getContextId())
-                            .setItemId(p.itemId).setScore(scores.get(p.itemId))
-                            .setJudgedAtMs(System.currentTimeMillis()).build());
+                    paid.add(judgement(candidates.getContextId(), p, scores.get(p.itemId)));
                 }
                 // cached now, whatever happens to the other batches or to this context's transaction
                 inputs.remember(paid);
@@ -185,8 +207,12 @@ public final class LlmJudge implements RelevanceJudge {
         return new Verdict(ordered, fresh);
     }
 
-    private Map<String, Float> judgeBatch(String contextId, String contextText, List<Pending> batch, long deadline)
-            throws InterruptedException {
+    /** The conversation that asks for one chunk of a context's candidates, and the names it shows them by. */
+    record Request(CandidateNames names, Map<String, String> shownById, List<ChatEndpoint.Message> messages) {
+    }
+
+    /** The one place a judging request is written, for chat calls and Batch API lines alike. */
+    Request request(String contextText, List<Pending> batch) {
         CandidateNames names = new CandidateNames();
         List<String> lines = new ArrayList<>();
         Map<String, String> shownById = new HashMap<>();
@@ -199,9 +225,16 @@ public final class LlmJudge implements RelevanceJudge {
                     ? description.substring(p.item.getTitle().strip().length()) : ". " + description;
             lines.add(shown + rest);
         }
-        List<ChatEndpoint.Message> messages = new ArrayList<>(List.of(
-                new ChatEndpoint.Message("system", prompt.system()),
+        return new Request(names, shownById, List.of(new ChatEndpoint.Message("system", prompt.system()),
                 new ChatEndpoint.Message("user", prompt.user(contextText, lines))));
+    }
+
+    private Map<String, Float> judgeBatch(String contextId, String contextText, List<Pending> batch, long deadline)
+            throws InterruptedException {
+        Request request = request(contextText, batch);
+        CandidateNames names = request.names();
+        Map<String, String> shownById = request.shownById();
+        List<ChatEndpoint.Message> messages = new ArrayList<>(request.messages());
         ChatEndpoint.Reply first = endpoint.complete(messages, deadline);
         ReplyParser.Parsed parsed = ReplyParser.parse(first.text(), names);
         Map<String, Float> scores = new HashMap<>(parsed.scores());
@@ -228,7 +261,7 @@ public final class LlmJudge implements RelevanceJudge {
         return scores;
     }
 
-    private static List<String> missing(List<Pending> batch, Map<String, Float> scores, Map<String, String> shown) {
+    static List<String> missing(List<Pending> batch, Map<String, Float> scores, Map<String, String> shown) {
         List<String> out = new ArrayList<>();
         for (Pending p : batch) {
             if (!scores.containsKey(p.itemId)) {
@@ -278,6 +311,7 @@ public final class LlmJudge implements RelevanceJudge {
         LOG.info("LLM judge usage: {}", usage);
     }
 
-    private record Pending(String itemId, Item item, String cacheKey) {
+    /** A candidate not in the cache: what to show the LLM and where its judgement goes. */
+    record Pending(String itemId, Item item, String cacheKey) {
     }
 }
