@@ -6,6 +6,7 @@ import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIInvalidDataException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.RateLimitException;
+import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import java.util.List;
@@ -67,7 +68,17 @@ public final class ChatEndpoint implements AutoCloseable {
      *     endpoint refused the request outright
      */
     public Reply complete(List<Message> messages, long deadlineNanos) throws InterruptedException {
-        ChatCompletionCreateParams params = params(messages);
+        return complete(messages, deadlineNanos, null);
+    }
+
+    /**
+     * As {@link #complete(List, long)}, asking for a reply that follows a JSON schema ({@code response_format}
+     * of type {@code json_schema}); null asks for plain text. An endpoint that ignores the field answers text,
+     * so the caller still reads the reply tolerantly when it does not parse.
+     */
+    public Reply complete(List<Message> messages, long deadlineNanos, ResponseFormatJsonSchema format)
+            throws InterruptedException {
+        ChatCompletionCreateParams params = params(messages, format);
         long estimatedTokens = estimateTokens(messages) + settings.maxTokens();
         RuntimeException last = null;
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
@@ -130,7 +141,7 @@ public final class ChatEndpoint implements AutoCloseable {
                 + (last == null ? "" : why(last)), last, java.time.Duration.ofMillis(retryAfter));
     }
 
-    private ChatCompletionCreateParams params(List<Message> messages) {
+    private ChatCompletionCreateParams params(List<Message> messages, ResponseFormatJsonSchema format) {
         ChatCompletionCreateParams.Builder b = ChatCompletionCreateParams.builder().model(settings.model());
         for (Message m : messages) {
             switch (m.role()) {
@@ -144,6 +155,9 @@ public final class ChatEndpoint implements AutoCloseable {
         }
         if (settings.temperature() >= 0) {
             b.temperature(settings.temperature());
+        }
+        if (format != null) {
+            b.responseFormat(format);
         }
         return b.build();
     }

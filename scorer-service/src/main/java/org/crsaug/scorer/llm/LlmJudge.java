@@ -40,7 +40,10 @@ import org.slf4j.LoggerFactory;
  * Cached judgements are reused; the rest are sent in batches, several batches of a context at once
  * on a bounded pool (the in-flight limit), each call paced by the shared limiter. A reply without
  * a usable score for every candidate of its batch gets one repair request; if that fails too, the
- * context is rejected with both raw replies in the reason.
+ * context is rejected with both raw replies in the reason. With {@code scorer.llm.response.format=json_schema}
+ * the request carries a JSON schema of the scores ({@link ScoreSchema}) and a conforming reply is read
+ * strictly; any other reply (an endpoint that ignores the schema) goes to the tolerant parser as before.
+ * Each judgement records which of the two read it.
  */
 public final class LlmJudge implements RelevanceJudge {
 
@@ -53,9 +56,36 @@ public final class LlmJudge implements RelevanceJudge {
     private final ChatEndpoint endpoint;
     private final LlmUsage usage;
     private final ExecutorService pool;
+    private final ReplyFormat format;
 
-    public LlmJudge(LlmSettings settings, String apiKey) {
+    /** How replies are asked for and read ({@code scorer.llm.response.format}); the name is what judgements record. */
+    public enum ReplyFormat {
+        TEXT("text"), JSON_SCHEMA("json_schema");
+
+        private final String setting;
+
+        ReplyFormat(String setting) {
+            this.setting = setting;
+        }
+
+        public String setting() {
+            return setting;
+        }
+
+        public static ReplyFormat of(String setting) {
+            for (ReplyFormat f : values()) {
+                if (f.setting.equals(setting)) {
+                    return f;
+                }
+            }
+            throw new org.crsaug.platform.config.ConfigException("scorer.llm.response.format must be text or "
+                    + "json_schema, not '" + setting + "'");
+        }
+    }
+
+    public LlmJudge(LlmSettings settings, String apiKey, ReplyFormat format) {
         this.settings = settings;
+        this.format = format;
         this.prompt = PromptTemplate.load(settings.promptName());
         this.usage = new LlmUsage(LlmUsage.JUDGE, settings.model(), settings.inputPricePerMTok(), settings.outputPricePerMTok());
         this.endpoint = new ChatEndpoint(settings, apiKey, settings.limiter(), usage);
@@ -72,7 +102,8 @@ public final class LlmJudge implements RelevanceJudge {
      * stays in memory only; configuration and logs only ever name the variable.
      */
     public static LlmJudge fromConfig(CrsConfig config, Map<String, String> environment) {
-        return new LlmJudge(LlmSettings.from(config), LlmSettings.apiKey(config, environment, "scorer.judge=llm"));
+        return new LlmJudge(LlmSettings.from(config), LlmSettings.apiKey(config, environment, "scorer.judge=llm"),
+                ReplyFormat.of(config.get("scorer.llm.response.format")));
     }
 
     /**
@@ -82,6 +113,7 @@ public final class LlmJudge implements RelevanceJudge {
     public static void checkSettings(CrsConfig config, Map<String, String> environment, String usedBy) {
         LlmSettings settings = LlmSettings.from(config);
         LlmSettings.apiKey(config, environment, usedBy);
+        ReplyFormat.of(config.get("scorer.llm.response.format"));
         PromptTemplate.load("scorer.llm.prompt", settings.promptName());
     }
 
@@ -136,13 +168,14 @@ public final class LlmJudge implements RelevanceJudge {
         for (int i = 0; i < pending.size(); i += settings.batchSize()) {
             List<Pending> batch = pending.subList(i, Math.min(pending.size(), i + settings.batchSize()));
             calls.add(pool.submit(() -> {
-                Map<String, Float> scores = judgeBatch(candidates.getContextId(), contextText, batch, deadline);
+                Scores scores = judgeBatch(candidates.getContextId(), contextText, batch, deadline);
                 List<Judgement> paid = new ArrayList<>();
                 for (Pending p : batch) {
                     paid.add(Judgement.newBuilder().setCacheKey(p.cacheKey).setModel(settings.model())
                             .setPromptVersion(prompt.version()).setContextId(candidates.getContextId())
-                            .setItemId(p.itemId).setScore(scores.get(p.itemId))
-                            .setJudgedAtMs(System.currentTimeMillis()).build());
+                            .setItemId(p.itemId).setScore(scores.byItem().get(p.itemId))
+                            .setJudgedAtMs(System.currentTimeMillis()).setJudgeId(ID)
+                            .setJudgeVersion(settings.model()).setReplyFormat(scores.readAs().setting()).build());
                 }
                 // cached now, whatever happens to the other batches or to this context's transaction
                 inputs.remember(paid);
@@ -183,7 +216,11 @@ public final class LlmJudge implements RelevanceJudge {
         return new Verdict(ordered, fresh);
     }
 
-    private Map<String, Float> judgeBatch(String contextId, String contextText, List<Pending> batch, long deadline)
+    /** A batch's scores and the path that read them: the strict schema reading, or the tolerant text parser. */
+    private record Scores(Map<String, Float> byItem, ReplyFormat readAs) {
+    }
+
+    private Scores judgeBatch(String contextId, String contextText, List<Pending> batch, long deadline)
             throws InterruptedException {
         CandidateNames names = new CandidateNames();
         List<String> lines = new ArrayList<>();
@@ -200,13 +237,22 @@ public final class LlmJudge implements RelevanceJudge {
         List<ChatEndpoint.Message> messages = new ArrayList<>(List.of(
                 new ChatEndpoint.Message("system", prompt.system()),
                 new ChatEndpoint.Message("user", prompt.user(contextText, lines))));
-        ChatEndpoint.Reply first = endpoint.complete(messages, deadline);
+        ChatEndpoint.Reply first = endpoint.complete(messages, deadline, format == ReplyFormat.JSON_SCHEMA
+                ? ScoreSchema.forNames(new ArrayList<>(names.shownToItem().keySet())) : null);
+        if (format == ReplyFormat.JSON_SCHEMA) {
+            java.util.Optional<Map<String, Float>> strict = ScoreSchema.parseStrict(first.text(), names);
+            if (strict.isPresent()) {
+                return new Scores(strict.get(), ReplyFormat.JSON_SCHEMA);
+            }
+            // the judgement records replyFormat=text, which is how a run shows an endpoint ignoring the schema
+            LOG.debug("Reply for {} did not follow the JSON schema; reading it as text", contextId);
+        }
         ReplyParser.Parsed parsed = ReplyParser.parse(first.text(), names);
         Map<String, Float> scores = new HashMap<>(parsed.scores());
         List<String> missing = missing(batch, scores, shownById);
         if (missing.isEmpty()) {
             logIgnored(contextId, parsed);
-            return scores;
+            return new Scores(scores, ReplyFormat.TEXT);
         }
         usage.recordRepair();
         String problem = !parsed.hadJson() ? "it did not end with a JSON object of scores"
@@ -223,7 +269,7 @@ public final class LlmJudge implements RelevanceJudge {
                     + clip(second.text()));
         }
         logIgnored(contextId, repaired);
-        return scores;
+        return new Scores(scores, ReplyFormat.TEXT);
     }
 
     private static List<String> missing(List<Pending> batch, Map<String, Float> scores, Map<String, String> shown) {
