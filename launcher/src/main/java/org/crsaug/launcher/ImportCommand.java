@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = "Bring data made outside the pipeline in.",
-        subcommands = ImportCommand.Judgements.class)
+        subcommands = ImportCommand.Judgements.class,
+        footer = {"", "Examples:", "  crs import judgements --file ratings.csv --judge-id annotators --judge-version 2024-05",
+                "", "See docs/judges.md."})
 final class ImportCommand implements Runnable {
 
     @Override
