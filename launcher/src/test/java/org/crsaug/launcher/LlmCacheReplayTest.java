@@ -44,7 +44,7 @@ class LlmCacheReplayTest {
     @RegisterExtension
     static final TestKafka kafka = new TestKafka();
 
-    private static Map<String, String> settings(String prefix, FakeChatServer server, Path data) {
+    static Map<String, String> settings(String prefix, FakeChatServer server, Path data) {
         Map<String, String> s = new HashMap<>();
         s.put("topic.prefix", prefix);
         s.put("data.dir", data.toString());
@@ -63,7 +63,7 @@ class LlmCacheReplayTest {
      *
      * @return texts the retriever encoded
      */
-    private static long label(Platform p) throws InterruptedException {
+    static long label(Platform p) throws InterruptedException {
         ScorerService scorer = ScorerService.create(p, LlmJudge.fromConfig(p.config(),
                 Map.of("OPENAI_API_KEY", "test-key")));
         RetrieverService retriever = new RetrieverService(p);
@@ -76,7 +76,7 @@ class LlmCacheReplayTest {
         return retriever.encodedTexts();
     }
 
-    private static List<ScoredPair> pairs(Platform p) {
+    static List<ScoredPair> pairs(Platform p) {
         return TestKafka.readAll(p, Topics.SCORED_PAIRS, 1, Duration.ofSeconds(60)).stream()
                 .map(ConsumerRecord::value).toList();
     }

@@ -53,8 +53,15 @@ public final class FakeChatServer implements AutoCloseable {
     public record RawBody(String body) implements Fault {
     }
 
-    /** What a request contained: the messages in order, as (role, text). */
-    public record Request(List<String[]> messages) {
+    /**
+     * What a request contained: the messages in order, as (role, text), and the JSON schema its
+     * {@code response_format} asked for (null when it asked for none).
+     */
+    public record Request(List<String[]> messages, JsonNode jsonSchema) {
+        public Request(List<String[]> messages) {
+            this(messages, null);
+        }
+
         public String lastUser() {
             for (int i = messages.size() - 1; i >= 0; i--) {
                 if (messages.get(i)[0].equals("user")) {
@@ -145,6 +152,18 @@ public final class FakeChatServer implements AutoCloseable {
         return unavailable.get();
     }
 
+    /**
+     * Off, a request's {@code response_format} is ignored and the responder answers as for text, as
+     * endpoints without structured outputs do (llama.cpp, older vLLM); on (the default), such a request
+     * gets strict JSON that follows its schema.
+     */
+    public FakeChatServer honourSchemas(boolean honour) {
+        this.honourSchemas = honour;
+        return this;
+    }
+
+    private volatile boolean honourSchemas = true;
+
     public FakeChatServer responder(Function<Request, String> responder) {
         this.responder = responder;
         return this;
@@ -213,7 +232,9 @@ public final class FakeChatServer implements AutoCloseable {
             messages.add(new String[] {m.path("role").asText(), content.isTextual() ? content.asText()
                     : content.toString()});
         }
-        return new Request(messages);
+        JsonNode format = body.path("response_format");
+        return new Request(messages, format.path("type").asText().equals("json_schema")
+                ? format.path("json_schema").path("schema") : null);
     }
 
     private void handle(Context ctx) throws InterruptedException {
@@ -234,7 +255,9 @@ public final class FakeChatServer implements AutoCloseable {
         if (failed(ctx, fault, overLimit)) {
             return;
         }
-        String text = fault instanceof Reply r ? r.text() : responder.apply(request);
+        String text = fault instanceof Reply r ? r.text()
+                : request.jsonSchema() != null && honourSchemas ? instanceOf(request.jsonSchema(), "").toString()
+                : responder.apply(request);
         answered.incrementAndGet();
         ctx.json(completion(body.path("model").asText("fake"), request, text));
     }
@@ -383,6 +406,26 @@ public final class FakeChatServer implements AutoCloseable {
         root.putObject("usage").put("prompt_tokens", promptChars / 4).put("completion_tokens", text.length() / 4)
                 .put("total_tokens", promptChars / 4 + text.length() / 4);
         return root;
+    }
+
+    /**
+     * A value that follows the schema: every property of an object (the required ones are all of them
+     * in strict mode), "fake reasoning" for a string, and for a number {@link #scoreFor} of the property
+     * it belongs to, so a structured reply scores a candidate as a text reply would.
+     */
+    static JsonNode instanceOf(JsonNode schema, String propertyName) {
+        return switch (schema.path("type").asText()) {
+            case "object" -> {
+                ObjectNode o = JSON.createObjectNode();
+                schema.path("properties").fields().forEachRemaining(p -> o.set(p.getKey(),
+                        instanceOf(p.getValue(), p.getKey())));
+                yield o;
+            }
+            case "array" -> JSON.createArrayNode();
+            case "number", "integer" -> JSON.getNodeFactory().numberNode(scoreFor(propertyName));
+            case "boolean" -> JSON.getNodeFactory().booleanNode(true);
+            default -> JSON.getNodeFactory().textNode("fake reasoning");
+        };
     }
 
     /** The candidate names a judging request lists ("- Name (year). Genres: ..."). */

@@ -6,6 +6,7 @@ import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIInvalidDataException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.RateLimitException;
+import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import java.util.List;
@@ -77,7 +78,17 @@ public final class ChatEndpoint implements AutoCloseable {
      *     endpoint refused the request outright
      */
     public Reply complete(List<Message> messages, long deadlineNanos) throws InterruptedException {
-        ChatCompletionCreateParams params = params(settings, messages);
+        return complete(messages, deadlineNanos, null);
+    }
+
+    /**
+     * As {@link #complete(List, long)}, asking for a reply that follows a JSON schema ({@code response_format}
+     * of type {@code json_schema}); null asks for plain text. An endpoint that ignores the field answers text,
+     * so the caller still reads the reply tolerantly when it does not parse.
+     */
+    public Reply complete(List<Message> messages, long deadlineNanos, ResponseFormatJsonSchema format)
+            throws InterruptedException {
+        ChatCompletionCreateParams params = params(settings, messages, format);
         long estimatedTokens = estimateTokens(messages) + settings.maxTokens();
         RuntimeException last = null;
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
@@ -146,6 +157,11 @@ public final class ChatEndpoint implements AutoCloseable {
 
     /** The request for these messages; a Batch API line carries the same body. */
     static ChatCompletionCreateParams params(LlmSettings settings, List<Message> messages) {
+        return params(settings, messages, null);
+    }
+
+    private static ChatCompletionCreateParams params(LlmSettings settings, List<Message> messages,
+            ResponseFormatJsonSchema format) {
         ChatCompletionCreateParams.Builder b = ChatCompletionCreateParams.builder().model(settings.model());
         for (Message m : messages) {
             switch (m.role()) {
@@ -159,6 +175,9 @@ public final class ChatEndpoint implements AutoCloseable {
         }
         if (settings.temperature() >= 0) {
             b.temperature(settings.temperature());
+        }
+        if (format != null) {
+            b.responseFormat(format);
         }
         return b.build();
     }

@@ -195,7 +195,8 @@ public final class BatchJudging implements AutoCloseable {
                 if (score == null) {
                     leftOut++;
                 } else {
-                    paid.add(judge.judgement(r.getContextId(), p, score));
+                    // Batch API lines ask for text and are read by the tolerant parser
+                    paid.add(judge.judgement(r.getContextId(), p, score, LlmJudge.ReplyFormat.TEXT));
                 }
             }
             if (scores.size() < pending.size()) {

@@ -40,7 +40,10 @@ import org.slf4j.LoggerFactory;
  * Cached judgements are reused; the rest are sent in batches, several batches of a context at once
  * on a bounded pool (the in-flight limit), each call paced by the shared limiter. A reply without
  * a usable score for every candidate of its batch gets one repair request; if that fails too, the
- * context is rejected with both raw replies in the reason.
+ * context is rejected with both raw replies in the reason. With {@code scorer.llm.response.format=json_schema}
+ * the request carries a JSON schema of the scores ({@link ScoreSchema}) and a conforming reply is read
+ * strictly; any other reply (an endpoint that ignores the schema) goes to the tolerant parser as before.
+ * Each judgement records which of the two read it.
  */
 public final class LlmJudge implements RelevanceJudge {
 
@@ -55,10 +58,37 @@ public final class LlmJudge implements RelevanceJudge {
     private final ExecutorService pool;
     /** Kept for the Batch API client of scorer.llm.mode=batch; in memory only, never logged. */
     private final String apiKey;
+    private final ReplyFormat format;
 
-    public LlmJudge(LlmSettings settings, String apiKey) {
+    /** How replies are asked for and read ({@code scorer.llm.response.format}); the name is what judgements record. */
+    public enum ReplyFormat {
+        TEXT("text"), JSON_SCHEMA("json_schema");
+
+        private final String setting;
+
+        ReplyFormat(String setting) {
+            this.setting = setting;
+        }
+
+        public String setting() {
+            return setting;
+        }
+
+        public static ReplyFormat of(String setting) {
+            for (ReplyFormat f : values()) {
+                if (f.setting.equals(setting)) {
+                    return f;
+                }
+            }
+            throw new org.crsaug.platform.config.ConfigException("scorer.llm.response.format must be text or "
+                    + "json_schema, not '" + setting + "'");
+        }
+    }
+
+    public LlmJudge(LlmSettings settings, String apiKey, ReplyFormat format) {
         this.settings = settings;
         this.apiKey = apiKey;
+        this.format = format;
         this.prompt = PromptTemplate.load(settings.promptName());
         this.usage = new LlmUsage(LlmUsage.JUDGE, settings.model(), settings.inputPricePerMTok(), settings.outputPricePerMTok());
         this.endpoint = new ChatEndpoint(settings, apiKey, settings.limiter(), usage);
@@ -75,7 +105,8 @@ public final class LlmJudge implements RelevanceJudge {
      * stays in memory only; configuration and logs only ever name the variable.
      */
     public static LlmJudge fromConfig(CrsConfig config, Map<String, String> environment) {
-        return new LlmJudge(LlmSettings.from(config), LlmSettings.apiKey(config, environment, "scorer.judge=llm"));
+        return new LlmJudge(LlmSettings.from(config), LlmSettings.apiKey(config, environment, "scorer.judge=llm"),
+                ReplyFormat.of(config.get("scorer.llm.response.format")));
     }
 
     /**
@@ -85,6 +116,7 @@ public final class LlmJudge implements RelevanceJudge {
     public static void checkSettings(CrsConfig config, Map<String, String> environment, String usedBy) {
         LlmSettings settings = LlmSettings.from(config);
         LlmSettings.apiKey(config, environment, usedBy);
+        ReplyFormat.of(config.get("scorer.llm.response.format"));
         PromptTemplate.load("scorer.llm.prompt", settings.promptName());
     }
 
@@ -108,10 +140,11 @@ public final class LlmJudge implements RelevanceJudge {
     }
 
     /** A paid judgement of one pair, as the cache keeps it. */
-    Judgement judgement(String contextId, Pending p, float score) {
+    Judgement judgement(String contextId, Pending p, float score, ReplyFormat readAs) {
         return Judgement.newBuilder().setCacheKey(p.cacheKey).setModel(settings.model())
                 .setPromptVersion(prompt.version()).setContextId(contextId).setItemId(p.itemId).setScore(score)
-                .setJudgedAtMs(System.currentTimeMillis()).build();
+                .setJudgedAtMs(System.currentTimeMillis()).setJudgeId(ID).setJudgeVersion(settings.model())
+                .setReplyFormat(readAs.setting()).build();
     }
 
     /** A Batch API client on this judge's endpoint and key, charging tokens at the batch price. */
@@ -161,10 +194,10 @@ public final class LlmJudge implements RelevanceJudge {
         for (int i = 0; i < pending.size(); i += settings.batchSize()) {
             List<Pending> batch = pending.subList(i, Math.min(pending.size(), i + settings.batchSize()));
             calls.add(pool.submit(() -> {
-                Map<String, Float> scores = judgeBatch(candidates.getContextId(), contextText, batch, deadline);
+                Scores scores = judgeBatch(candidates.getContextId(), contextText, batch, deadline);
                 List<Judgement> paid = new ArrayList<>();
                 for (Pending p : batch) {
-                    paid.add(judgement(candidates.getContextId(), p, scores.get(p.itemId)));
+                    paid.add(judgement(candidates.getContextId(), p, scores.byItem().get(p.itemId), scores.readAs()));
                 }
                 // cached now, whatever happens to the other batches or to this context's transaction
                 inputs.remember(paid);
@@ -211,6 +244,10 @@ public final class LlmJudge implements RelevanceJudge {
     record Request(CandidateNames names, Map<String, String> shownById, List<ChatEndpoint.Message> messages) {
     }
 
+    /** A batch's scores and the path that read them: the strict schema reading, or the tolerant text parser. */
+    private record Scores(Map<String, Float> byItem, ReplyFormat readAs) {
+    }
+
     /** The one place a judging request is written, for chat calls and Batch API lines alike. */
     Request request(String contextText, List<Pending> batch) {
         CandidateNames names = new CandidateNames();
@@ -229,19 +266,28 @@ public final class LlmJudge implements RelevanceJudge {
                 new ChatEndpoint.Message("user", prompt.user(contextText, lines))));
     }
 
-    private Map<String, Float> judgeBatch(String contextId, String contextText, List<Pending> batch, long deadline)
+    private Scores judgeBatch(String contextId, String contextText, List<Pending> batch, long deadline)
             throws InterruptedException {
         Request request = request(contextText, batch);
         CandidateNames names = request.names();
         Map<String, String> shownById = request.shownById();
         List<ChatEndpoint.Message> messages = new ArrayList<>(request.messages());
-        ChatEndpoint.Reply first = endpoint.complete(messages, deadline);
+        ChatEndpoint.Reply first = endpoint.complete(messages, deadline, format == ReplyFormat.JSON_SCHEMA
+                ? ScoreSchema.forNames(new ArrayList<>(names.shownToItem().keySet())) : null);
+        if (format == ReplyFormat.JSON_SCHEMA) {
+            java.util.Optional<Map<String, Float>> strict = ScoreSchema.parseStrict(first.text(), names);
+            if (strict.isPresent()) {
+                return new Scores(strict.get(), ReplyFormat.JSON_SCHEMA);
+            }
+            // the judgement records replyFormat=text, which is how a run shows an endpoint ignoring the schema
+            LOG.debug("Reply for {} did not follow the JSON schema; reading it as text", contextId);
+        }
         ReplyParser.Parsed parsed = ReplyParser.parse(first.text(), names);
         Map<String, Float> scores = new HashMap<>(parsed.scores());
         List<String> missing = missing(batch, scores, shownById);
         if (missing.isEmpty()) {
             logIgnored(contextId, parsed);
-            return scores;
+            return new Scores(scores, ReplyFormat.TEXT);
         }
         usage.recordRepair();
         String problem = !parsed.hadJson() ? "it did not end with a JSON object of scores"
@@ -258,7 +304,7 @@ public final class LlmJudge implements RelevanceJudge {
                     + clip(second.text()));
         }
         logIgnored(contextId, repaired);
-        return scores;
+        return new Scores(scores, ReplyFormat.TEXT);
     }
 
     static List<String> missing(List<Pending> batch, Map<String, Float> scores, Map<String, String> shown) {

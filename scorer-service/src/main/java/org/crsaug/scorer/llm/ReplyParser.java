@@ -34,9 +34,12 @@ public final class ReplyParser {
             return new Parsed(scores, ignored, false);
         }
         JsonNode node = object.get();
-        // some models wrap the mapping, e.g. {"scores": {...}}: look one level down when needed
+        // some models wrap the mapping, e.g. {"scores": {...}}: look one level down when needed; a structured
+        // reply ({"reasoning": ..., "scores": {...}}, see ScoreSchema) that the strict reading refused lands here too
         if (node.size() == 1 && node.elements().next().isObject()) {
             node = node.elements().next();
+        } else if (node.path("scores").isObject()) {
+            node = node.get("scores");
         }
         Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
         while (fields.hasNext()) {

@@ -94,6 +94,70 @@ class LlmJudgeTest {
     }
 
     @Test
+    void withJsonSchemaTheRequestCarriesTheSchemaAndAStrictReplyIsReadWithoutRepair() {
+        LlmJudge judge = judge(Map.of("scorer.llm.response.format", "json_schema"));
+
+        Verdict v = judge.judge(candidates("Seeker: something clever and dark", 7), JudgeInputs.of(items(), Map.of()));
+
+        // every request asked for the scores of exactly its own candidates, under the names shown
+        assertThat(server.requests()).hasSize(3).allSatisfy(r -> {
+            assertThat(r.jsonSchema()).as("response_format json_schema").isNotNull();
+            assertThat(r.jsonSchema().path("properties").path("scores").path("required"))
+                    .extracting(com.fasterxml.jackson.databind.JsonNode::asText)
+                    .containsExactlyElementsOf(FakeChatServer.candidateNames(r));
+        });
+        for (int i = 0; i < 7; i++) {
+            assertThat(v.scores().get(i).getScore()).as(TITLES[i]).isEqualTo(expected(i));
+        }
+        assertThat(judge.usage().repairs()).isZero();
+        assertThat(v.newJudgements()).hasSize(7).allSatisfy(j -> {
+            assertThat(j.getReplyFormat()).isEqualTo("json_schema");
+            assertThat(j.getJudgeId()).isEqualTo("llm");
+            assertThat(j.getJudgeVersion()).isEqualTo("gpt-4o-mini");
+        });
+    }
+
+    @Test
+    void anEndpointIgnoringTheSchemaIsReadByTheTolerantParserAndSaysSo() {
+        server.honourSchemas(false);
+        LlmJudge judge = judge(Map.of("scorer.llm.response.format", "json_schema"));
+
+        Verdict v = judge.judge(candidates("Seeker: hi", 3), JudgeInputs.of(items(), Map.of()));
+
+        assertThat(server.requests()).hasSize(1).allSatisfy(r -> assertThat(r.jsonSchema()).isNotNull());
+        assertThat(v.scores()).extracting(ScoredPair::getScore).containsExactly(expected(0), expected(1), expected(2));
+        assertThat(v.newJudgements()).extracting(Judgement::getReplyFormat).containsOnly("text");
+        assertThat(judge.usage().repairs()).isZero();
+    }
+
+    @Test
+    void textFormatSendsNoSchemaAndRecordsTheTextPath() {
+        LlmJudge judge = judge(Map.of());
+
+        Verdict v = judge.judge(candidates("Seeker: hi", 3), JudgeInputs.of(items(), Map.of()));
+
+        assertThat(server.requests()).hasSize(1).allSatisfy(r -> assertThat(r.jsonSchema()).isNull());
+        assertThat(v.newJudgements()).extracting(Judgement::getReplyFormat).containsOnly("text");
+    }
+
+    @Test
+    void aStructuredReplyMissingACandidateFallsBackToTheTolerantParserAndItsRepair() {
+        server.thenFail(new FakeChatServer.Reply("{\"reasoning\": \"short\", \"scores\": {\"The Matrix (1999)\": 3,"
+                + " \"Superbad (2007)\": 1}}"));
+        LlmJudge judge = judge(Map.of("scorer.llm.response.format", "json_schema"));
+
+        Verdict v = judge.judge(candidates("Seeker: hi", 3), JudgeInputs.of(items(), Map.of()));
+
+        // the tolerant reading took the two given scores, so the repair (a text request) asks only for the third
+        assertThat(judge.usage().repairs()).isEqualTo(1);
+        assertThat(server.requests()).hasSize(2);
+        assertThat(server.requests().get(1).jsonSchema()).isNull();
+        assertThat(server.requests().get(1).lastUser()).contains("Amélie (2001)").doesNotContain("Superbad (2007)");
+        assertThat(v.scores()).extracting(ScoredPair::getScore).containsExactly(expected(0), expected(1), expected(2));
+        assertThat(v.newJudgements()).extracting(Judgement::getReplyFormat).containsOnly("text");
+    }
+
+    @Test
     void namesAreMatchedTolerantlyStrangersIgnoredAndScoresClamped() {
         server.thenFail(new FakeChatServer.Reply("Thoughts...\n{\"MATRIX, THE (1999)\": \"3.5\", \"superbad\": 7,"
                 + " \"Amelie\": -1, \"Titanic (1997)\": 4}"));
