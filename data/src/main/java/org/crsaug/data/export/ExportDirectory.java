@@ -29,7 +29,8 @@ public final class ExportDirectory {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new ConfigException("cannot create --out directory " + dir + " (" + e + "); choose a writable place");
+            throw new ConfigException("cannot create --out directory " + dir + " (" + reason(e) + "); choose a writable"
+                    + " place");
         }
         if (!Files.isWritable(dir)) {
             throw new ConfigException("--out directory " + dir + " is not writable; choose another or fix its"
@@ -42,9 +43,23 @@ public final class ExportDirectory {
                             + " or pass --force to replace the files an export writes there");
                 }
             } catch (IOException e) {
-                throw new ConfigException("cannot list --out directory " + dir + ": " + e);
+                throw new ConfigException("cannot list --out directory " + dir + ": " + reason(e));
             }
         }
+    }
+
+    /** What went wrong in words ("Not a directory"), without the exception's class name. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "a file of that name is in the way";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage();
     }
 
     /** Writes each file as UTF-8 lines ending in \n. */

@@ -153,6 +153,13 @@ class LabelExportTest {
                 .hasMessageContaining("no checkpoint 'inspired-r9-nope'");
         assertThatThrownBy(() -> LabelExport.export(p, "redial", ExportFormat.inspired, null, tmp.resolve("c"),
                 false)).isInstanceOf(ConfigException.class).hasMessageContaining("use --format redial");
+        org.crsaug.schema.Checkpoint redial = org.crsaug.schema.Checkpoint.newBuilder().setCheckpointId("redial-r1")
+                .setRound(1).setStage("s").setMode("two-stage").setBackbone("semantic").setDataset("redial")
+                .setArtifactUri("none").setSha256("none").setCreatedAtMs(1L).setSeed(1L).build();
+        assertThatThrownBy(() -> LabelSnapshot.choose(List.of(redial), DATASET, "redial-r1", "checkpoints"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("checkpoint 'redial-r1' was trained on redial, not inspired; pass --dataset redial");
+        assertThat(LabelSnapshot.choose(List.of(redial), "redial", null, "checkpoints")).isSameAs(redial);
     }
 
     @Test
