@@ -11,7 +11,9 @@ import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.kafka.Platform;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Write augmented labels or the judgement cache to files that other trainers and people read"
@@ -22,9 +24,10 @@ import picocli.CommandLine.Option;
                 "  crs export judgements --out judgements.csv"})
 final class ExportCommand implements Runnable {
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
+    /** {@code crs export} alone names its subcommands, as {@code crs} alone does. */
     @Override
     public void run() {
         spec.commandLine().usage(System.out);

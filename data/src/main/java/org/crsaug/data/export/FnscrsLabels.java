@@ -3,6 +3,7 @@ package org.crsaug.data.export;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ final class FnscrsLabels {
         Map<String, List<String>> aug = new LinkedHashMap<>();
         Map<String, List<String>> orig = new LinkedHashMap<>();
         snapshot.splits().forEach(s -> orig.put(s, new ArrayList<>()));
-        Map<String, Dialogue> dialogues = new java.util.HashMap<>();
+        Map<String, Dialogue> dialogues = new HashMap<>();
         snapshot.dialogues().forEach(d -> dialogues.put(d.getDialogueId(), d));
         for (LabelledContext c : snapshot.contexts()) {
             List<String> lines = aug.computeIfAbsent(c.context().split(), s -> new ArrayList<>());

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -167,7 +168,7 @@ public record LabelSnapshot(Checkpoint checkpoint, String dataset, Map<String, I
 
         static Provenance read(Platform platform, List<DialogueContext> contexts, Map<String, AugmentedLabels> labels,
                 String fallbackEncoder) {
-            Set<String> wanted = new java.util.HashSet<>();
+            Set<String> wanted = new HashSet<>();
             contexts.forEach(c -> wanted.add(c.contextId()));
             Map<String, Candidates> candidates = new HashMap<>();
             try (TopicFollower<Candidates> f = new TopicFollower<>(platform, Topics.CANDIDATES, "crs-export-candidates")) {
@@ -193,7 +194,7 @@ public record LabelSnapshot(Checkpoint checkpoint, String dataset, Map<String, I
         }
 
         private static boolean holdsAll(Candidates c, AugmentedLabels l) {
-            Set<String> ids = new java.util.HashSet<>();
+            Set<String> ids = new HashSet<>();
             c.getItems().forEach(i -> ids.add(i.getItemId()));
             return l.getLabels().stream().allMatch(x -> ids.contains(x.getItemId()));
         }
