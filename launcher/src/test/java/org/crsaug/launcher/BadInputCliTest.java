@@ -105,7 +105,22 @@ class BadInputCliTest {
                 row("ingest --dataset inspired --file a.json --watch {tmp}", USAGE, "mutually exclusive"),
                 row("ingest --dataset inspired --replace", USAGE, "--replace goes with --file"),
                 row("ingest --dataset inspired --data-dir {tmp}/nowhere", USAGE,
-                        "data.dir=", "is not an existing directory"));
+                        "data.dir=", "is not an existing directory"),
+                row("export labels --dataset movies --format jsonl --out {tmp}/out", USAGE,
+                        "unknown dataset 'movies'; --dataset takes one of [redial, inspired]"),
+                row("export labels --dataset inspired --format csv --out {tmp}/out", USAGE,
+                        "Invalid value for option '--format'", "jsonl, fnscrs, redial, inspired"),
+                row("export labels --dataset inspired --format redial --out {tmp}/out", USAGE,
+                        "--format redial writes redial lines, but --dataset is inspired; use --format inspired"),
+                row("export labels --dataset inspired --format jsonl --out {tmp}", USAGE,
+                        "is not empty; choose an empty or new one, or pass --force"),
+                row("export labels --dataset inspired --format jsonl --out {tmp}/bad.properties/out", USAGE,
+                        "cannot create --out directory"),
+                row("export labels --dataset inspired --out {tmp}/out", USAGE,
+                        "Missing required option: '--format=FORMAT'"),
+                row("export judgements --out {tmp}/judgements.txt", USAGE, "must end in .csv or .jsonl"),
+                row("export judgements --out {tmp}/nowhere/judgements.csv", USAGE,
+                        "its directory must exist and be writable"));
     }
 
     private static Arguments row(String commandLine, int rc, String... expected) {

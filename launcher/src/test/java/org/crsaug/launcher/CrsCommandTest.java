@@ -25,8 +25,9 @@ class CrsCommandTest {
 
     @Test
     void everyCommandHasHelpWithExamples() {
-        // the launcher's eleven commands; the bench commands live in the bench module and are checked there
-        CommandHelp.assertEveryCommandHasExamples(() -> new picocli.CommandLine(new Crs()), "crs", 11);
+        // the launcher's twelve commands and export's two subcommands; the bench commands live in the bench
+        // module and are checked there
+        CommandHelp.assertEveryCommandHasExamples(() -> new picocli.CommandLine(new Crs()), "crs", 14);
         console.reset();
         assertThat(Crs.execute("--help")).isZero();
         assertThat(stdout()).contains("run", "up", "ingest", "service", "serve", "status");

@@ -18,6 +18,10 @@ import org.crsaug.platform.service.Service;
 import org.crsaug.data.state.PipelineState;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.AugmentedLabels;
+import org.crsaug.schema.Candidate;
+import org.crsaug.schema.Candidates;
+import org.crsaug.schema.Checkpoint;
+import org.crsaug.schema.ScoredPair;
 import org.crsaug.schema.ContextEmbedding;
 import org.crsaug.schema.EmbeddingKind;
 import org.crsaug.schema.Item;
@@ -148,6 +152,52 @@ public final class PipelineInputs {
         return AugmentedLabels.newBuilder().setContextId(c.contextId()).setDialogueId(c.dialogueId())
                 .setLabels(itemIds.stream().map(i -> Label.newBuilder().setItemId(i).setScore(4f).build()).toList())
                 .setThreshold(3.5f).setJudgeId("test").setJudgeVersion("1").setCandidateCount(itemIds.size()).build();
+    }
+
+    /**
+     * For every augmented-labels record: the candidates it was chosen from (its items, ranked, from the
+     * "semantic" source) and a scored pair per label with prompt version {@code relevance-v1}, as the retriever
+     * and scorer would have published them.
+     */
+    public static void publishProvenance(Platform p) {
+        try (KafkaProducer<String, Candidates> candidates = p.producer(Topics.CANDIDATES, "test-candidates");
+                KafkaProducer<String, ScoredPair> pairs = p.producer(Topics.SCORED_PAIRS, "test-pairs")) {
+            for (ConsumerRecord<String, AugmentedLabels> r : TestKafka.readAll(p, Topics.AUGMENTED_LABELS, 1,
+                    Duration.ofSeconds(30))) {
+                AugmentedLabels l = r.value();
+                List<Candidate> items = new ArrayList<>();
+                for (Label label : l.getLabels()) {
+                    items.add(Candidate.newBuilder().setItemId(label.getItemId()).setRank(items.size() + 1)
+                            .setRetrievalScore(1f / (items.size() + 1)).setSource("semantic").build());
+                    pairs.send(new ProducerRecord<>(p.config().topic(Topics.SCORED_PAIRS),
+                            l.getContextId() + "|" + label.getItemId(), ScoredPair.newBuilder()
+                                    .setContextId(l.getContextId()).setItemId(label.getItemId())
+                                    .setScore(label.getScore()).setJudgeId(l.getJudgeId())
+                                    .setJudgeVersion(l.getJudgeVersion()).setPromptVersion("relevance-v1").build()));
+                }
+                candidates.send(new ProducerRecord<>(p.config().topic(Topics.CANDIDATES), l.getContextId(),
+                        Candidates.newBuilder().setContextId(l.getContextId()).setDialogueId(l.getDialogueId())
+                                .setEncoderId(ENCODER).setContextText("").setItems(items).build()));
+            }
+            candidates.flush();
+            pairs.flush();
+        }
+    }
+
+    /**
+     * A checkpoint of the dataset whose lineage is every record published so far, as a training round would
+     * record it (no model behind it: for readers of lineage, not for evaluation).
+     */
+    public static Checkpoint publishCheckpoint(Platform p, String checkpointId, long createdAtMs) {
+        try (PipelineState state = new PipelineState(p, "test-checkpoint")) {
+            state.catchUp(Duration.ofMinutes(1));
+            Checkpoint c = Checkpoint.newBuilder().setCheckpointId(checkpointId).setRound(1).setStage("two-stage")
+                    .setMode("two-stage").setBackbone("semantic").setDataset(DATASET).setArtifactUri("none")
+                    .setSha256("none").setCreatedAtMs(createdAtMs).setInputRanges(state.offsetRanges())
+                    .setSeed(1L).build();
+            TestKafka.send(p, Topics.CHECKPOINTS, checkpointId, c);
+            return c;
+        }
     }
 
     /** Waits until the service serves; fails at once with its error when it stops instead. */

@@ -161,6 +161,17 @@ public final class PipelineState implements AutoCloseable {
         return out;
     }
 
+    /** Dialogues of one dataset, ordered by id. */
+    public synchronized List<Dialogue> dialogues(String dataset) {
+        List<Dialogue> out = new ArrayList<>();
+        for (Dialogue d : dialogueById.values()) {
+            if (d.getDataset().equals(dataset)) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
     public synchronized int dialogueCount() {
         return dialogueById.size();
     }
