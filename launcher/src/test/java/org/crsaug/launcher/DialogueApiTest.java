@@ -83,9 +83,12 @@ class DialogueApiTest {
         engine = new RecommendationEngine(platform, ServeSettings.fromConfig(platform.config()));
         engine.start();
         server = RecommendationServer.start(engine);
-        // two rounds, so the checkpoints have a history (and round 2 a parent) to show
-        for (int round = 1; round <= 2; round++) {
-            new PipelineRun(platform, new PrintStream(new ByteArrayOutputStream()))
+        // two rounds, so the checkpoints have a history (and round 2 a parent) to show; round 2 gets two more
+        // training dialogues, since crs run on unchanged data shows the round it already trained
+        Path more = DataSlices.inspiredSlice(tmp.resolve("data-round-2"), Map.of("train", 26, "valid", 6, "test", 6));
+        Platform secondRun = kafka.platform(SmallRun.settings(more, tmp.resolve("state"), Map.of("serve.port", "0")));
+        for (Platform run : List.of(platform, secondRun)) {
+            new PipelineRun(run, new PrintStream(new ByteArrayOutputStream()))
                     .run("inspired", List.of(TrainingMode.BASELINE, TrainingMode.TWO_STAGE), Duration.ofMinutes(8));
         }
     }
