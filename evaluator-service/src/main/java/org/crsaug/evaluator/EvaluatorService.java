@@ -19,6 +19,7 @@ import org.crsaug.model.eval.RecallMetrics.Protocol;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.service.WorkerService;
 import org.crsaug.data.state.PipelineState;
+import org.crsaug.data.state.PipelineStateLease;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.Checkpoint;
 import org.crsaug.schema.DeadLetter;
@@ -70,7 +71,8 @@ public final class EvaluatorService extends WorkerService {
         props.put("max.poll.records", 1);
         // training a model takes longer than the default poll interval allows between polls
         props.put("max.poll.interval.ms", 30 * 60 * 1000);
-        try (PipelineState state = new PipelineState(platform, GROUP_ID);
+        // the test set is held only while checkpoints arrive: a round's come within seconds of each other
+        try (PipelineStateLease states = new PipelineStateLease(platform, GROUP_ID, PipelineStateLease.DEFAULT_IDLE);
                 KafkaConsumer<String, Checkpoint> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                         platform.valueSerde(Topics.CHECKPOINTS).deserializer());
                 KafkaProducer<String, Evaluation> producer = platform.producer(Topics.EVALUATIONS, GROUP_ID);
@@ -95,7 +97,7 @@ public final class EvaluatorService extends WorkerService {
                 }
                 for (ConsumerRecord<String, Checkpoint> r : records) {
                     if (r.value() != null) {
-                        handle(state, r, producer, deadLetters);
+                        handle(states.get(), r, producer, deadLetters);
                     }
                 }
                 if (!records.isEmpty()) {
@@ -103,6 +105,7 @@ public final class EvaluatorService extends WorkerService {
                     deadLetters.flush();
                     commit(consumer);
                 }
+                states.releaseIfIdle();
             }
         } finally {
             if (clientMetrics != null) {

@@ -34,6 +34,8 @@ public final class CoMentionIndex {
     private final Map<String, Set<String>> itemsByDialogue = new HashMap<>();
     private final Map<String, Set<String>> dialoguesByItem = new HashMap<>();
     private final Map<String, Integer> mentionCounts = new HashMap<>();
+    /** One instance of each item id: every dialogue's record brings its own copies, and the index keeps them. */
+    private final Map<String, String> itemIds = new HashMap<>();
     /** mentionCounts' keys, most mentioned first; null when a change made it stale. */
     private List<String> byPopularity;
 
@@ -51,7 +53,9 @@ public final class CoMentionIndex {
         }
         Set<String> items = new LinkedHashSet<>();
         for (Turn t : dialogue.getTurns()) {
-            items.addAll(t.getMentionedItemIds());
+            for (String item : t.getMentionedItemIds()) {
+                items.add(itemIds.computeIfAbsent(item, k -> k));
+            }
         }
         if (items.isEmpty()) {
             return;

@@ -39,6 +39,7 @@ public final class RetrieverService extends WorkerService {
     private volatile ItemIndexer indexer;
     private TopicFollower<Dialogue> dialogues;
     private StreamsService streams;
+    private EmbeddingCache embeddingCache;
 
     public RetrieverService(Platform platform) {
         super("retriever");
@@ -67,7 +68,8 @@ public final class RetrieverService extends WorkerService {
         Path modelCache = platform.config().modelCache();
         encoder = new CountingEncoder(TextEncoders.create(platform.config(), modelCache));
         EmbeddingCache cache = EmbeddingCache.load(platform, encoder.id(), APPLICATION_ID + "-embedding-cache",
-                Duration.ofMinutes(2));
+                platform.config().getPath("state.dir").resolve("cache").resolve("retriever"), Duration.ofMinutes(2));
+        embeddingCache = cache;
         LOG.info("Reusing {} item and {} context embeddings of encoder {}", cache.count(EmbeddingKind.ITEM),
                 cache.count(EmbeddingKind.CONTEXT), encoder.id());
         Map<String, Item> catalogue = new ConcurrentHashMap<>();
@@ -141,6 +143,10 @@ public final class RetrieverService extends WorkerService {
         }
         if (encoder != null) {
             encoder.close();
+        }
+        if (embeddingCache != null) {
+            embeddingCache.close();
+            embeddingCache = null;
         }
     }
 

@@ -3,6 +3,7 @@ package org.crsaug.serve;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,9 +33,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Indexed by dialogue id (the candidates and labels carry it; a scored pair's key is
  * {@code <contextId>|<itemId>} and its dialogue is {@link DialogueContexts#dialogueIdOf}). Memory is bounded:
- * only the {@code maxDialogues} most recently updated or read dialogues are kept, because the topics are
- * not compacted and a continuous pipeline would otherwise grow the view without end; a user looking up
- * the dialogue they just sent is always among them. Records of one context may arrive in any order across
+ * only the {@code maxDialogues} most recently updated or read dialogues are kept
+ * ({@code serve.view.max.dialogues}), because the topics are not compacted and a continuous pipeline would
+ * otherwise grow the view without end; a user looking up the dialogue they just sent is always among them.
+ * Each context keeps its pairs in parallel arrays over one shared copy of each item and judge id: kept as a
+ * map of records, a context's fifty pairs took about 10 KiB, which a 30-minute soak showed as the largest
+ * share of the heap's growth. Records of one context may arrive in any order across
  * the three topics; each fills in its part, and a later record for the same key replaces the earlier one
  * (re-retrieval, re-judging), so the view stays right while records keep arriving.
  */
@@ -42,8 +46,8 @@ public final class DialogueView implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DialogueView.class);
 
-    /** Dialogues kept: ample for the newest contexts of a running pipeline, a few tens of MB at most. */
-    public static final int DEFAULT_MAX_DIALOGUES = 10_000;
+    /** The setting bounding the dialogues kept. */
+    public static final String MAX_DIALOGUES_KEY = "serve.view.max.dialogues";
     /** Label counts are kept per bucket for this long, for the labels-per-minute rate and its history. */
     static final Duration LABEL_HISTORY = Duration.ofMinutes(30);
     private static final long BUCKET_MS = 10_000;
@@ -79,8 +83,10 @@ public final class DialogueView implements AutoCloseable {
     private final TopicFollower<AugmentedLabels> labels;
     /** Item id to title, for the whole catalogue (a compacted topic; bounded by the catalogue). */
     private final Map<String, String> titles = new HashMap<>();
-    /** Dialogue id to its contexts by context id; access order, so the eldest is the least recently used. */
-    private final LinkedHashMap<String, Map<String, ContextState>> byDialogue;
+    /** One instance of each item and judge id seen, shared by every context that names it. */
+    private final Map<String, String> ids = new HashMap<>();
+    /** Dialogue id to its contexts; access order, so the eldest is the least recently used. */
+    private final LinkedHashMap<String, List<ContextState>> byDialogue;
     /** Labels published per 10-second bucket (bucket start in ms), for the last {@link #LABEL_HISTORY}. */
     private final TreeMap<Long, Long> labelsPerBucket = new TreeMap<>();
 
@@ -91,7 +97,7 @@ public final class DialogueView implements AutoCloseable {
         this.maxDialogues = maxDialogues;
         this.byDialogue = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Map<String, ContextState>> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, List<ContextState>> eldest) {
                 return size() > DialogueView.this.maxDialogues;
             }
         };
@@ -131,7 +137,7 @@ public final class DialogueView implements AutoCloseable {
         if (r.value() == null) {
             titles.remove(r.key());
         } else {
-            titles.put(r.key(), r.value().getTitle());
+            titles.put(id(r.key()), r.value().getTitle());
         }
     }
 
@@ -159,7 +165,7 @@ public final class DialogueView implements AutoCloseable {
             return;
         }
         ContextState s = context(dialogueId, p.getContextId());
-        s.pairs.put(p.getItemId(), new Pair(p.getScore(), p.getJudgeId()));
+        s.putPair(id(p.getItemId()), p.getScore(), id(p.getJudgeId()));
         s.scoredAtMs = Math.max(s.scoredAtMs, r.timestamp());
     }
 
@@ -169,9 +175,16 @@ public final class DialogueView implements AutoCloseable {
             return;
         }
         ContextState s = context(l.getDialogueId(), l.getContextId());
-        s.labels = List.copyOf(l.getLabels());
+        int n = l.getLabels().size();
+        s.labelItems = new String[n];
+        s.labelScores = new float[n];
+        for (int i = 0; i < n; i++) {
+            Label label = l.getLabels().get(i);
+            s.labelItems[i] = id(label.getItemId());
+            s.labelScores[i] = label.getScore();
+        }
         s.labelThreshold = l.getThreshold();
-        s.labelJudge = l.getJudgeId();
+        s.labelJudge = id(l.getJudgeId());
         s.labelledAtMs = r.timestamp();
         long bucket = r.timestamp() - Math.floorMod(r.timestamp(), BUCKET_MS);
         if (bucket >= System.currentTimeMillis() - LABEL_HISTORY.toMillis()) {
@@ -181,8 +194,20 @@ public final class DialogueView implements AutoCloseable {
     }
 
     private ContextState context(String dialogueId, String contextId) {
-        return byDialogue.computeIfAbsent(dialogueId, d -> new HashMap<>())
-                .computeIfAbsent(contextId, c -> new ContextState());
+        List<ContextState> contexts = byDialogue.computeIfAbsent(dialogueId, d -> new ArrayList<>(2));
+        for (ContextState s : contexts) {
+            if (s.contextId.equals(contextId)) {
+                return s;
+            }
+        }
+        ContextState s = new ContextState(contextId);
+        contexts.add(s);
+        return s;
+    }
+
+    /** The view's one instance of an id (catalogue and judge ids repeat in every context). */
+    private String id(String id) {
+        return id == null ? null : ids.computeIfAbsent(id, k -> k);
     }
 
     private void trimLabelHistory() {
@@ -194,12 +219,12 @@ public final class DialogueView implements AutoCloseable {
 
     /** The dialogue's contexts in turn order, or empty when the pipeline has produced nothing for it (here). */
     public synchronized Optional<DialogueReport> dialogue(String dialogueId) {
-        Map<String, ContextState> contexts = byDialogue.get(dialogueId);
+        List<ContextState> contexts = byDialogue.get(dialogueId);
         if (contexts == null) {
             return Optional.empty();
         }
         List<ContextReport> out = new ArrayList<>();
-        contexts.forEach((id, s) -> out.add(s.report(id, titles)));
+        contexts.forEach(s -> out.add(s.report(titles)));
         out.sort(Comparator.comparingInt(ContextReport::turnIndex));
         return Optional.of(new DialogueReport(dialogueId, out));
     }
@@ -235,34 +260,66 @@ public final class DialogueView implements AutoCloseable {
         labels.close();
     }
 
-    private record Pair(float score, String judge) {
-    }
-
     /** One context's state; only touched under the view's lock. */
     private static final class ContextState {
-        Integer candidateCount;
+        final String contextId;
+        int candidateCount = -1;
         long retrievedAtMs = -1;
-        final Map<String, Pair> pairs = new HashMap<>();
+        /** Scored pairs: item, score and judge at the same index, the first {@code pairCount} used. */
+        String[] pairItems = new String[0];
+        float[] pairScores = new float[0];
+        String[] pairJudges = new String[0];
+        int pairCount;
         long scoredAtMs = -1;
-        List<Label> labels;
-        Float labelThreshold;
+        /** Null before labelling. */
+        String[] labelItems;
+        float[] labelScores;
+        float labelThreshold = Float.NaN;
         String labelJudge;
         long labelledAtMs = -1;
 
-        ContextReport report(String contextId, Map<String, String> titles) {
-            List<ScoredItem> scored = new ArrayList<>();
-            pairs.forEach((item, p) -> scored.add(new ScoredItem(item, titles.get(item), p.score(), p.judge())));
-            scored.sort(Comparator.comparingDouble(ScoredItem::score).reversed().thenComparing(ScoredItem::itemId));
-            List<LabelItem> labelled = null;
-            if (labels != null) {
-                labelled = new ArrayList<>();
-                for (Label l : labels) {
-                    labelled.add(new LabelItem(l.getItemId(), titles.get(l.getItemId()), l.getScore()));
+        ContextState(String contextId) {
+            this.contextId = contextId;
+        }
+
+        /** A later score of the same item replaces the earlier one (re-judging). */
+        void putPair(String item, float score, String judge) {
+            for (int i = 0; i < pairCount; i++) {
+                if (pairItems[i].equals(item)) {
+                    pairScores[i] = score;
+                    pairJudges[i] = judge;
+                    return;
                 }
             }
-            return new ContextReport(contextId, turnIndex(contextId), candidateCount, scored, labelled,
-                    labelThreshold, labelJudge, new StageTimes(time(retrievedAtMs), time(scoredAtMs),
-                            time(labelledAtMs)));
+            if (pairCount == pairItems.length) {
+                // the scorer writes a context's pairs together: grow once to a list's usual length
+                int size = Math.max(8, pairCount * 2);
+                pairItems = Arrays.copyOf(pairItems, size);
+                pairScores = Arrays.copyOf(pairScores, size);
+                pairJudges = Arrays.copyOf(pairJudges, size);
+            }
+            pairItems[pairCount] = item;
+            pairScores[pairCount] = score;
+            pairJudges[pairCount] = judge;
+            pairCount++;
+        }
+
+        ContextReport report(Map<String, String> titles) {
+            List<ScoredItem> scored = new ArrayList<>(pairCount);
+            for (int i = 0; i < pairCount; i++) {
+                scored.add(new ScoredItem(pairItems[i], titles.get(pairItems[i]), pairScores[i], pairJudges[i]));
+            }
+            scored.sort(Comparator.comparingDouble(ScoredItem::score).reversed().thenComparing(ScoredItem::itemId));
+            List<LabelItem> labelled = null;
+            if (labelItems != null) {
+                labelled = new ArrayList<>(labelItems.length);
+                for (int i = 0; i < labelItems.length; i++) {
+                    labelled.add(new LabelItem(labelItems[i], titles.get(labelItems[i]), labelScores[i]));
+                }
+            }
+            return new ContextReport(contextId, turnIndex(contextId), candidateCount < 0 ? null : candidateCount,
+                    scored, labelled, Float.isNaN(labelThreshold) ? null : labelThreshold, labelJudge,
+                    new StageTimes(time(retrievedAtMs), time(scoredAtMs), time(labelledAtMs)));
         }
 
         private static String time(long ms) {

@@ -40,7 +40,8 @@ final class DialogueViewRoutes {
         }
         ctx.json(report.orElseThrow(() -> new HttpError(404, "Unknown dialogue '" + id + "': the pipeline has"
                 + " produced no candidates, scores or labels for it among the " + view.maxDialogues()
-                + " most recently processed dialogues (a dialogue just ingested shows up once the retriever has"
+                + " most recently processed dialogues that this server keeps (--set " + DialogueView.MAX_DIALOGUES_KEY
+                + "=N keeps more; a dialogue just ingested shows up once the retriever has"
                 + " run on it; one without a recommender turn naming a new item has no contexts)")));
     }
 }

@@ -31,7 +31,7 @@ public final class PipelineViews extends WorkerService implements AutoCloseable 
     private long topicsAtMs;
 
     public PipelineViews(Platform platform) {
-        this(platform, DialogueView.DEFAULT_MAX_DIALOGUES);
+        this(platform, platform.config().getInt(DialogueView.MAX_DIALOGUES_KEY));
     }
 
     public PipelineViews(Platform platform, int maxDialogues) {

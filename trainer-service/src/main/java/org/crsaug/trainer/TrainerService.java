@@ -18,7 +18,9 @@ import org.crsaug.model.recommender.TrainingMode;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.kafka.StateDirLock;
 import org.crsaug.platform.service.WorkerService;
+import org.crsaug.data.state.PipelineProgress;
 import org.crsaug.data.state.PipelineState;
+import org.crsaug.data.state.PipelineStateLease;
 import org.crsaug.platform.store.TopicFollower;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.Checkpoint;
@@ -47,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class TrainerService extends WorkerService {
 
     public static final String CLIENT_ID = "crs-trainer";
+    /** Client id prefix of the counting readers that watch for new material between rounds. */
+    public static final String PROGRESS_CLIENT_ID = CLIENT_ID + "-progress";
     /** The lock file in the state directory that keeps it to one trainer. */
     public static final String LOCK_FILE = "trainer.lock";
     private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
@@ -109,7 +113,7 @@ public final class TrainerService extends WorkerService {
         ArtifactStore store = new ArtifactStore(artifactRoot, stagingHook);
         TrainingRound rounds = new TrainingRound(config, store);
         try (StateDirLock onlyTrainer = claimTrainerRole();
-                PipelineState state = new PipelineState(platform, CLIENT_ID);
+                PipelineStateLease states = new PipelineStateLease(platform, CLIENT_ID, PipelineStateLease.DEFAULT_IDLE);
                 KafkaProducer<String, Checkpoint> producer = platform.producer(Topics.CHECKPOINTS, CLIENT_ID)) {
             int stale = store.cleanStaleStaging();
             if (stale > 0) {
@@ -119,54 +123,73 @@ public final class TrainerService extends WorkerService {
             int minNewLabels = config.getInt("trainer.round.min.new.labels");
             long quietMs = config.getLong("trainer.round.quiet.ms");
             long intervalMs = config.getLong("trainer.round.interval.ms");
-            int[] atLastRound = countsAtLastRound(minNewLabels > 0 || intervalMs > 0);
-            int labelsAtLastRound = atLastRound[0];
-            int dialoguesAtLastRound = atLastRound[1];
-            markReady();
-            int lastSeenLabels = 0;
-            long lastChange = System.currentTimeMillis();
-            long lastRoundAt = System.currentTimeMillis();
-            while (running()) {
-                Request request = requests.poll(500, TimeUnit.MILLISECONDS);
-                if (request == null && (minNewLabels > 0 || intervalMs > 0)) {
-                    state.catchUp(Duration.ofMinutes(2));
-                    int labelled = state.labelledContexts();
-                    int dialogues = state.dialogueCount();
-                    long now = System.currentTimeMillis();
-                    boolean enoughLabels = false;
-                    if (labelled != lastSeenLabels) {
-                        lastSeenLabels = labelled;
-                        lastChange = now;
-                    } else {
-                        enoughLabels = minNewLabels > 0 && labelled - labelsAtLastRound >= minNewLabels
-                                && now - lastChange >= quietMs;
-                    }
-                    boolean intervalDue = intervalMs > 0 && now - lastRoundAt >= intervalMs
-                            && (labelled != labelsAtLastRound || dialogues != dialoguesAtLastRound);
-                    if (enoughLabels || intervalDue) {
-                        LOG.info("Automatic round ({}): {} labelled contexts, {} dialogues",
-                                enoughLabels ? "new labels" : "interval", labelled, dialogues);
-                        for (String dataset : datasets(state)) {
-                            try {
-                                train(rounds, state, producer, dataset, defaultModes());
-                            } catch (RuntimeException e) {
-                                // one dataset without labels yet must not stop rounds for the others
-                                LOG.error("Automatic round for {} failed", dataset, e);
-                            }
-                        }
-                        labelsAtLastRound = labelled;
-                        dialoguesAtLastRound = dialogues;
-                        lastRoundAt = System.currentTimeMillis();
+            boolean automatic = minNewLabels > 0 || intervalMs > 0;
+            // between rounds only counts are watched; the training data is read when a round starts
+            try (PipelineProgress progress = new PipelineProgress(platform, PROGRESS_CLIENT_ID,
+                    automatic && lastPublished != null ? lastPublished.getInputRanges() : List.of())) {
+                long labelsAtLastRound = 0;
+                long dialoguesAtLastRound = 0;
+                if (automatic) {
+                    progress.catchUp(Duration.ofMinutes(5));
+                    labelsAtLastRound = progress.labelRecordsInLastRound();
+                    dialoguesAtLastRound = progress.dialogueRecordsInLastRound();
+                    if (lastPublished != null) {
+                        LOG.info("Round {} ({}) was trained on {} labels records and {} dialogue records; counting new"
+                                + " ones from there", lastPublished.getRound(), lastPublished.getCheckpointId(),
+                                labelsAtLastRound, dialoguesAtLastRound);
                     }
                 }
-                if (request != null) {
-                    try {
-                        state.catchUp(Duration.ofMinutes(5));
-                        request.done().complete(train(rounds, state, producer, request.dataset(), request.modes()));
-                    } catch (RuntimeException e) {
-                        LOG.error("Training round failed", e);
-                        request.done().completeExceptionally(e);
+                markReady();
+                long lastSeenLabels = labelsAtLastRound;
+                long lastChange = System.currentTimeMillis();
+                long lastRoundAt = System.currentTimeMillis();
+                while (running()) {
+                    Request request = requests.poll(500, TimeUnit.MILLISECONDS);
+                    if (request == null && automatic) {
+                        progress.catchUp(Duration.ofMinutes(2));
+                        long labelled = progress.labelRecords();
+                        long dialogues = progress.dialogueRecords();
+                        long now = System.currentTimeMillis();
+                        boolean enoughLabels = false;
+                        if (labelled != lastSeenLabels) {
+                            lastSeenLabels = labelled;
+                            lastChange = now;
+                        } else {
+                            enoughLabels = minNewLabels > 0 && labelled - labelsAtLastRound >= minNewLabels
+                                    && now - lastChange >= quietMs;
+                        }
+                        boolean intervalDue = intervalMs > 0 && now - lastRoundAt >= intervalMs
+                                && (labelled != labelsAtLastRound || dialogues != dialoguesAtLastRound);
+                        if (enoughLabels || intervalDue) {
+                            LOG.info("Automatic round ({}): {} new labels records, {} new dialogue records",
+                                    enoughLabels ? "new labels" : "interval", labelled - labelsAtLastRound,
+                                    dialogues - dialoguesAtLastRound);
+                            PipelineState state = states.get();
+                            state.catchUp(Duration.ofMinutes(5));
+                            for (String dataset : datasets(state)) {
+                                try {
+                                    train(rounds, state, producer, dataset, defaultModes());
+                                } catch (RuntimeException e) {
+                                    // one dataset without labels yet must not stop rounds for the others
+                                    LOG.error("Automatic round for {} failed", dataset, e);
+                                }
+                            }
+                            labelsAtLastRound = labelled;
+                            dialoguesAtLastRound = dialogues;
+                            lastRoundAt = System.currentTimeMillis();
+                        }
                     }
+                    if (request != null) {
+                        try {
+                            PipelineState state = states.get();
+                            state.catchUp(Duration.ofMinutes(5));
+                            request.done().complete(train(rounds, state, producer, request.dataset(), request.modes()));
+                        } catch (RuntimeException e) {
+                            LOG.error("Training round failed", e);
+                            request.done().completeExceptionally(e);
+                        }
+                    }
+                    states.releaseIfIdle();
                 }
             }
         } finally {
@@ -246,24 +269,6 @@ public final class TrainerService extends WorkerService {
 
     private static String lineKey(String dataset, String mode, String backbone) {
         return dataset + "|" + mode + "|" + backbone;
-    }
-
-    /**
-     * Labelled contexts and dialogues as the latest checkpoint saw them, read back from its offset ranges, so
-     * that a restarted trainer does not take everything published before it as new and train the same data
-     * again. {0, 0} without a checkpoint (or without automatic triggers, which are all that use them).
-     */
-    private int[] countsAtLastRound(boolean automatic) {
-        if (!automatic || lastPublished == null) {
-            return new int[] {0, 0};
-        }
-        try (PipelineState then = new PipelineState(platform, CLIENT_ID + "-last-round")) {
-            then.catchUpTo(lastPublished.getInputRanges(), Duration.ofMinutes(5));
-            LOG.info("Round {} ({}) was trained on {} labelled contexts and {} dialogues; counting new ones from there",
-                    lastPublished.getRound(), lastPublished.getCheckpointId(), then.labelledContexts(),
-                    then.dialogueCount());
-            return new int[] {then.labelledContexts(), then.dialogueCount()};
-        }
     }
 
     /** Reads the checkpoints published so far: the last round number and the warm-start candidates. */

@@ -76,9 +76,9 @@ class TrainerRestartTest {
     }
 
     /**
-     * A label the trainer already has, sent again unchanged: it changes no count, and once the trainer's labels
-     * consumer (which reads from the beginning) has read as many records as the topic holds, the trainer has
-     * finished one more look at its inputs.
+     * A label the trainer already has, sent again unchanged: one more labels record, fewer than a round needs, and
+     * once the trainer's counting labels reader (which reads from the beginning) has read as many records as the
+     * topic holds, the trainer has finished one more look at its inputs.
      */
     private static void resendOneLabelAndAwaitTheTrainerReadingIt(Platform p) throws InterruptedException {
         try (PipelineState state = new PipelineState(p, "test-resend")) {
@@ -88,7 +88,7 @@ class TrainerRestartTest {
         }
         int records = TestKafka.readAll(p, Topics.AUGMENTED_LABELS, 0, WAIT).size();
         Await.until("the trainer reads all " + records + " label records", WAIT,
-                () -> TestKafka.recordsConsumed(TrainerService.CLIENT_ID + "-labels") >= records);
+                () -> TestKafka.recordsConsumed(TrainerService.PROGRESS_CLIENT_ID + "-labels") >= records);
     }
 
     private static List<Checkpoint> checkpoints(Platform p, int atLeast) {
