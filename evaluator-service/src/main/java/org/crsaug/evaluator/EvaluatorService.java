@@ -97,7 +97,7 @@ public final class EvaluatorService extends WorkerService {
                 }
                 for (ConsumerRecord<String, Checkpoint> r : records) {
                     if (r.value() != null) {
-                        handle(states.get(), r, producer, deadLetters);
+                        states.use(state -> handle(state, r, producer, deadLetters));
                     }
                 }
                 if (!records.isEmpty()) {
@@ -131,7 +131,8 @@ public final class EvaluatorService extends WorkerService {
         }
     }
 
-    private void handle(PipelineState state, ConsumerRecord<String, Checkpoint> r,
+    /** Evaluates one checkpoint, or dead-letters it with the reason; returns whether it was evaluated. */
+    private boolean handle(PipelineState state, ConsumerRecord<String, Checkpoint> r,
             KafkaProducer<String, Evaluation> producer, KafkaProducer<String, DeadLetter> deadLetters) {
         Checkpoint cp = r.value();
         try {
@@ -149,6 +150,7 @@ public final class EvaluatorService extends WorkerService {
                 listeners.forEach(l -> l.accept(ev));
             }
             evaluated.increment();
+            return true;
         } catch (RuntimeException e) {
             LOG.error("Cannot evaluate checkpoint {}", cp.getCheckpointId(), e);
             DeadLetter letter = DeadLetters.fromRecord(r.topic(), r.partition(), r.offset(), name(), e,
@@ -157,6 +159,7 @@ public final class EvaluatorService extends WorkerService {
             deadLetters.send(new ProducerRecord<>(platform.config().topic(Topics.DEAD_LETTERS),
                     DeadLetters.key(letter), letter));
             deadLettered.increment();
+            return false;
         }
     }
 }

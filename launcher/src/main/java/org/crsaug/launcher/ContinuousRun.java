@@ -36,7 +36,7 @@ import org.crsaug.trainer.TrainerService;
  */
 public final class ContinuousRun implements AutoCloseable {
 
-    private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+    private static final String READY_TIMEOUT_KEY = "up.ready.timeout.ms";
 
     /** A directory {@code crs up --watch} ingests dropped files from, and the dataset they belong to. */
     record Watch(Path dir, String dataset) {
@@ -127,7 +127,8 @@ public final class ContinuousRun implements AutoCloseable {
     }
 
     private void awaitReady(PrintStream out, BooleanSupplier stopRequested) throws InterruptedException {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Duration timeout = Duration.ofMillis(platform.config().getLong(READY_TIMEOUT_KEY));
+        long deadline = System.nanoTime() + timeout.toNanos();
         for (Service s : services) {
             long since = System.nanoTime();
             boolean told = false;
@@ -143,7 +144,8 @@ public final class ContinuousRun implements AutoCloseable {
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("The " + s.name() + " service was not ready within "
-                            + READY_TIMEOUT.toMinutes() + " minutes; see the log file");
+                            + timeout.toSeconds() + " s; see the log file (a busy machine may need longer: --set "
+                            + READY_TIMEOUT_KEY + "=N)");
                 }
                 Thread.sleep(50);
             }

@@ -164,16 +164,18 @@ public final class TrainerService extends WorkerService {
                             LOG.info("Automatic round ({}): {} new labels records, {} new dialogue records",
                                     enoughLabels ? "new labels" : "interval", labelled - labelsAtLastRound,
                                     dialogues - dialoguesAtLastRound);
-                            PipelineState state = states.get();
-                            state.catchUp(Duration.ofMinutes(5));
-                            for (String dataset : datasets(state)) {
-                                try {
-                                    train(rounds, state, producer, dataset, defaultModes());
-                                } catch (RuntimeException e) {
-                                    // one dataset without labels yet must not stop rounds for the others
-                                    LOG.error("Automatic round for {} failed", dataset, e);
+                            states.use(state -> {
+                                state.catchUp(Duration.ofMinutes(5));
+                                for (String dataset : datasets(state)) {
+                                    try {
+                                        train(rounds, state, producer, dataset, defaultModes());
+                                    } catch (RuntimeException e) {
+                                        // one dataset without labels yet must not stop rounds for the others
+                                        LOG.error("Automatic round for {} failed", dataset, e);
+                                    }
                                 }
-                            }
+                                return null;
+                            });
                             labelsAtLastRound = labelled;
                             dialoguesAtLastRound = dialogues;
                             lastRoundAt = System.currentTimeMillis();
@@ -181,9 +183,10 @@ public final class TrainerService extends WorkerService {
                     }
                     if (request != null) {
                         try {
-                            PipelineState state = states.get();
-                            state.catchUp(Duration.ofMinutes(5));
-                            request.done().complete(train(rounds, state, producer, request.dataset(), request.modes()));
+                            request.done().complete(states.use(state -> {
+                                state.catchUp(Duration.ofMinutes(5));
+                                return train(rounds, state, producer, request.dataset(), request.modes());
+                            }));
                         } catch (RuntimeException e) {
                             LOG.error("Training round failed", e);
                             request.done().completeExceptionally(e);

@@ -1,10 +1,11 @@
 package org.crsaug.data.state;
 
 import java.time.Duration;
+import java.util.function.Function;
 import org.crsaug.platform.kafka.Platform;
 
 /**
- * A {@link PipelineState} held only while it is in use: opened on the first {@link #get()}, closed once
+ * A {@link PipelineState} held only while it is in use: opened on the first {@link #use}, closed once
  * nobody asked for it for {@code idle}. A trainer or evaluator needs the whole training or test set while it
  * works, but a continuous pipeline works in short bursts (a round, the evaluations of its checkpoints) minutes
  * apart; a state kept between them held every dialogue, label and context vector twice for nothing, and was
@@ -30,13 +31,19 @@ public final class PipelineStateLease implements AutoCloseable {
         this.idleMs = idle.toMillis();
     }
 
-    /** The state, opened now if it was released (empty: the caller catches it up). */
-    public PipelineState get() {
+    /**
+     * Runs {@code work} with the state, opened now if it was released (then empty: {@code work} catches it up);
+     * the idle time counts from the end of {@code work}, however long it took.
+     */
+    public <T> T use(Function<PipelineState, T> work) {
         if (state == null) {
             state = new PipelineState(platform, clientId);
         }
-        lastUsedMs = System.currentTimeMillis();
-        return state;
+        try {
+            return work.apply(state);
+        } finally {
+            lastUsedMs = System.currentTimeMillis();
+        }
     }
 
     /** Closes the state when it has not been asked for during the idle time; true when it did. */
