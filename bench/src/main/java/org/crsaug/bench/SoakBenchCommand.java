@@ -2,8 +2,6 @@ package org.crsaug.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.crsaug.launcher.ConfigOptions;
@@ -28,11 +26,8 @@ import picocli.CommandLine.Option;
                 "(crs-up.out, logs/) for a post-mortem: delete it afterwards."})
 final class SoakBenchCommand implements Callable<Integer> {
 
-    @Option(names = "--dataset", defaultValue = "inspired", description = "Dataset crs up ingests and the dialogues belong to (default ${DEFAULT-VALUE}).")
-    String dataset;
-
-    @Option(names = "--file", paramLabel = "FILE", description = "Dialogues to post (one as JSON, a JSON list or JSON lines; repeatable), each sent again and again under fresh ids. Default: the dataset's valid.jsonl.")
-    List<Path> files = new ArrayList<>();
+    @Mixin
+    StreamedDialogueOptions sent;
 
     @Option(names = "--minutes", defaultValue = "30", description = "How long dialogues are posted (default ${DEFAULT-VALUE}).")
     double minutes;
@@ -71,7 +66,7 @@ final class SoakBenchCommand implements Callable<Integer> {
         CrsConfig config = given.withAll(Map.of("state.dir", state.toString()));
         // the bench's own log beside, not inside, the crs up's state directory: two processes, two files
         Logging.toFile(given);
-        return new SoakBench(config, System.out).run(new SoakBench.Options(dataset, files,
+        return new SoakBench(config, System.out).run(new SoakBench.Options(sent.dataset, sent.files,
                 Duration.ofMillis(Math.round(minutes * 60_000)), rate, Duration.ofSeconds(sampleSeconds), heap,
                 Duration.ofMinutes(settleTimeout), Duration.ofSeconds(drainTimeout), state, options.settingsFlags()));
     }

@@ -2,7 +2,6 @@ package org.crsaug.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +29,8 @@ import picocli.CommandLine.Option;
                 "trainer.round.* settings (printed as this bench reads them), and --checkpoint-timeout bounds the wait."})
 final class StreamBenchCommand implements Callable<Integer> {
 
-    @Option(names = "--dataset", defaultValue = "inspired", description = "Dataset of the dialogues (default ${DEFAULT-VALUE}).")
-    String dataset;
-
-    @Option(names = "--file", paramLabel = "FILE", description = "Dialogues to stream (one as JSON, a JSON list or JSON lines; repeatable). Default: the dataset's valid.jsonl.")
-    List<Path> files = new ArrayList<>();
+    @Mixin
+    StreamedDialogueOptions sent;
 
     @Option(names = "--dialogues", defaultValue = "20", description = "M: dialogues per latency run (default ${DEFAULT-VALUE}).")
     int dialogues;
@@ -92,7 +88,7 @@ final class StreamBenchCommand implements Callable<Integer> {
         if (steps.stream().anyMatch(s -> s <= 0) || extraScorers.stream().anyMatch(e -> e < 0)) {
             throw new IllegalArgumentException("--steps must be positive rates and --extra-scorers counts of 0 or more");
         }
-        return new StreamBench.Options(dataset, files, dialogues, rate, runs, Duration.ofSeconds(stageTimeout),
+        return new StreamBench.Options(sent.dataset, sent.files, dialogues, rate, runs, Duration.ofSeconds(stageTimeout),
                 Duration.ofSeconds(checkpointTimeout), steps, Duration.ofSeconds(stepSeconds), extraScorers,
                 scalingContexts, latencyMs, parts.isEmpty() ? EnumSet.allOf(StreamBench.Part.class) : EnumSet.copyOf(parts),
                 (int) java.util.Arrays.stream(config.get("trainer.modes").split(",")).filter(m -> !m.isBlank()).count());
