@@ -19,7 +19,8 @@ import org.crsaug.platform.http.HttpServers;
 
 /**
  * The Batch API half of {@link FakeChatServer}: {@code POST /v1/files} (multipart, purpose {@code batch}),
- * {@code POST /v1/batches}, {@code GET /v1/batches/{id}} and {@code GET /v1/files/{id}/content}. A
+ * {@code POST /v1/batches} (keeping its {@code metadata}), {@code GET /v1/batches} (newest first, paged by
+ * {@code limit} and {@code after}), {@code GET /v1/batches/{id}} and {@code GET /v1/files/{id}/content}. A
  * batch is {@code validating} on its first poll, {@code in_progress} on the next ones (for as long as
  * {@link #hold} says), then {@code completed}, or {@code expired} when told to: each request line is
  * answered with what the chat endpoint would answer, except lines a test marks to fail. Output lines
@@ -35,6 +36,8 @@ public final class FakeBatches {
     private volatile boolean hold;
     private volatile Predicate<String> failing = id -> false;
     private volatile int expireNextAfterLines = -1;
+    /** While set, create answers only once it is counted down: a caller killed meanwhile never hears its batch id. */
+    private volatile java.util.concurrent.CountDownLatch createAnswers;
 
     private static final class Batch {
         final String id;
@@ -49,6 +52,7 @@ public final class FakeBatches {
         int failed;
         boolean expire;
         int answerBeforeExpiry;
+        JsonNode metadata;
 
         Batch(String id, String inputFileId) {
             this.id = id;
@@ -78,6 +82,26 @@ public final class FakeBatches {
         return this;
     }
 
+    /**
+     * From now on a create makes its batch at once but holds its answer until {@link #answerCreates} (or five
+     * minutes): the window between the batch existing at the API and its creator learning its id.
+     */
+    public FakeBatches holdCreateAnswers() {
+        this.createAnswers = new java.util.concurrent.CountDownLatch(1);
+        return this;
+    }
+
+    /** Lets held and later creates answer. */
+    public FakeBatches answerCreates() {
+        java.util.concurrent.CountDownLatch held = createAnswers;
+        createAnswers = null;
+        if (held != null) {
+            held.countDown();
+        }
+        return this;
+    }
+
+    /** Batches created (a create whose answer is held counts once it made its batch). */
     public synchronized int created() {
         return batches.size();
     }
@@ -112,6 +136,7 @@ public final class FakeBatches {
         routes.post("/v1/files", this::upload);
         routes.get("/v1/files/{id}/content", this::content);
         routes.post("/v1/batches", this::create);
+        routes.get("/v1/batches", this::list);
         routes.get("/v1/batches/{id}", this::retrieve);
     }
 
@@ -145,8 +170,16 @@ public final class FakeBatches {
         ctx.contentType("application/octet-stream").result(text);
     }
 
-    private synchronized void create(Context ctx) {
-        JsonNode body = HttpServers.jsonBody(ctx);
+    private void create(Context ctx) throws InterruptedException {
+        ObjectNode made = make(HttpServers.jsonBody(ctx));
+        java.util.concurrent.CountDownLatch held = createAnswers;
+        if (held != null) {
+            held.await(5, java.util.concurrent.TimeUnit.MINUTES);
+        }
+        ctx.json(made);
+    }
+
+    private synchronized ObjectNode make(JsonNode body) {
         String input = body.path("input_file_id").asText();
         if (!files.containsKey(input)) {
             throw new HttpError(404, "No such file: " + input);
@@ -162,8 +195,36 @@ public final class FakeBatches {
             b.answerBeforeExpiry = expireNextAfterLines;
             expireNextAfterLines = -1;
         }
+        b.metadata = body.path("metadata").isObject() ? body.get("metadata") : null;
         batches.put(b.id, b);
-        ctx.json(json(b));
+        return json(b);
+    }
+
+    /** {@code GET /v1/batches?limit=&after=}: newest first, as the API lists them, a page at a time. */
+    private synchronized void list(Context ctx) {
+        int limit = Integer.parseInt(java.util.Objects.requireNonNullElse(ctx.queryParam("limit"), "20"));
+        String after = ctx.queryParam("after");
+        List<Batch> newestFirst = new ArrayList<>(batches.values());
+        java.util.Collections.reverse(newestFirst);
+        int from = 0;
+        if (after != null) {
+            while (from < newestFirst.size() && !newestFirst.get(from).id.equals(after)) {
+                from++;
+            }
+            from++;
+        }
+        ObjectNode root = HttpServers.JSON.createObjectNode();
+        root.put("object", "list");
+        var data = root.putArray("data");
+        int to = Math.min(newestFirst.size(), from + limit);
+        for (int i = from; i < to; i++) {
+            data.add(json(newestFirst.get(i)));
+        }
+        if (to > from) {
+            root.put("first_id", newestFirst.get(from).id).put("last_id", newestFirst.get(to - 1).id);
+        }
+        root.put("has_more", to < newestFirst.size());
+        ctx.json(root);
     }
 
     private synchronized void retrieve(Context ctx) {
@@ -229,6 +290,9 @@ public final class FakeBatches {
                 .put("input_file_id", b.inputFileId).put("completion_window", "24h").put("status", b.status)
                 .put("created_at", b.createdAt).put("expires_at", b.createdAt + 86_400);
         root.putNull("errors");
+        if (b.metadata != null) {
+            root.set("metadata", b.metadata);
+        }
         if (b.outputFileId != null) {
             root.put("output_file_id", b.outputFileId);
         }
