@@ -110,6 +110,11 @@ public final class FakeBatches {
         return List.copyOf(batches.keySet());
     }
 
+    /** Request lines of each batch's input file, in the order the batches were created. */
+    public synchronized List<Integer> requestsPerBatch() {
+        return batches.values().stream().map(b -> b.total).toList();
+    }
+
     /** How often the batch was polled. */
     public synchronized int polls(String batchId) {
         Batch b = batches.get(batchId);
