@@ -10,6 +10,9 @@ import org.crsaug.model.llm.LlmUsage;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.metrics.CrsMetrics;
+import org.crsaug.platform.store.TopicFollower;
+import org.crsaug.platform.topic.Topics;
+import org.crsaug.schema.Judgement;
 import org.crsaug.scorer.ScorerService;
 import org.crsaug.scorer.llm.LlmJudge;
 import org.crsaug.testkit.FakeChatServer;
@@ -38,8 +41,8 @@ final class ScorerBatchBench {
     }
 
     /** One run's figures. */
-    record Run(List<Integer> requestsPerBatch, double secondsToJournalled, double secondsToScored, int chatCalls,
-            long promptTokens, long completionTokens, double meteredBatchUsd) {
+    record Run(List<Integer> requestsPerBatch, long judgements, double secondsToJournalled, double secondsToScored,
+            int chatCalls, long promptTokens, long completionTokens, double meteredBatchUsd) {
     }
 
     void run(Options o) throws InterruptedException {
@@ -62,8 +65,10 @@ final class ScorerBatchBench {
             scored[r] = last.secondsToScored();
         }
         int lines = last.requestsPerBatch().stream().mapToInt(Integer::intValue).sum();
-        out.printf(java.util.Locale.ROOT, "batch files: %d, request lines per file: %s (%d lines, %d pairs)%n",
-                last.requestsPerBatch().size(), last.requestsPerBatch(), lines, lines * PAIRS_PER_CONTEXT);
+        // a pair two contexts share (same text, same item) is asked for once: judgements can be fewer than pairs
+        out.printf(java.util.Locale.ROOT, "batch files: %d, request lines per file: %s (%d lines, %d judgements"
+                + " journalled for %d scored pairs)%n", last.requestsPerBatch().size(), last.requestsPerBatch(), lines,
+                last.judgements(), o.contexts() * PAIRS_PER_CONTEXT);
         out.printf(java.util.Locale.ROOT, "backlog -> every batch journalled (stream running): median %.2f s (runs %s)%n",
                 Stats.median(journalled), Arrays.toString(Stats.round1(journalled)));
         out.printf(java.util.Locale.ROOT, "backlog -> every pair scored: median %.2f s (runs %s), %.0f pairs/s%n",
@@ -107,7 +112,11 @@ final class ScorerBatchBench {
                 ScorerInputs.awaitPairs(p, (long) o.contexts() * PAIRS_PER_CONTEXT);
                 long scored = System.nanoTime();
                 long[] tokensAfter = tokens();
-                return new Run(server.batches().requestsPerBatch(), (journalled - started) / 1e9,
+                long judgements;
+                try (TopicFollower<Judgement> journal = new TopicFollower<>(p, Topics.JUDGEMENTS, "bench-batch-journal")) {
+                    judgements = journal.catchUp(r -> { }, Duration.ofMinutes(1));
+                }
+                return new Run(server.batches().requestsPerBatch(), judgements, (journalled - started) / 1e9,
                         (scored - started) / 1e9, server.requests().size(), tokensAfter[0] - tokensBefore[0],
                         tokensAfter[1] - tokensBefore[1], LlmCosts.now().since(costsBefore).usd(LlmUsage.BATCH));
             } finally {

@@ -22,7 +22,7 @@ class ScorerBatchBenchTest {
         assertThat(bench.out()).as(bench.out()).contains(
                 "batch mode against the fake server's Batch API: 6 contexts x 10 candidates",
                 "at most 4 lines per batch file, polled every 50 ms",
-                "batch files: 2, request lines per file: [4, 2] (6 lines, 60 pairs)",
+                "batch files: 2, request lines per file: [4, 2] (6 lines, 60 judgements journalled for 60 scored pairs)",
                 "backlog -> every batch journalled (stream running): median ",
                 "backlog -> every pair scored: median ",
                 "chat calls during the last run: 0",
