@@ -36,16 +36,18 @@ final class BatchLedger implements AutoCloseable {
     record Entry(long offset, String key, JudgeBatch batch) {
     }
 
+    private final Platform platform;
     private final KafkaProducer<String, JudgeBatch> producer;
-    private final TopicFollower<JudgeBatch> follower;
+    /** Made on the first read, when the scorer starts, not when it is built (its topics may not exist yet). */
+    private TopicFollower<JudgeBatch> follower;
     private final String topic;
     /** Every record read so far, in ledger order. */
     private final List<Entry> history = new ArrayList<>();
 
     BatchLedger(Platform platform) {
+        this.platform = platform;
         this.producer = platform.producer(Topics.JUDGE_BATCHES, "scorer-batch-ledger");
         this.topic = platform.config().topic(Topics.JUDGE_BATCHES);
-        this.follower = new TopicFollower<>(platform, Topics.JUDGE_BATCHES, "scorer-batch-ledger-reader");
     }
 
     /** The job's key: its intent id, or its batch id for a job recorded before intents existed. */
@@ -64,6 +66,9 @@ final class BatchLedger implements AutoCloseable {
 
     /** Reads what was written since the last call; returns the latest record of every job (claims left out). */
     synchronized Map<String, Entry> refresh() {
+        if (follower == null) {
+            follower = new TopicFollower<>(platform, Topics.JUDGE_BATCHES, "scorer-batch-ledger-reader");
+        }
         follower.catchUp(r -> {
             if (r.key() != null) {
                 history.add(new Entry(r.partition() == 0 ? r.offset() : -1, r.key(), r.value()));
@@ -125,8 +130,10 @@ final class BatchLedger implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         producer.close();
-        follower.close();
+        if (follower != null) {
+            follower.close();
+        }
     }
 }
