@@ -33,6 +33,8 @@ public final class FakeBatches {
     private final Map<String, Batch> batches = new LinkedHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final AtomicInteger linesAnswered = new AtomicInteger();
+    private final AtomicInteger refusedCreatesLeft = new AtomicInteger();
+    private final AtomicInteger createsRefused = new AtomicInteger();
     private volatile boolean hold;
     private volatile Predicate<String> failing = id -> false;
     private volatile int expireNextAfterLines = -1;
@@ -89,6 +91,17 @@ public final class FakeBatches {
     public FakeBatches holdCreateAnswers() {
         this.createAnswers = new java.util.concurrent.CountDownLatch(1);
         return this;
+    }
+
+    /** The next {@code n} creates answer 503 without making a batch (the SDK tries each call three times). */
+    public FakeBatches refuseCreates(int n) {
+        refusedCreatesLeft.set(n);
+        return this;
+    }
+
+    /** Creates answered 503 so far. */
+    public int createsRefused() {
+        return createsRefused.get();
     }
 
     /** Lets held and later creates answer. */
@@ -176,6 +189,10 @@ public final class FakeBatches {
     }
 
     private void create(Context ctx) throws InterruptedException {
+        if (refusedCreatesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            createsRefused.incrementAndGet();
+            throw new HttpError(503, "The server is overloaded; no batch was created");
+        }
         ObjectNode made = make(HttpServers.jsonBody(ctx));
         java.util.concurrent.CountDownLatch held = createAnswers;
         if (held != null) {

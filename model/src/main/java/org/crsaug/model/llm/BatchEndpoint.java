@@ -125,6 +125,18 @@ public final class BatchEndpoint implements AutoCloseable {
         }
     }
 
+    /**
+     * A failure worth another try later (429, 5xx, 408, 409, a timeout or a dropped connection), as for chat
+     * calls; anything else (a refused key, a rejected request) will not mend by waiting.
+     */
+    public static boolean transientFailure(RuntimeException e) {
+        if (e instanceof com.openai.errors.RateLimitException || e instanceof com.openai.errors.OpenAIIoException) {
+            return true;
+        }
+        return e instanceof com.openai.errors.OpenAIServiceException s
+                && (s.statusCode() >= 500 || s.statusCode() == 408 || s.statusCode() == 409);
+    }
+
     public State poll(String batchId) {
         Batch b = client.batches().retrieve(batchId);
         long completed = b.requestCounts().map(c -> c.completed()).orElse(0L);

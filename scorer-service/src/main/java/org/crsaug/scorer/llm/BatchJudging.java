@@ -186,7 +186,19 @@ public final class BatchJudging implements AutoCloseable {
                 return false;
             }
         }
-        String batchId = endpoint.create(fileId, intent.getIntentId());
+        String batchId;
+        try {
+            batchId = endpoint.create(fileId, intent.getIntentId());
+        } catch (RuntimeException e) {
+            if (!BatchEndpoint.transientFailure(e)) {
+                throw e;
+            }
+            // the create may or may not have reached the API: the job stays intended, and the wait below finds
+            // its batch by the job's id or creates it, as for a job whose scorer stopped
+            LOG.warn("Creating the batch of job {} failed ({}); it is looked for and created again while waiting",
+                    intent.getIntentId(), e.toString());
+            return true;
+        }
         ledger.write(JudgeBatch.newBuilder(intent).setBatchId(batchId).setState(BatchLedger.SUBMITTED)
                 .setUpdatedAtMs(System.currentTimeMillis()).build());
         submitted++;
@@ -214,22 +226,34 @@ public final class BatchJudging implements AutoCloseable {
             List<String> states = new ArrayList<>();
             for (BatchLedger.Entry job : open) {
                 JudgeBatch b = job.batch();
-                if (BatchLedger.INTENDED.equals(b.getState())) {
-                    BatchLedger.Entry claim = claims.get(job.key());
-                    long moved = Math.max(b.getUpdatedAtMs(), claim == null ? 0 : claim.batch().getUpdatedAtMs());
-                    if (System.currentTimeMillis() - moved >= options.claimTimeout().toMillis()) {
-                        takeOver(job, claim);
-                    } else {
-                        states.add(job.key() + " being created by another scorer");
+                try {
+                    if (BatchLedger.INTENDED.equals(b.getState())) {
+                        BatchLedger.Entry claim = claims.get(job.key());
+                        long moved = Math.max(b.getUpdatedAtMs(), claim == null ? 0 : claim.batch().getUpdatedAtMs());
+                        String holder = claim != null && claim.offset() > job.offset() ? claim.batch().getOwner()
+                                : b.getOwner();
+                        // this process's own job (its create failed) at once, anyone's once its writer went quiet
+                        if (owner.equals(holder) || System.currentTimeMillis() - moved >= options.claimTimeout().toMillis()) {
+                            takeOver(job, claim);
+                        } else {
+                            states.add(job.key() + " being created by another scorer");
+                        }
+                        continue;
                     }
-                    continue;
-                }
-                BatchEndpoint.State state = endpoint.poll(b.getBatchId());
-                if (state.terminal()) {
-                    finish(job, state, items);
-                } else {
-                    states.add(b.getBatchId() + " " + state.status() + " " + (state.completed() + state.failed())
-                            + "/" + state.total());
+                    BatchEndpoint.State state = endpoint.poll(b.getBatchId());
+                    if (state.terminal()) {
+                        finish(job, state, items);
+                    } else {
+                        states.add(b.getBatchId() + " " + state.status() + " " + (state.completed() + state.failed())
+                                + "/" + state.total());
+                    }
+                } catch (RuntimeException e) {
+                    if (!BatchEndpoint.transientFailure(e)) {
+                        throw e;
+                    }
+                    LOG.warn("Judge batch job {}: the Batch API failed ({}); trying again in {} ms", job.key(),
+                            e.toString(), options.poll().toMillis());
+                    states.add(job.key() + " waiting for the Batch API (" + e.getMessage() + ")");
                 }
             }
             if (!states.isEmpty()) {
@@ -240,9 +264,10 @@ public final class BatchJudging implements AutoCloseable {
     }
 
     /**
-     * An intended job nobody moved on for {@code scorer.llm.batch.claim.timeout.ms}: its writer stopped
-     * somewhere between recording it and recording its batch id. The first claim on the ledger wins; the
-     * winner adopts the batch the job's metadata names if the API has one, and creates it otherwise.
+     * An intended job whose create failed in this process, or that nobody moved on for
+     * {@code scorer.llm.batch.claim.timeout.ms} (its writer stopped somewhere between recording it and
+     * recording its batch id). The first claim on the ledger wins; the winner adopts the batch the job's
+     * metadata names if the API has one, and creates it otherwise.
      */
     private void takeOver(BatchLedger.Entry job, BatchLedger.Entry claimSeen) {
         JudgeBatch b = job.batch();
@@ -261,12 +286,12 @@ public final class BatchJudging implements AutoCloseable {
         String batchId;
         if (found.isPresent()) {
             batchId = found.get();
-            LOG.info("Adopted batch {}: created for job {} by a scorer that stopped before recording it", batchId,
-                    job.key());
+            LOG.info("Adopted batch {}: created for job {}, its id never recorded (the creating call failed or its"
+                    + " scorer stopped)", batchId, job.key());
         } else {
             batchId = endpoint.create(b.getInputFileId(), b.getIntentId());
             submitted++;
-            LOG.info("Created batch {} for job {}, whose scorer stopped before creating it", batchId, job.key());
+            LOG.info("Created batch {} for job {}, whose create had not reached the API", batchId, job.key());
         }
         ledger.write(JudgeBatch.newBuilder(b).setBatchId(batchId).setState(BatchLedger.SUBMITTED).setOwner(owner)
                 .setUpdatedAtMs(System.currentTimeMillis()).build());

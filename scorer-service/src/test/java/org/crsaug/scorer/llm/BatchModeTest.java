@@ -233,6 +233,38 @@ class BatchModeTest {
         }
     }
 
+    @Test
+    void aCreateThatFailedIsLookedForThenMadeAgainWithoutASecondBatch() throws Exception {
+        try (FakeChatServer server = new FakeChatServer()) {
+            // Given a backlog whose batch creates are refused (503) three times: one create call, with the SDK's
+            // two retries, fails and leaves the job recorded as intended
+            Platform platform = platform(server, "b5-", Map.of());
+            backlog(platform, "x", 4);
+            server.batches().refuseCreates(3);
+
+            // When the scorer runs
+            ScorerService scorer = scorer(platform, server);
+            scorer.start();
+            List<ConsumerRecord<String, ScoredPair>> pairs;
+            try {
+                pairs = TestKafka.readAll(platform, Topics.SCORED_PAIRS, 4 * K, WAIT);
+                // Then it looked for the job's batch (none), created it once, and polled it to its end
+                assertThat(scorer.batchesSubmitted()).isEqualTo(1);
+            } finally {
+                scorer.stop();
+            }
+            assertThat(server.batches().createsRefused()).isEqualTo(3);
+            assertThat(server.batches().created()).isEqualTo(1);
+            assertThat(server.requests()).isEmpty();
+            assertThat(pairs).hasSize(4 * K).allSatisfy(r -> assertThat(r.value().getFromCache()).isTrue());
+            Map<String, JudgeBatch> ledger = latest(TestKafka.readAll(platform, Topics.JUDGE_BATCHES, 3, WAIT));
+            assertThat(ledger.values()).singleElement().satisfies(b -> {
+                assertThat(b.getState()).isEqualTo("done");
+                assertThat(b.getBatchId()).isEqualTo(server.batches().batchIds().get(0));
+            });
+        }
+    }
+
     private static Platform platform(FakeChatServer server, String prefix, Map<String, String> extra) {
         return kafka.platform(settings(server, prefix, extra));
     }
