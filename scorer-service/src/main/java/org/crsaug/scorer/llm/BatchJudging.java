@@ -122,7 +122,7 @@ public final class BatchJudging implements AutoCloseable {
      * Plans the uncached pairs no job holds and submits them; plans again whenever another replica's job,
      * written to the ledger before ours, turns out to hold some of the same pairs.
      */
-    private void submitBacklog(Map<String, Item> items, Set<String> cached) {
+    private void submitBacklog(Map<String, Item> items, Set<String> cached) throws InterruptedException {
         while (true) {
             Map<String, BatchLedger.Entry> jobs = ledger.refresh();
             Set<String> taken = new HashSet<>(cached);
@@ -153,11 +153,12 @@ public final class BatchJudging implements AutoCloseable {
 
     /**
      * Uploads the lines, records the job as intended, and creates its batch unless a job written to the
-     * ledger before this one holds some of its pairs (then it is withdrawn, uncreated, and false returned).
+     * ledger before this one holds some of its pairs (then it is withdrawn, uncreated, and false returned; also
+     * false, after a wait, when the upload failed with an error worth retrying).
      * The batch carries the job's intent id in its metadata, so if this process dies between the create and
      * the record of the batch id, whoever takes the job over finds the batch instead of creating another.
      */
-    private boolean submit(List<BatchBacklog.Planned> lines) {
+    private boolean submit(List<BatchBacklog.Planned> lines) throws InterruptedException {
         List<BatchEndpoint.Line> requests = new ArrayList<>();
         List<JudgeBatchRequest> entries = new ArrayList<>();
         Set<String> mine = new HashSet<>();
@@ -168,7 +169,19 @@ public final class BatchJudging implements AutoCloseable {
             mine.addAll(p.entry().getCacheKeys());
         }
         // an upload that is never used costs nothing: the file only sits in the account's storage
-        String fileId = endpoint.upload(requests);
+        String fileId;
+        try {
+            fileId = endpoint.upload(requests);
+        } catch (RuntimeException e) {
+            if (!BatchEndpoint.transientFailure(e)) {
+                throw e;
+            }
+            // nothing is recorded yet: wait, then plan again from the ledger
+            LOG.warn("Uploading a batch file failed ({}); planning again in {} ms", e.toString(),
+                    options.poll().toMillis());
+            Thread.sleep(options.poll().toMillis());
+            return false;
+        }
         long now = System.currentTimeMillis();
         JudgeBatch intent = JudgeBatch.newBuilder().setBatchId("").setInputFileId(fileId)
                 .setModel(judge.settings().model()).setPromptVersion(judge.prompt().version())
