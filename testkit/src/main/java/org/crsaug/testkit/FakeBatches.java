@@ -34,6 +34,8 @@ public final class FakeBatches {
     private final AtomicInteger ids = new AtomicInteger();
     private final AtomicInteger linesAnswered = new AtomicInteger();
     private final AtomicInteger refusedCreatesLeft = new AtomicInteger();
+    private final AtomicInteger refusedUploadsLeft = new AtomicInteger();
+    private final AtomicInteger uploadsRefused = new AtomicInteger();
     private final AtomicInteger createsRefused = new AtomicInteger();
     private volatile boolean hold;
     private volatile Predicate<String> failing = id -> false;
@@ -99,6 +101,17 @@ public final class FakeBatches {
         return this;
     }
 
+    /** The next {@code n} file uploads answer 503 without storing the file. */
+    public FakeBatches refuseUploads(int n) {
+        refusedUploadsLeft.set(n);
+        return this;
+    }
+
+    /** Uploads answered 503 so far. */
+    public int uploadsRefused() {
+        return uploadsRefused.get();
+    }
+
     /** Creates answered 503 so far. */
     public int createsRefused() {
         return createsRefused.get();
@@ -159,6 +172,10 @@ public final class FakeBatches {
     }
 
     private void upload(Context ctx) throws IOException {
+        if (refusedUploadsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            uploadsRefused.incrementAndGet();
+            throw new HttpError(503, "The server is overloaded; the file was not stored");
+        }
         if (!"batch".equals(ctx.formParam("purpose"))) {
             throw new HttpError(400, "purpose must be 'batch' for a batch input file");
         }

@@ -234,13 +234,13 @@ class BatchModeTest {
     }
 
     @Test
-    void aCreateThatFailedIsLookedForThenMadeAgainWithoutASecondBatch() throws Exception {
+    void aFailedUploadIsMadeAgainAndAFailedCreateIsLookedForThenMadeWithoutASecondBatch() throws Exception {
         try (FakeChatServer server = new FakeChatServer()) {
-            // Given a backlog whose batch creates are refused (503) three times: one create call, with the SDK's
-            // two retries, fails and leaves the job recorded as intended
+            // Given a backlog whose first upload and first create are refused (503) three times each: one call,
+            // with the SDK's two retries, fails; the create's failure leaves the job recorded as intended
             Platform platform = platform(server, "b5-", Map.of());
             backlog(platform, "x", 4);
-            server.batches().refuseCreates(3);
+            server.batches().refuseUploads(3).refuseCreates(3);
 
             // When the scorer runs
             ScorerService scorer = scorer(platform, server);
@@ -253,6 +253,7 @@ class BatchModeTest {
             } finally {
                 scorer.stop();
             }
+            assertThat(server.batches().uploadsRefused()).isEqualTo(3);
             assertThat(server.batches().createsRefused()).isEqualTo(3);
             assertThat(server.batches().created()).isEqualTo(1);
             assertThat(server.requests()).isEmpty();
