@@ -266,6 +266,32 @@ class BatchModeTest {
         }
     }
 
+    @Test
+    void batchesAreCutSoThatEachLedgerRecordFitsTheTopicsMessageSize() throws Exception {
+        try (FakeChatServer server = new FakeChatServer()) {
+            // Given records of at most 12 kB (a ledger budget of 6 kB: 3 request lines of 5 pairs by the bound the
+            // scorer uses), the default of 50000 lines per batch, and 30 lines, whose one ledger record (about
+            // 14 kB) the broker would refuse
+            Platform platform = platform(server, "b6-", Map.of("topic.max.message.bytes", "12000"));
+            backlog(platform, "s", 30);
+
+            ScorerService scorer = scorer(platform, server);
+            scorer.start();
+            List<ConsumerRecord<String, ScoredPair>> pairs;
+            try {
+                pairs = TestKafka.readAll(platform, Topics.SCORED_PAIRS, 30 * K, WAIT);
+            } finally {
+                scorer.stop();
+            }
+            // Then the 30 lines went into batches small enough to be recorded, and every pair came from them
+            assertThat(server.batches().requestsPerBatch()).hasSizeGreaterThan(1)
+                    .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(3));
+            assertThat(server.batches().requestsPerBatch().stream().mapToInt(Integer::intValue).sum()).isEqualTo(30);
+            assertThat(server.requests()).isEmpty();
+            assertThat(pairs).hasSize(30 * K).allSatisfy(r -> assertThat(r.value().getFromCache()).isTrue());
+        }
+    }
+
     private static Platform platform(FakeChatServer server, String prefix, Map<String, String> extra) {
         return kafka.platform(settings(server, prefix, extra));
     }
