@@ -14,8 +14,10 @@ import picocli.CommandLine.Option;
 @Command(name = "scorer", mixinStandardHelpOptions = true,
         description = "Scorer throughput against a local fake LLM: 1/2/4 replicas, the scorer's CPU time per context"
                 + " for each judge, a requests/min budget, student scoring on the CPU, and a replay that must make no"
-                + " LLM calls.",
-        footer = {"", "Examples:", "  crs bench scorer --latency-ms 200 --set state.dir=/tmp/bench"})
+                + " LLM calls. --mode batch: a backlog judged through the fake server's Batch API (request lines per"
+                + " batch file, time from backlog to all judged, cost at batch vs online prices).",
+        footer = {"", "Examples:", "  crs bench scorer --latency-ms 200 --set state.dir=/tmp/bench",
+            "  crs bench scorer --mode batch --contexts 400 --max-requests 100"})
 final class ScorerBenchCommand implements Callable<Integer> {
 
     @Option(names = "--latency-ms", defaultValue = "200", description = "Reply latency of the fake server (default ${DEFAULT-VALUE}).")
@@ -36,6 +38,21 @@ final class ScorerBenchCommand implements Callable<Integer> {
     @Option(names = "--cpu-only", description = "Only the scorer's CPU time per context for each judge (1 replica).")
     boolean cpuOnly;
 
+    @Option(names = "--mode", defaultValue = "online", description = "online (chat calls, the default) or batch (the"
+            + " Batch API on a backlog).")
+    Mode mode;
+
+    @Option(names = "--max-requests", defaultValue = "1000", description = "--mode batch: request lines per batch file,"
+            + " scorer.llm.batch.max.requests (default ${DEFAULT-VALUE}).")
+    int maxRequests;
+
+    @Option(names = "--poll-ms", defaultValue = "200", description = "--mode batch: how often a batch is polled,"
+            + " scorer.llm.batch.poll.ms (default ${DEFAULT-VALUE}).")
+    long pollMs;
+
+    /** How the judge buys its tokens in the bench. */
+    enum Mode { online, batch }
+
     @Mixin
     ConfigOptions options;
 
@@ -44,6 +61,11 @@ final class ScorerBenchCommand implements Callable<Integer> {
         CrsConfig config = options.load(Map.of());
         Logging.toFile(config);
         try (Platform platform = Platform.start(config)) {
+            if (mode == Mode.batch) {
+                new ScorerBatchBench(platform, System.out).run(new ScorerBatchBench.Options(contexts, maxRequests, pollMs,
+                        repeats));
+                return 0;
+            }
             new ScorerBench(platform, System.out).run(new ScorerBench.Options(latencyMs, contexts, repeats, limit,
                     limitedContexts, cpuOnly));
         }

@@ -56,7 +56,15 @@ final class ScorerInputs {
     /** A connection to the platform's cluster in a scorer namespace (see {@link #namespaceSettings}), topics made. */
     static Platform namespace(Platform platform, String llmBaseUrl, String prefix, int rpm, int shares,
             String member) {
-        CrsConfig c = platform.config().withAll(namespaceSettings(platform, llmBaseUrl, prefix, rpm, shares, member));
+        return namespace(platform, llmBaseUrl, prefix, rpm, shares, member, Map.of());
+    }
+
+    /** As above, with more settings on top (e.g. the judge and its batch mode). */
+    static Platform namespace(Platform platform, String llmBaseUrl, String prefix, int rpm, int shares,
+            String member, Map<String, String> extra) {
+        Map<String, String> settings = namespaceSettings(platform, llmBaseUrl, prefix, rpm, shares, member);
+        settings.putAll(extra);
+        CrsConfig c = platform.config().withAll(settings);
         Platform p = Platform.connect(c);
         p.ensureTopics();
         return p;

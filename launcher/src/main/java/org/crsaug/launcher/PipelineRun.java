@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.crsaug.data.context.DialogueContext;
 import org.crsaug.data.dataset.DataDirectory;
 import org.crsaug.data.ingest.Ingestor;
+import org.crsaug.model.llm.LlmCosts;
 import org.crsaug.model.recommender.TrainingMode;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.service.Service;
@@ -38,6 +39,8 @@ public final class PipelineRun {
     private final boolean interactive;
     /** The stage now running, for a person told that the run was stopped. */
     private volatile String stage = "start-up";
+    /** What the LLM cost during the last {@link #run}, by mode. */
+    private volatile LlmCosts llmCosts = new LlmCosts(Map.of());
 
     public PipelineRun(Platform platform, PrintStream out) {
         this(platform, out, false);
@@ -52,6 +55,7 @@ public final class PipelineRun {
 
     List<Row> run(String dataset, List<TrainingMode> modes, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
+        LlmCosts costsBefore = LlmCosts.now();
         ingest(dataset);
 
         Map<String, Evaluation> evaluations = new ConcurrentHashMap<>();
@@ -94,6 +98,7 @@ public final class PipelineRun {
                 rows.add(new Row(cp.getMode(), cp.getCheckpointId(), ev.getMetrics()));
             }
             evalBar.finish(rows.size() + " evaluations (test split, " + headline + " protocol)");
+            llmCosts = LlmCosts.now().since(costsBefore);
             return rows;
         } finally {
             stopAll(services);
@@ -153,6 +158,11 @@ public final class PipelineRun {
     private ProgressBar bar(String label) {
         stage = label.strip();
         return new ProgressBar(out, label, interactive);
+    }
+
+    /** The estimated LLM spend of the last run, online and batch. */
+    LlmCosts llmCosts() {
+        return llmCosts;
     }
 
     /** The stage running now or last, e.g. "[2/5] retrieve+judge". */

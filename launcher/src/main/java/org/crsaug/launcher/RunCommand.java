@@ -48,9 +48,10 @@ final class RunCommand implements Callable<Integer> {
                 System.out.println("[5/5] results (" + dataset + ", test split, strict protocol: items mentioned"
                         + " earlier removed from gold and predictions)");
                 System.out.print(ResultTable.render(rows));
+                System.out.println(run.llmCosts().line());
                 double seconds = (System.nanoTime() - started) / 1e9;
                 java.nio.file.Path report = RunReport.write(config.getPath("state.dir").resolve("reports")
-                        .toAbsolutePath(), dataset, rows, seconds, config.asMap());
+                        .toAbsolutePath(), dataset, rows, run.llmCosts(), seconds, config.asMap());
                 System.out.printf(Locale.ROOT, "done in %.0f s%nreport: %s%nlog:    %s%n", seconds, report,
                         Logging.logFile(config));
             } catch (Exception e) {

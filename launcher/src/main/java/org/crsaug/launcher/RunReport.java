@@ -16,10 +16,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.crsaug.model.llm.LlmCosts;
+import org.crsaug.model.llm.LlmUsage;
 
 /**
  * The HTML page a run leaves behind: the comparison table, a bar chart of recall per mode drawn with
- * Java2D (no charting library, no browser-side script) and the settings that produced it.
+ * Java2D (no charting library, no browser-side script), the LLM's estimated cost online and through the
+ * Batch API, and the settings that produced it.
  */
 final class RunReport {
 
@@ -31,8 +34,8 @@ final class RunReport {
     }
 
     /** Writes {@code run-<time>.html} and its PNG into {@code dir}; returns the HTML file. */
-    static Path write(Path dir, String dataset, List<PipelineRun.Row> rows, double seconds, Map<String, String> settings)
-            throws IOException {
+    static Path write(Path dir, String dataset, List<PipelineRun.Row> rows, LlmCosts costs, double seconds,
+            Map<String, String> settings) throws IOException {
         Files.createDirectories(dir);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path png = dir.resolve("run-" + stamp + "-recall.png");
@@ -56,6 +59,12 @@ final class RunReport {
                     r.metrics().getOrDefault("pairs", Double.NaN), escape(r.checkpointId())));
         }
         html.append("</table><p><img alt=\"recall per mode\" src=\"").append(png.getFileName()).append("\"></p>");
+        // online and batch tokens are priced differently (scorer.llm.batch.price.factor): each on its own row
+        html.append("<h2>LLM cost (estimate)</h2><table><tr><th>mode</th><th>USD</th></tr>");
+        for (String mode : List.of(LlmUsage.ONLINE, LlmUsage.BATCH)) {
+            html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.4f</td></tr>", mode, costs.usd(mode)));
+        }
+        html.append(String.format(Locale.ROOT, "<tr><td>total</td><td>%.4f</td></tr></table>", costs.totalUsd()));
         html.append("<h2>Settings</h2><table>");
         settings.forEach((k, v) -> html.append("<tr><td>").append(escape(k)).append("</td><td>")
                 .append(escape(org.crsaug.platform.config.CrsConfig.isSecret(k) ? "****" : v)).append("</td></tr>"));

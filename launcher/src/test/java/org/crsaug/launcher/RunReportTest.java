@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.crsaug.model.llm.LlmCosts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,12 +24,15 @@ class RunReportTest {
 
     @Test
     void theHtmlReportHoldsTheTableAReadableChartAndMaskedSettings(@TempDir Path tmp) throws Exception {
-        Path html = RunReport.write(tmp, "inspired", rows, 90, Map.of("trainer.alpha", "0.2",
-                "kafka.sasl.jaas.config", "user=secret-value"));
+        Path html = RunReport.write(tmp, "inspired", rows, new LlmCosts(Map.of("online", 0.0125, "batch", 0.25)),
+                90, Map.of("trainer.alpha", "0.2", "kafka.sasl.jaas.config", "user=secret-value"));
 
         String page = Files.readString(html);
         assertThat(page).contains("<td>baseline</td>", "<td>5.00</td>", "<td>50.00</td>", "cp-b", "trainer.alpha")
                 .doesNotContain("secret-value");
+        // the LLM's spend, online and batch apart
+        assertThat(page).contains("<tr><td>online</td><td>0.0125</td></tr>", "<tr><td>batch</td><td>0.2500</td></tr>",
+                "<tr><td>total</td><td>0.2625</td></tr>");
         String png = page.replaceAll("(?s).*src=\"([^\"]+)\".*", "$1");
         BufferedImage img = ImageIO.read(tmp.resolve(png).toFile());
         assertThat(img.getWidth()).isEqualTo(640);

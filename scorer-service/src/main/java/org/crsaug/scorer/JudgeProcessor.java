@@ -109,12 +109,16 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
             }
             context.forward(record.withKey(j.getCacheKey()).withValue(j), TO_JUDGEMENTS);
         }
+        // each label carries its provenance, so an export pinned to this record needs no newer one
+        java.util.Map<String, String> sources = new java.util.HashMap<>();
+        candidates.getItems().forEach(c -> sources.put(c.getItemId(), c.getSource()));
         List<Label> labels = new ArrayList<>();
         for (ScoredPair pair : scores) {
             context.forward(record.withKey(pair.getContextId() + "|" + pair.getItemId()).withValue(pair),
                     TO_SCORED_PAIRS);
             if (pair.getScore() > threshold) {
-                labels.add(Label.newBuilder().setItemId(pair.getItemId()).setScore(pair.getScore()).build());
+                labels.add(Label.newBuilder().setItemId(pair.getItemId()).setScore(pair.getScore())
+                        .setPromptVersion(pair.getPromptVersion()).setSource(sources.get(pair.getItemId())).build());
             }
         }
         context.forward(record.withKey(candidates.getContextId()).withValue(AugmentedLabels.newBuilder()
@@ -125,6 +129,7 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
                 .setJudgeId(judge.id())
                 .setJudgeVersion(judge.version())
                 .setCandidateCount(candidates.getItems().size())
+                .setEncoderId(candidates.getEncoderId())
                 .build()), TO_LABELS);
     }
 

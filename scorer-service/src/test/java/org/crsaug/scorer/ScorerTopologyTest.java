@@ -56,7 +56,9 @@ class ScorerTopologyTest {
                     platform.config().topic(Topics.AUGMENTED_LABELS), Serdes.String().deserializer(),
                     platform.valueSerde(Topics.AUGMENTED_LABELS).deserializer());
 
-            in.pipeInput("c#1", RetrievalOnlyJudgeTest.candidates(6));
+            Candidates input = RetrievalOnlyJudgeTest.candidates(6);
+            input.getItems().stream().filter(c -> c.getItemId().equals("i1")).forEach(c -> c.setSource("collaborative"));
+            in.pipeInput("c#1", input);
 
             assertThat(pairs.readKeyValuesToList()).hasSize(6)
                     .allSatisfy(kv -> assertThat(kv.key).isEqualTo("c#1|" + kv.value.getItemId()));
@@ -65,6 +67,10 @@ class ScorerTopologyTest {
             assertThat(l.getLabels()).extracting(x -> x.getItemId()).containsExactly("i0", "i1");
             assertThat(l.getThreshold()).isEqualTo(3.5f);
             assertThat(l.getCandidateCount()).isEqualTo(6);
+            // each label carries its provenance (an export pinned to this record reads nothing newer)
+            assertThat(l.getEncoderId()).isEqualTo("e");
+            assertThat(l.getLabels()).extracting(x -> x.getSource()).containsExactly("semantic", "collaborative");
+            assertThat(l.getLabels()).extracting(x -> x.getPromptVersion()).containsOnly("");
             assertThat(labels.isEmpty()).isTrue();
         }
     }

@@ -19,7 +19,8 @@ import org.crsaug.platform.http.HttpServers;
 
 /**
  * The Batch API half of {@link FakeChatServer}: {@code POST /v1/files} (multipart, purpose {@code batch}),
- * {@code POST /v1/batches}, {@code GET /v1/batches/{id}} and {@code GET /v1/files/{id}/content}. A
+ * {@code POST /v1/batches} (keeping its {@code metadata}), {@code GET /v1/batches} (newest first, paged by
+ * {@code limit} and {@code after}), {@code GET /v1/batches/{id}} and {@code GET /v1/files/{id}/content}. A
  * batch is {@code validating} on its first poll, {@code in_progress} on the next ones (for as long as
  * {@link #hold} says), then {@code completed}, or {@code expired} when told to: each request line is
  * answered with what the chat endpoint would answer, except lines a test marks to fail. Output lines
@@ -32,9 +33,15 @@ public final class FakeBatches {
     private final Map<String, Batch> batches = new LinkedHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final AtomicInteger linesAnswered = new AtomicInteger();
+    private final AtomicInteger refusedCreatesLeft = new AtomicInteger();
+    private final AtomicInteger refusedUploadsLeft = new AtomicInteger();
+    private final AtomicInteger uploadsRefused = new AtomicInteger();
+    private final AtomicInteger createsRefused = new AtomicInteger();
     private volatile boolean hold;
     private volatile Predicate<String> failing = id -> false;
     private volatile int expireNextAfterLines = -1;
+    /** While set, create answers only once it is counted down: a caller killed meanwhile never hears its batch id. */
+    private volatile java.util.concurrent.CountDownLatch createAnswers;
 
     private static final class Batch {
         final String id;
@@ -49,6 +56,7 @@ public final class FakeBatches {
         int failed;
         boolean expire;
         int answerBeforeExpiry;
+        JsonNode metadata;
 
         Batch(String id, String inputFileId) {
             this.id = id;
@@ -78,12 +86,59 @@ public final class FakeBatches {
         return this;
     }
 
+    /**
+     * From now on a create makes its batch at once but holds its answer until {@link #answerCreates} (or five
+     * minutes): the window between the batch existing at the API and its creator learning its id.
+     */
+    public FakeBatches holdCreateAnswers() {
+        this.createAnswers = new java.util.concurrent.CountDownLatch(1);
+        return this;
+    }
+
+    /** The next {@code n} creates answer 503 without making a batch (the SDK tries each call three times). */
+    public FakeBatches refuseCreates(int n) {
+        refusedCreatesLeft.set(n);
+        return this;
+    }
+
+    /** The next {@code n} file uploads answer 503 without storing the file. */
+    public FakeBatches refuseUploads(int n) {
+        refusedUploadsLeft.set(n);
+        return this;
+    }
+
+    /** Uploads answered 503 so far. */
+    public int uploadsRefused() {
+        return uploadsRefused.get();
+    }
+
+    /** Creates answered 503 so far. */
+    public int createsRefused() {
+        return createsRefused.get();
+    }
+
+    /** Lets held and later creates answer. */
+    public FakeBatches answerCreates() {
+        java.util.concurrent.CountDownLatch held = createAnswers;
+        createAnswers = null;
+        if (held != null) {
+            held.countDown();
+        }
+        return this;
+    }
+
+    /** Batches created (a create whose answer is held counts once it made its batch). */
     public synchronized int created() {
         return batches.size();
     }
 
     public synchronized List<String> batchIds() {
         return List.copyOf(batches.keySet());
+    }
+
+    /** Request lines of each batch's input file, in the order the batches were created. */
+    public synchronized List<Integer> requestsPerBatch() {
+        return batches.values().stream().map(b -> b.total).toList();
     }
 
     /** How often the batch was polled. */
@@ -112,10 +167,15 @@ public final class FakeBatches {
         routes.post("/v1/files", this::upload);
         routes.get("/v1/files/{id}/content", this::content);
         routes.post("/v1/batches", this::create);
+        routes.get("/v1/batches", this::list);
         routes.get("/v1/batches/{id}", this::retrieve);
     }
 
     private void upload(Context ctx) throws IOException {
+        if (refusedUploadsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            uploadsRefused.incrementAndGet();
+            throw new HttpError(503, "The server is overloaded; the file was not stored");
+        }
         if (!"batch".equals(ctx.formParam("purpose"))) {
             throw new HttpError(400, "purpose must be 'batch' for a batch input file");
         }
@@ -145,8 +205,20 @@ public final class FakeBatches {
         ctx.contentType("application/octet-stream").result(text);
     }
 
-    private synchronized void create(Context ctx) {
-        JsonNode body = HttpServers.jsonBody(ctx);
+    private void create(Context ctx) throws InterruptedException {
+        if (refusedCreatesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            createsRefused.incrementAndGet();
+            throw new HttpError(503, "The server is overloaded; no batch was created");
+        }
+        ObjectNode made = make(HttpServers.jsonBody(ctx));
+        java.util.concurrent.CountDownLatch held = createAnswers;
+        if (held != null) {
+            held.await(5, java.util.concurrent.TimeUnit.MINUTES);
+        }
+        ctx.json(made);
+    }
+
+    private synchronized ObjectNode make(JsonNode body) {
         String input = body.path("input_file_id").asText();
         if (!files.containsKey(input)) {
             throw new HttpError(404, "No such file: " + input);
@@ -162,8 +234,36 @@ public final class FakeBatches {
             b.answerBeforeExpiry = expireNextAfterLines;
             expireNextAfterLines = -1;
         }
+        b.metadata = body.path("metadata").isObject() ? body.get("metadata") : null;
         batches.put(b.id, b);
-        ctx.json(json(b));
+        return json(b);
+    }
+
+    /** {@code GET /v1/batches?limit=&after=}: newest first, as the API lists them, a page at a time. */
+    private synchronized void list(Context ctx) {
+        int limit = Integer.parseInt(java.util.Objects.requireNonNullElse(ctx.queryParam("limit"), "20"));
+        String after = ctx.queryParam("after");
+        List<Batch> newestFirst = new ArrayList<>(batches.values());
+        java.util.Collections.reverse(newestFirst);
+        int from = 0;
+        if (after != null) {
+            while (from < newestFirst.size() && !newestFirst.get(from).id.equals(after)) {
+                from++;
+            }
+            from++;
+        }
+        ObjectNode root = HttpServers.JSON.createObjectNode();
+        root.put("object", "list");
+        var data = root.putArray("data");
+        int to = Math.min(newestFirst.size(), from + limit);
+        for (int i = from; i < to; i++) {
+            data.add(json(newestFirst.get(i)));
+        }
+        if (to > from) {
+            root.put("first_id", newestFirst.get(from).id).put("last_id", newestFirst.get(to - 1).id);
+        }
+        root.put("has_more", to < newestFirst.size());
+        ctx.json(root);
     }
 
     private synchronized void retrieve(Context ctx) {
@@ -229,6 +329,9 @@ public final class FakeBatches {
                 .put("input_file_id", b.inputFileId).put("completion_window", "24h").put("status", b.status)
                 .put("created_at", b.createdAt).put("expires_at", b.createdAt + 86_400);
         root.putNull("errors");
+        if (b.metadata != null) {
+            root.set("metadata", b.metadata);
+        }
         if (b.outputFileId != null) {
             root.put("output_file_id", b.outputFileId);
         }

@@ -464,6 +464,8 @@ public final class FakeChatServer implements AutoCloseable {
 
     @Override
     public void close() {
+        // a create whose answer a test held must not keep the server's threads from stopping
+        batches.answerCreates();
         server.close();
     }
 }

@@ -40,6 +40,7 @@ final class LabelJson {
         o.put("judgeVersion", c.labels().getJudgeVersion());
         o.put("promptVersion", c.promptVersionByItem().getOrDefault(l.getItemId(), ""));
         o.put("source", c.sourceByItem().getOrDefault(l.getItemId(), ""));
+        o.put("encoder", c.encoderId());
         return o;
     }
 

@@ -30,8 +30,10 @@ import org.crsaug.schema.ScoredPair;
 /**
  * The augmented data of one checkpoint's lineage, read from the topics only up to the offsets the checkpoint
  * recorded (as {@code Replay} rebuilds a training set), so an export made later, after new data arrived,
- * holds the same records. What a checkpoint does not record (the candidates and scored-pairs topics) only
- * fills in the provenance of a pinned label: per pair, the latest record that agrees with it.
+ * holds the same records. Each label's provenance (candidate source, prompt version, encoder) comes from the
+ * pinned augmented-labels record itself; only for records written before labels carried it is it looked up in
+ * what a checkpoint does not record (the candidates and scored-pairs topics): per pair, the latest record that
+ * agrees with it.
  *
  * @param dialogues every dialogue of the dataset in the lineage, in file order (see {@link #fileOrder})
  * @param contexts  every labelled context of those dialogues, in dialogue then turn order
@@ -70,16 +72,36 @@ public record LabelSnapshot(Checkpoint checkpoint, String dataset, Map<String, I
                     }
                 }
             }
-            Provenance provenance = Provenance.read(platform, labelled, labels, state.encoderId());
+            // labels written before they carried their provenance get it from the newest agreeing records
+            List<DialogueContext> unpinned = labelled.stream().filter(c -> !pinned(labels.get(c.contextId())))
+                    .toList();
+            Provenance provenance = unpinned.isEmpty() ? Provenance.NONE
+                    : Provenance.read(platform, unpinned, labels, state.encoderId());
             List<LabelledContext> contexts = new ArrayList<>();
             for (DialogueContext c : labelled) {
                 AugmentedLabels l = labels.get(c.contextId());
-                contexts.add(new LabelledContext(c, l, provenance.encoder(c.contextId()),
+                contexts.add(pinned(l) ? fromRecord(c, l) : new LabelledContext(c, l, provenance.encoder(c.contextId()),
                         provenance.sources(c.contextId()), provenance.promptVersions(l)));
             }
             return new LabelSnapshot(checkpoint, dataset, Map.copyOf(items), List.copyOf(dialogues),
                     List.copyOf(contexts));
         }
+    }
+
+    /** The record names its encoder and each label its source and prompt version: written by a current scorer. */
+    static boolean pinned(AugmentedLabels l) {
+        return !l.getEncoderId().isEmpty();
+    }
+
+    /** Provenance from the pinned record alone: nothing written after the checkpoint can change it. */
+    private static LabelledContext fromRecord(DialogueContext c, AugmentedLabels l) {
+        Map<String, String> sources = new HashMap<>();
+        Map<String, String> prompts = new HashMap<>();
+        for (Label x : l.getLabels()) {
+            sources.put(x.getItemId(), x.getSource());
+            prompts.put(x.getItemId(), x.getPromptVersion());
+        }
+        return new LabelledContext(c, l, l.getEncoderId(), sources, prompts);
     }
 
     static void requireKnown(String dataset) {
@@ -165,6 +187,8 @@ public record LabelSnapshot(Checkpoint checkpoint, String dataset, Map<String, I
      */
     private record Provenance(Map<String, Candidates> candidates, Map<String, ScoredPair> pairs,
             String fallbackEncoder) {
+
+        static final Provenance NONE = new Provenance(Map.of(), Map.of(), "");
 
         static Provenance read(Platform platform, List<DialogueContext> contexts, Map<String, AugmentedLabels> labels,
                 String fallbackEncoder) {

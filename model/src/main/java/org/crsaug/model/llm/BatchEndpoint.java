@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
 import com.openai.core.MultipartField;
 import com.openai.core.ObjectMappers;
 import com.openai.core.http.HttpResponse;
 import com.openai.models.batches.Batch;
 import com.openai.models.batches.BatchCreateParams;
+import com.openai.models.batches.BatchListPage;
+import com.openai.models.batches.BatchListParams;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.files.FileCreateParams;
 import com.openai.models.files.FilePurpose;
@@ -27,7 +30,9 @@ import java.util.Optional;
  * JSONL file of chat requests is uploaded ({@code purpose=batch}), a batch with a 24 h window is created
  * on it, polled, and its output and error files are read back line by line. Each line carries the
  * {@code custom_id} it was sent with; callers match answers by it, never by line order, because the
- * API does not keep the order. Tokens of answered lines are charged to the batch-priced usage.
+ * API does not keep the order. Uploading and creating are separate calls, and every batch is created
+ * with its caller's job id in its metadata, so a caller that recorded the upload before creating can
+ * find the batch again after dying between the create and the record of its id. Tokens of answered lines are charged to the batch-priced usage.
  */
 public final class BatchEndpoint implements AutoCloseable {
 
@@ -66,12 +71,11 @@ public final class BatchEndpoint implements AutoCloseable {
                 .timeout(settings.timeout()).build();
     }
 
-    /** A created batch and the request file it runs on. */
-    public record Submitted(String batchId, String inputFileId) {
-    }
+    /** The metadata key naming the caller's job id on every batch it creates (see {@link #find}). */
+    public static final String INTENT_METADATA = "crs_intent";
 
-    /** Uploads the lines as one JSONL file and creates a batch on it. */
-    public Submitted submit(List<Line> lines) {
+    /** Uploads the lines as one JSONL file ({@code purpose=batch}) and returns its file id. */
+    public String upload(List<Line> lines) {
         StringBuilder jsonl = new StringBuilder();
         for (Line line : lines) {
             ObjectNode row = JSON.createObjectNode();
@@ -83,12 +87,54 @@ public final class BatchEndpoint implements AutoCloseable {
         MultipartField<java.io.InputStream> file = MultipartField.<java.io.InputStream>builder()
                 .value(new java.io.ByteArrayInputStream(jsonl.toString().getBytes(StandardCharsets.UTF_8)))
                 .filename("judge-requests.jsonl").contentType("application/jsonl").build();
-        String fileId = client.files().create(FileCreateParams.builder().file(file).purpose(FilePurpose.BATCH)
-                .build()).id();
-        Batch batch = client.batches().create(BatchCreateParams.builder().inputFileId(fileId)
+        return client.files().create(FileCreateParams.builder().file(file).purpose(FilePurpose.BATCH).build()).id();
+    }
+
+    /**
+     * Creates a batch (24 h window) on an uploaded file, with {@code metadata.crs_intent = intentId} so
+     * that {@link #find} can tell later whether this call reached the API even if its answer never came.
+     */
+    public String create(String inputFileId, String intentId) {
+        return client.batches().create(BatchCreateParams.builder().inputFileId(inputFileId)
                 .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
-                .completionWindow(BatchCreateParams.CompletionWindow._24H).build());
-        return new Submitted(batch.id(), fileId);
+                .completionWindow(BatchCreateParams.CompletionWindow._24H)
+                .metadata(BatchCreateParams.Metadata.builder().putProperty(INTENT_METADATA, intentId).build())
+                .build()).id();
+    }
+
+    /**
+     * The batch created for {@code intentId}, if any, by listing the account's batches newest first
+     * ({@code GET /v1/batches}) down to those created before {@code notBeforeEpochSeconds}.
+     */
+    public Optional<String> find(String intentId, long notBeforeEpochSeconds) {
+        BatchListPage page = client.batches().list(BatchListParams.builder().limit(100).build());
+        while (true) {
+            for (Batch b : page.data()) {
+                if (b.createdAt() < notBeforeEpochSeconds) {
+                    return Optional.empty();
+                }
+                JsonValue tag = b.metadata().map(m -> m._additionalProperties().get(INTENT_METADATA)).orElse(null);
+                if (tag != null && intentId.equals(tag.asString().orElse(null))) {
+                    return Optional.of(b.id());
+                }
+            }
+            if (!page.hasNextPage()) {
+                return Optional.empty();
+            }
+            page = page.nextPage();
+        }
+    }
+
+    /**
+     * A failure worth another try later (429, 5xx, 408, 409, a timeout or a dropped connection), as for chat
+     * calls; anything else (a refused key, a rejected request) will not mend by waiting.
+     */
+    public static boolean transientFailure(RuntimeException e) {
+        if (e instanceof com.openai.errors.RateLimitException || e instanceof com.openai.errors.OpenAIIoException) {
+            return true;
+        }
+        return e instanceof com.openai.errors.OpenAIServiceException s
+                && (s.statusCode() >= 500 || s.statusCode() == 408 || s.statusCode() == 409);
     }
 
     public State poll(String batchId) {

@@ -27,13 +27,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * scorer.llm.mode=batch against the fake server's Batch API on a real broker: a backlog judged
- * through batches and then scored from the cache, lines that fail or expire judged online, and a
- * scorer stopped while its batch is open resuming the same batch.
+ * through batches and then scored from the cache, lines that fail or expire judged online, a
+ * scorer stopped while its batch is open resuming the same batch, and two replicas sharing one batch.
+ * Kills with SIGKILL: {@link BatchKillTest}.
  */
 class BatchModeTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final int K = 5;
+    static final Duration WAIT = Duration.ofSeconds(90);
+    static final int K = 5;
 
     @RegisterExtension
     static final TestKafka kafka = new TestKafka();
@@ -72,7 +73,8 @@ class BatchModeTest {
             assertThat(pairs.stream().map(ConsumerRecord::key).collect(Collectors.toSet())).hasSize(40 * K);
             // ... each batch on the ledger as submitted, then done with nothing left out
             Map<String, JudgeBatch> ledger = latest(TestKafka.readAll(platform, Topics.JUDGE_BATCHES, 4, WAIT));
-            assertThat(ledger.keySet()).containsExactlyInAnyOrderElementsOf(server.batches().batchIds());
+            assertThat(ledger.values()).extracting(JudgeBatch::getBatchId)
+                    .containsExactlyInAnyOrderElementsOf(server.batches().batchIds());
             assertThat(ledger.values()).allSatisfy(b -> {
                 assertThat(b.getState()).isEqualTo("done");
                 assertThat(b.getNote()).isEmpty();
@@ -132,7 +134,8 @@ class BatchModeTest {
             assertThat(pairs.stream().map(ConsumerRecord::key).collect(Collectors.toSet())).hasSize(12 * K);
             assertThat(TestKafka.readAll(platform, Topics.JUDGEMENTS, 12 * K, WAIT)).hasSize(12 * K);
             Map<String, JudgeBatch> ledger = latest(TestKafka.readAll(platform, Topics.JUDGE_BATCHES, 4, WAIT));
-            assertThat(ledger.get(server.batches().batchIds().get(1)).getNote())
+            assertThat(ledger.values()).filteredOn(b -> b.getBatchId().equals(server.batches().batchIds().get(1)))
+                    .singleElement().extracting(JudgeBatch::getNote).asString()
                     .contains("20 pair(s) left to online judging").contains("batch_expired");
         }
     }
@@ -180,26 +183,140 @@ class BatchModeTest {
         }
     }
 
+    @Test
+    void twoReplicasStartedTogetherSubmitOneBatchAndWaitForIt() throws Exception {
+        try (FakeChatServer server = new FakeChatServer()) {
+            // Given a backlog of 10 contexts and two scorers of one group started at the same moment, whose batch
+            // stays in progress
+            Platform platform = platform(server, "b4-", Map.of("topic.partitions", "2"));
+            backlog(platform, "t", 10);
+            server.batches().hold(true);
+            ScorerService one = scorer(platform, server);
+            ScorerService two = scorer(platform, server);
+            List<ConsumerRecord<String, ScoredPair>> pairs;
+            try {
+                Thread starter = new Thread(one::start);
+                starter.start();
+                two.start();
+                starter.join();
+
+                // When both have planned and are polling
+                Await.until("both replicas waiting on an open batch", WAIT, () -> server.batches().created() >= 1
+                        && one.condition().orElse("").contains("in_progress")
+                        && two.condition().orElse("").contains("in_progress"));
+                // Then one batch holds the backlog, and both wait for that one
+                String batchId = server.batches().batchIds().get(0);
+                assertThat(server.batches().created()).isEqualTo(1);
+                assertThat(one.condition()).hasValueSatisfying(c -> assertThat(c).contains(batchId));
+                assertThat(two.condition()).hasValueSatisfying(c -> assertThat(c).contains(batchId));
+                assertThat(one.batchesSubmitted() + two.batchesSubmitted()).isEqualTo(1);
+
+                server.batches().hold(false);
+                pairs = TestKafka.readAll(platform, Topics.SCORED_PAIRS, 10 * K, WAIT);
+            } finally {
+                one.stop();
+                two.stop();
+            }
+            // ... every pair was scored once, from that batch's judgements, with no chat call
+            assertThat(server.batches().created()).isEqualTo(1);
+            assertThat(server.requests()).isEmpty();
+            assertThat(pairs).hasSize(10 * K).allSatisfy(r -> assertThat(r.value().getFromCache()).isTrue());
+            assertThat(pairs.stream().map(ConsumerRecord::key).collect(Collectors.toSet())).hasSize(10 * K);
+            // ... and the ledger holds that one job done, plus at most a withdrawn intent of the replica that lost
+            Map<String, JudgeBatch> ledger = latest(TestKafka.readAll(platform, Topics.JUDGE_BATCHES, 3, WAIT));
+            assertThat(ledger.values()).filteredOn(b -> !b.getState().equals("withdrawn")).singleElement()
+                    .satisfies(b -> {
+                        assertThat(b.getState()).isEqualTo("done");
+                        assertThat(b.getBatchId()).isEqualTo(server.batches().batchIds().get(0));
+                    });
+            System.out.printf("ledger: %s%n", ledger.values().stream().map(JudgeBatch::getState).toList());
+        }
+    }
+
+    @Test
+    void aFailedUploadIsMadeAgainAndAFailedCreateIsLookedForThenMadeWithoutASecondBatch() throws Exception {
+        try (FakeChatServer server = new FakeChatServer()) {
+            // Given a backlog whose first upload and first create are refused (503) three times each: one call,
+            // with the SDK's two retries, fails; the create's failure leaves the job recorded as intended
+            Platform platform = platform(server, "b5-", Map.of());
+            backlog(platform, "x", 4);
+            server.batches().refuseUploads(3).refuseCreates(3);
+
+            // When the scorer runs
+            ScorerService scorer = scorer(platform, server);
+            scorer.start();
+            List<ConsumerRecord<String, ScoredPair>> pairs;
+            try {
+                pairs = TestKafka.readAll(platform, Topics.SCORED_PAIRS, 4 * K, WAIT);
+                // Then it looked for the job's batch (none), created it once, and polled it to its end
+                assertThat(scorer.batchesSubmitted()).isEqualTo(1);
+            } finally {
+                scorer.stop();
+            }
+            assertThat(server.batches().uploadsRefused()).isEqualTo(3);
+            assertThat(server.batches().createsRefused()).isEqualTo(3);
+            assertThat(server.batches().created()).isEqualTo(1);
+            assertThat(server.requests()).isEmpty();
+            assertThat(pairs).hasSize(4 * K).allSatisfy(r -> assertThat(r.value().getFromCache()).isTrue());
+            Map<String, JudgeBatch> ledger = latest(TestKafka.readAll(platform, Topics.JUDGE_BATCHES, 3, WAIT));
+            assertThat(ledger.values()).singleElement().satisfies(b -> {
+                assertThat(b.getState()).isEqualTo("done");
+                assertThat(b.getBatchId()).isEqualTo(server.batches().batchIds().get(0));
+            });
+        }
+    }
+
+    @Test
+    void batchesAreCutSoThatEachLedgerRecordFitsTheTopicsMessageSize() throws Exception {
+        try (FakeChatServer server = new FakeChatServer()) {
+            // Given records of at most 12 kB (a ledger budget of 6 kB: 3 request lines of 5 pairs by the bound the
+            // scorer uses), the default of 50000 lines per batch, and 30 lines, whose one ledger record (about
+            // 14 kB) the broker would refuse
+            Platform platform = platform(server, "b6-", Map.of("topic.max.message.bytes", "12000"));
+            backlog(platform, "s", 30);
+
+            ScorerService scorer = scorer(platform, server);
+            scorer.start();
+            List<ConsumerRecord<String, ScoredPair>> pairs;
+            try {
+                pairs = TestKafka.readAll(platform, Topics.SCORED_PAIRS, 30 * K, WAIT);
+            } finally {
+                scorer.stop();
+            }
+            // Then the 30 lines went into batches small enough to be recorded, and every pair came from them
+            assertThat(server.batches().requestsPerBatch()).hasSizeGreaterThan(1)
+                    .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(3));
+            assertThat(server.batches().requestsPerBatch().stream().mapToInt(Integer::intValue).sum()).isEqualTo(30);
+            assertThat(server.requests()).isEmpty();
+            assertThat(pairs).hasSize(30 * K).allSatisfy(r -> assertThat(r.value().getFromCache()).isTrue());
+        }
+    }
+
     private static Platform platform(FakeChatServer server, String prefix, Map<String, String> extra) {
+        return kafka.platform(settings(server, prefix, extra));
+    }
+
+    /** A batch-mode LLM scorer in its own namespace, judging K candidates per request, polling every 50 ms. */
+    static Map<String, String> settings(FakeChatServer server, String prefix, Map<String, String> extra) {
         Map<String, String> settings = new HashMap<>(Map.of("topic.prefix", prefix, "scorer.judge", "llm",
                 "scorer.llm.mode", "batch", "scorer.llm.batch.size", Integer.toString(K),
                 "scorer.llm.batch.poll.ms", "50", "scorer.llm.base.url", server.baseUrl(),
                 "kafka.session.timeout.ms", "6000"));
         settings.putAll(extra);
-        return kafka.platform(settings);
+        return settings;
     }
 
-    private static ScorerService scorer(Platform platform, FakeChatServer server) {
+    static ScorerService scorer(Platform platform, FakeChatServer server) {
         return ScorerService.create(platform, LlmJudge.fromConfig(platform.config(), Map.of("OPENAI_API_KEY",
                 "sk-test")));
     }
 
-    private static String title(String itemId) {
+    static String title(String itemId) {
         return "Film " + itemId.substring(2) + " (19" + itemId.substring(2) + ")";
     }
 
     /** Publishes the items (once per namespace, idempotent) and {@code n} contexts of K candidates each. */
-    private static List<Candidates> backlog(Platform platform, String tag, int n) {
+    static List<Candidates> backlog(Platform platform, String tag, int n) {
         List<String> ids = new ArrayList<>();
         for (int i = 10; i < 10 + K; i++) {
             String id = "m:" + i;
@@ -234,9 +351,10 @@ class BatchModeTest {
         }
     }
 
-    private static Map<String, JudgeBatch> latest(List<ConsumerRecord<String, JudgeBatch>> records) {
+    /** The latest record of every job on the ledger (claims left out), by job key. */
+    static Map<String, JudgeBatch> latest(List<ConsumerRecord<String, JudgeBatch>> records) {
         Map<String, JudgeBatch> out = new java.util.LinkedHashMap<>();
-        records.forEach(r -> out.put(r.key(), r.value()));
+        records.stream().filter(r -> !r.key().startsWith("claim:")).forEach(r -> out.put(r.key(), r.value()));
         return out;
     }
 

@@ -89,6 +89,7 @@ class LabelExportTest {
                 assertThat(a.get("score").floatValue()).isEqualTo(4f);
                 assertThat(a.get("promptVersion").asText()).isEqualTo("relevance-v1");
                 assertThat(a.get("source").asText()).isEqualTo("semantic");
+                assertThat(a.get("encoder").asText()).isEqualTo(PipelineInputs.ENCODER);
                 assertThat(a.get("title").asText()).isNotBlank();
             }
         }
@@ -139,6 +140,64 @@ class LabelExportTest {
         JsonNode manifest = JSON.readTree(tmp.resolve("first/inspired/manifest.json").toFile());
         assertThat(manifest.get("checkpointId").asText()).isEqualTo(checkpoint);
         assertThat(manifest.get("labelledContexts").asInt()).isEqualTo(topic.size());
+    }
+
+    @Test
+    void labelsCarryingTheirProvenanceExportTheSameAfterTheContextsAreReRetrievedAndReJudged(@TempDir Path tmp)
+            throws Exception {
+        // Given labels as the scorer writes them now: each with its source and prompt version, the record with
+        // its encoder, pinned by a checkpoint
+        Path slice = DataSlices.inspiredSlice(DataSlices.synthetic(), tmp.resolve("data"),
+                Map.of("train", 12, "valid", 3, "test", 3));
+        Platform p = kafka.platform(Map.of("topic.prefix", "export-pinned."));
+        PipelineInputs.publish(p, slice, 6);
+        for (AugmentedLabels l : labels(p).values()) {
+            TestKafka.send(p, Topics.AUGMENTED_LABELS, l.getContextId(), AugmentedLabels.newBuilder(l)
+                    .setEncoderId(PipelineInputs.ENCODER)
+                    .setLabels(l.getLabels().stream().map(x -> Label.newBuilder(x).setSource("fusion")
+                            .setPromptVersion("relevance-v1").build()).toList()).build());
+        }
+        String checkpoint = PipelineInputs.publishCheckpoint(p, "inspired-r1-export", 1_000L).getCheckpointId();
+        Map<String, byte[]> first = exportAll(p, checkpoint, tmp.resolve("first"));
+
+        // When every context is retrieved again by another encoder and source, and judged again under another
+        // prompt with the same scores (records that agree with every pinned label's judge, version and score)
+        try (var candidates = p.producer(Topics.CANDIDATES, "test-later-candidates");
+                var pairs = p.producer(Topics.SCORED_PAIRS, "test-later-pairs")) {
+            for (AugmentedLabels l : labels(p).values()) {
+                List<org.crsaug.schema.Candidate> items = new ArrayList<>();
+                for (Label x : l.getLabels()) {
+                    items.add(org.crsaug.schema.Candidate.newBuilder().setItemId(x.getItemId()).setRank(items.size())
+                            .setRetrievalScore(1f).setSource("collaborative").build());
+                    pairs.send(new org.apache.kafka.clients.producer.ProducerRecord<>(p.config().topic(
+                            Topics.SCORED_PAIRS), l.getContextId() + "|" + x.getItemId(),
+                            org.crsaug.schema.ScoredPair.newBuilder().setContextId(l.getContextId())
+                                    .setItemId(x.getItemId()).setScore(x.getScore()).setJudgeId(l.getJudgeId())
+                                    .setJudgeVersion(l.getJudgeVersion()).setPromptVersion("relevance-v2").build()));
+                }
+                candidates.send(new org.apache.kafka.clients.producer.ProducerRecord<>(p.config().topic(
+                        Topics.CANDIDATES), l.getContextId(), org.crsaug.schema.Candidates.newBuilder()
+                        .setContextId(l.getContextId()).setDialogueId(l.getDialogueId()).setEncoderId("other-encoder")
+                        .setContextText("").setItems(items).build()));
+            }
+        }
+        Map<String, byte[]> later = exportAll(p, checkpoint, tmp.resolve("later"));
+
+        // Then the export is byte-identical, every item with the provenance its pinned label recorded
+        assertThat(later).containsOnlyKeys(first.keySet());
+        first.forEach((name, bytes) -> assertThat(later.get(name)).as(name).isEqualTo(bytes));
+        List<JsonNode> records = read(tmp.resolve("later/jsonl/inspired-labels.jsonl"));
+        assertThat(records).hasSize(6);
+        for (JsonNode r : records) {
+            assertThat(r.get("encoder").asText()).isEqualTo(PipelineInputs.ENCODER);
+            assertThat(r.get("augmented")).isNotEmpty().allSatisfy(a -> {
+                assertThat(a.get("score").floatValue()).isEqualTo(4f);
+                assertThat(a.get("judge").asText()).isEqualTo("test");
+                assertThat(a.get("promptVersion").asText()).isEqualTo("relevance-v1");
+                assertThat(a.get("source").asText()).isEqualTo("fusion");
+                assertThat(a.get("encoder").asText()).isEqualTo(PipelineInputs.ENCODER);
+            });
+        }
     }
 
     @Test
