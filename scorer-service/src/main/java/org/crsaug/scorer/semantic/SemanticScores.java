@@ -90,8 +90,13 @@ public final class SemanticScores {
         for (int k : ks) {
             means.put(k, meanAt(scored, k));
         }
+        return new Result(means, contexts.size(), failed, paid, describe(judge));
+    }
+
+    /** The judge as reports name it: id, then model or version and prompt version. */
+    public static String describe(RelevanceJudge judge) {
         String prompt = judge.promptVersion().isEmpty() ? "" : ", prompt " + judge.promptVersion();
-        return new Result(means, contexts.size(), failed, paid, judge.id() + " (" + judge.version() + prompt + ")");
+        return judge.id() + " (" + judge.version() + prompt + ")";
     }
 
     /**

@@ -67,8 +67,7 @@ public final class SemanticScoring implements AutoCloseable {
 
     /** The judge as reports name it: id, model or version, prompt version. */
     public String judgeDescription() {
-        String prompt = judge.promptVersion().isEmpty() ? "" : ", prompt " + judge.promptVersion();
-        return judge.id() + " (" + judge.version() + prompt + ")";
+        return SemanticScores.describe(judge);
     }
 
     @Override
