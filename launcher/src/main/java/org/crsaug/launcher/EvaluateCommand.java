@@ -168,7 +168,7 @@ final class EvaluateCommand implements Callable<Integer> {
             double mine = PairRanks.recallAt(checkpointRanks, k);
             Significance.Result lift = Significance.pairedBootstrap(Significance.hits(checkpointRanks, k),
                     Significance.hits(zs.ranks(), k), BOOTSTRAP_RESAMPLES, 23L + k);
-            sb.append(String.format(Locale.ROOT, "  R@%-2d zero-shot %6.2f  checkpoint %6.2f  difference %+6.2f"
+            sb.append(String.format(Locale.ROOT, "  R@%-2d zero-shot %6.2f  checkpoint %6.2f  checkpoint minus zero-shot %+6.2f"
                     + " [%+.2f, %+.2f], %s%n", k, 100 * zs.recall().get("recall@" + k), 100 * mine,
                     100 * lift.difference(), 100 * lift.lower95(), 100 * lift.upper95(),
                     Significance.verdict(lift, zs.ranks().length + " test pairs")));
