@@ -18,6 +18,8 @@ import org.crsaug.platform.kafka.Platform;
 import org.crsaug.launcher.experiment.ExperimentPlan;
 import org.crsaug.launcher.experiment.ExperimentReport;
 import org.crsaug.launcher.experiment.ExperimentRunner;
+import org.crsaug.scorer.Judges;
+import org.crsaug.scorer.semantic.SemanticScoring;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -72,6 +74,11 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", defaultValue = "2000", description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
     int bootstrap;
 
+    @Option(names = "--semantic-score", paramLabel = "JUDGE",
+            description = "Also report S@10 and S@50 of every model: the mean relevance (0-4) this judge, llm or"
+                    + " student, gives its top items on the test split, through the judge's cache (default: not measured).")
+    String semanticJudge;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Report directory (default reports/<dataset>-<time>).")
     Path out;
 
@@ -94,6 +101,9 @@ final class ExperimentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CrsConfig config = options.load(Map.of("trainer.dataset", dataset, "trainer.round.min.new.labels", "0"));
         SettingsCheck.before(config, SettingsCheck.PIPELINE);
+        if (semanticJudge != null) {
+            Judges.checkSemanticScoreJudge(config, semanticJudge, System.getenv());
+        }
         // the flags first: they are the likelier typo, and need no data to be checked
         ExperimentPlan plan = new ExperimentPlan(dataset, seeds,
                 backbones == null ? List.of(config.get("trainer.backbone")) : backbones,
@@ -105,20 +115,27 @@ final class ExperimentCommand implements Callable<Integer> {
         Logging.toFile(config);
         try (Platform platform = Platform.startExclusive(config)) {
             platform.ensureTopics();
-            ExperimentRunner.Outcome outcome = new ExperimentRunner(platform, System.out)
-                    .afterEachSeed(partial -> writeQuietly(partial, dir))
-                    .run(plan, Duration.ofMinutes(timeoutMinutes));
-            Path html = new ExperimentReport(outcome).write(dir);
-            System.out.println("report: " + html.toAbsolutePath());
-            System.out.println("        " + dir.resolve("report.md").toAbsolutePath());
+            // one judge and one cache (the base namespace's) for every label variant: the same test contexts
+            // and items are judged once whichever variant trained the model
+            try (SemanticScoring semantic = semanticJudge == null ? null
+                    : SemanticScoring.open(platform, semanticJudge, System.getenv())) {
+                String judge = semantic == null ? null : semantic.judgeDescription();
+                ExperimentRunner.Outcome outcome = new ExperimentRunner(platform, System.out)
+                        .semanticScores(semantic)
+                        .afterEachSeed(partial -> writeQuietly(partial, judge, dir))
+                        .run(plan, Duration.ofMinutes(timeoutMinutes));
+                Path html = new ExperimentReport(outcome, judge).write(dir);
+                System.out.println("report: " + html.toAbsolutePath());
+                System.out.println("        " + dir.resolve("report.md").toAbsolutePath());
+            }
         }
         return 0;
     }
 
     /** A partial report is a convenience: failing to write one must not stop the experiment. */
-    private static void writeQuietly(ExperimentRunner.Outcome partial, Path dir) {
+    private static void writeQuietly(ExperimentRunner.Outcome partial, String semanticJudge, Path dir) {
         try {
-            new ExperimentReport(partial).write(dir);
+            new ExperimentReport(partial, semanticJudge).write(dir);
         } catch (IOException | RuntimeException e) {
             System.err.println("could not write the partial report to " + dir + ": " + e.getMessage());
         }

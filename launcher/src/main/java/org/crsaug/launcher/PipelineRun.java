@@ -11,6 +11,9 @@ import java.util.concurrent.TimeUnit;
 import org.crsaug.data.context.DialogueContext;
 import org.crsaug.data.dataset.DataDirectory;
 import org.crsaug.data.ingest.Ingestor;
+import org.crsaug.model.checkpoint.CheckpointEvaluator;
+import org.crsaug.model.eval.PairRanks;
+import org.crsaug.model.eval.RecallMetrics;
 import org.crsaug.model.llm.LlmCosts;
 import org.crsaug.model.recommender.TrainingMode;
 import org.crsaug.platform.kafka.Platform;
@@ -30,8 +33,16 @@ import org.crsaug.trainer.TrainerService;
  */
 public final class PipelineRun {
 
-    /** One row of the result table. */
-    record Row(String mode, String checkpointId, Map<String, Double> metrics) {
+    /**
+     * One row of the result table; {@code ranks} is the headline-protocol rank of every test (context, gold)
+     * pair, aligned across the rows of one run, which the lift's bootstrap interval resamples.
+     */
+    record Row(String mode, String checkpointId, Map<String, Double> metrics, int[] ranks) {
+
+        /** A row without per-pair ranks: its lift is printed without an interval. */
+        Row(String mode, String checkpointId, Map<String, Double> metrics) {
+            this(mode, checkpointId, metrics, new int[0]);
+        }
     }
 
     private final Platform platform;
@@ -95,7 +106,11 @@ public final class PipelineRun {
             for (Checkpoint cp : checkpoints) {
                 evalBar.update(new ProgressBar.Counter("checkpoints evaluated on test", rows.size(), checkpoints.size()));
                 Evaluation ev = awaitEvaluation(evaluations, cp.getCheckpointId(), services, deadline);
-                rows.add(new Row(cp.getMode(), cp.getCheckpointId(), ev.getMetrics()));
+                // the evaluation record holds only the means; the interval of a lift needs every pair's rank,
+                // so the (small) test split is scored once more here, under the same protocol
+                CheckpointEvaluator.Scored scored = CheckpointEvaluator.score(state, cp);
+                int[] ranks = PairRanks.compute(scored.scores(), scored.contexts(), RecallMetrics.Protocol.parse(headline));
+                rows.add(new Row(cp.getMode(), cp.getCheckpointId(), ev.getMetrics(), ranks));
             }
             evalBar.finish(rows.size() + " evaluations (test split, " + headline + " protocol)");
             llmCosts = LlmCosts.now().since(costsBefore);

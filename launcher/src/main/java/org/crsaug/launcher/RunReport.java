@@ -58,7 +58,16 @@ final class RunReport {
             html.append(String.format(Locale.ROOT, "<td>%.0f</td><td>%s</td></tr>",
                     r.metrics().getOrDefault("pairs", Double.NaN), escape(r.checkpointId())));
         }
-        html.append("</table><p><img alt=\"recall per mode\" src=\"").append(png.getFileName()).append("\"></p>");
+        html.append("</table>");
+        for (PipelineRun.Row r : rows.subList(Math.min(1, rows.size()), rows.size())) {
+            // the same lines crs run prints: each lift with its interval over test pairs, in words
+            String lines = ResultTable.intervals(r, rows.get(0));
+            if (!lines.isEmpty()) {
+                html.append("<p>Lift of ").append(escape(r.mode())).append(" over ").append(escape(rows.get(0).mode()))
+                        .append(" (recall points):</p><pre>").append(escape(lines)).append("</pre>");
+            }
+        }
+        html.append("<p><img alt=\"recall per mode\" src=\"").append(png.getFileName()).append("\"></p>");
         // online and batch tokens are priced differently (scorer.llm.batch.price.factor): each on its own row
         html.append("<h2>LLM cost (estimate)</h2><table><tr><th>mode</th><th>USD</th></tr>");
         for (String mode : List.of(LlmUsage.ONLINE, LlmUsage.BATCH)) {

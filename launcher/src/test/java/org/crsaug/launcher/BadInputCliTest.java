@@ -72,6 +72,14 @@ class BadInputCliTest {
                         "scorer.llm.base.url and scorer.llm.model must be set for scorer.judge=llm"),
                 row("run --set scorer.judge=llm --set scorer.llm.api.key.env=PATH --set scorer.llm.prompt=nope", USAGE,
                         "scorer.llm.prompt=nope: No prompt named 'nope'"),
+                // S@k needs a judge of relevance; the zero-shot baseline needs the chat model's key
+                row("evaluate --file nowhere.jsonl --semantic-score retrieval-only", USAGE,
+                        "--semantic-score needs a judge of relevance: llm or student, not 'retrieval-only'"),
+                row("evaluate --file nowhere.jsonl --zero-shot --set scorer.llm.api.key.env=" + UNSET, USAGE,
+                        "crs evaluate --zero-shot needs an API key in the environment variable named by"
+                                + " scorer.llm.api.key.env"),
+                row("experiment --semantic-score retrieval-only", USAGE,
+                        "--semantic-score needs a judge of relevance: llm or student"),
                 row("run --set scorer.judge=student --set scorer.student.teacher=llm --set scorer.llm.api.key.env="
                         + UNSET, USAGE, "scorer.student.teacher=llm needs an API key"),
                 row("run --set retriever.encoder=openai --set retriever.encoder.openai.api.key.env=" + UNSET, USAGE,

@@ -22,6 +22,7 @@ import org.crsaug.schema.Checkpoint;
 import org.crsaug.schema.Evaluation;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.crsaug.testkit.FakeChatServer;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,6 +117,47 @@ class PipelineRunTest {
         String printed = cli.toString(StandardCharsets.UTF_8);
         assertThat(printed).contains("strict", "lenient", "checkpoint " + twoStage);
         assertThat(printed).containsPattern("(?m)^ 3\\. ");
-        assertThat(ResultTable.render(rows)).contains("baseline", "two-stage", "lift");
+        assertThat(ResultTable.render(rows)).contains("baseline", "two-stage", "lift", "95% interval", "test pairs");
+
+        // S@k and the zero-shot baseline through the command, against the fake OpenAI-compatible server
+        try (FakeChatServer llm = new FakeChatServer()) {
+            // the judge's requests get the fake judge's scores; the zero-shot requests a title no catalogue holds
+            llm.responder(r -> r.messages().get(0)[1].startsWith("You are a movie recommender")
+                    ? "{\"recommendations\": [\"Not A Real Movie (1900)\", \"Not A Real Movie (1900)\"]}"
+                    : FakeChatServer.chainOfThoughtReply(r));
+            String[] withLlm = SmallRun.concat(connect, new String[] {"--set", "scorer.llm.base.url=" + llm.baseUrl(),
+                "--set", "scorer.llm.api.key.env=PATH"});
+            String[] evaluate = {"evaluate", "--checkpoint", twoStage, "--file",
+                    data.resolve("inspired/test.jsonl").toString(), "--semantic-score", "llm", "--zero-shot"};
+            String first = runCli(SmallRun.concat(evaluate, withLlm));
+            assertThat(first).containsPattern("semantic S@10 [0-4]\\.\\d\\d  S@50 [0-4]\\.\\d\\d  \\(mean relevance 0-4 of the"
+                    + " top items; judge llm \\(gpt-4o-mini, prompt relevance-v1@\\w+\\); \\d+ contexts, 0 without a usable"
+                    + " reply, [1-9]\\d* judgements paid");
+            assertThat(first).contains("zero-shot gpt-4o-mini (prompt zero-shot-v1@", "R@1  zero-shot   0.00",
+                    "R@10 zero-shot   0.00", "0 not JSON, 0 empty");
+            assertThat(first).containsPattern("titles: (\\d+) named, \\1 not in the catalogue");
+
+            // the same evaluation again: the judgements come from the cache, only the zero-shot model is asked
+            llm.resetCounts();
+            String again = runCli(SmallRun.concat(new String[] {"evaluate", "--checkpoint", twoStage, "--file",
+                data.resolve("inspired/test.jsonl").toString(), "--semantic-score", "llm"}, withLlm));
+            assertThat(llm.requests()).isEmpty();
+            assertThat(again).contains(" 0 judgements paid");
+            assertThat(again.replaceAll("(?s).*(semantic S@10 \\S+  S@50 \\S+).*", "$1"))
+                    .isEqualTo(first.replaceAll("(?s).*(semantic S@10 \\S+  S@50 \\S+).*", "$1"));
+        }
+    }
+
+    /** Runs a crs command in this JVM and returns what it printed; it must succeed. */
+    private static String runCli(String[] args) {
+        ByteArrayOutputStream cli = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out;
+        System.setOut(new PrintStream(cli, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Crs.execute(args)).isZero();
+        } finally {
+            System.setOut(oldOut);
+        }
+        return cli.toString(StandardCharsets.UTF_8);
     }
 }

@@ -55,6 +55,30 @@ class RunReportTest {
     }
 
     @Test
+    void everyLiftComesWithItsIntervalOverTestPairsAndSaysWhenItIsNoise() {
+        // 100 aligned pairs: two-stage gains 2 pairs at R@1 (noise on 100 pairs: a resample misses both
+        // gains 13% of the time) and 10 at R@50, losing none (an interval clear of zero)
+        int[] base = new int[100];
+        int[] twoStage = new int[100];
+        for (int i = 0; i < 100; i++) {
+            base[i] = i < 5 ? 0 : i < 20 ? 5 : i < 40 ? 20 : 100;
+            twoStage[i] = i < 7 ? 0 : i < 25 ? 5 : i < 50 ? 20 : 100;
+        }
+        List<PipelineRun.Row> ranked = List.of(new PipelineRun.Row("baseline", "cp-a", rows.get(0).metrics(), base),
+                new PipelineRun.Row("two-stage", "cp-b", rows.get(1).metrics(), twoStage));
+
+        String table = ResultTable.render(ranked);
+
+        assertThat(table).contains("lift two-sta    +2.00    +5.00   +10.00");
+        assertThat(table).containsPattern("R@1 +\\+2\\.00  95% interval \\[\\+0\\.00, \\+[0-9.]+\\]  not distinguishable"
+                + " from no change on 100 test pairs");
+        assertThat(table).containsPattern("R@50 +\\+10\\.00  95% interval \\[\\+[1-9][0-9.]*, \\+[0-9.]+\\]  an increase: the"
+                + " 95% interval on 100 test pairs excludes zero");
+        // rows without ranks (or with other pairs) print the lift alone rather than a wrong interval
+        assertThat(ResultTable.render(rows)).contains("lift").doesNotContain("interval");
+    }
+
+    @Test
     void progressOutsideATerminalPrintsAFewLinesWithCountsAndRates() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ProgressBar bar = new ProgressBar(new PrintStream(bytes, true, StandardCharsets.UTF_8), "[2/5] work", false);

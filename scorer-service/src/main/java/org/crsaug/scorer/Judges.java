@@ -25,6 +25,31 @@ public final class Judges {
         return create(platform.config());
     }
 
+    /**
+     * The judge that scores a recommender's top k for S@k ({@code crs evaluate --semantic-score}, {@code crs
+     * experiment --semantic-score}): the LLM judge or the student. Retrieval-only is refused: it scores a
+     * candidate by its retrieval rank, which says nothing about a recommender's list.
+     */
+    public static RelevanceJudge forSemanticScores(Platform platform, String name, Map<String, String> environment) {
+        if (LlmJudge.ID.equals(name)) {
+            return LlmJudge.fromConfig(platform.config(), environment);
+        }
+        if (StudentJudge.ID.equals(name)) {
+            return StudentJudge.fromConfig(platform, environment);
+        }
+        throw new ConfigException("--semantic-score needs a judge of relevance: " + LlmJudge.ID + " or "
+                + StudentJudge.ID + ", not '" + name + "' (" + RetrievalOnlyJudge.ID + " only repeats the retrieval"
+                + " rank, which says nothing about a recommender's list)");
+    }
+
+    /** Refuses what {@link #forSemanticScores} would refuse for these settings, building nothing. */
+    public static void checkSemanticScoreJudge(CrsConfig config, String name, Map<String, String> environment) {
+        if (!LlmJudge.ID.equals(name) && !StudentJudge.ID.equals(name)) {
+            forSemanticScores(null, name, environment); // throws the error that names the two judges
+        }
+        checkSettings(config.with("scorer.judge", name), environment);
+    }
+
     /** Refuses what {@link #create} would refuse for these settings, building nothing. */
     public static void checkSettings(CrsConfig config, Map<String, String> environment) {
         String name = config.get("scorer.judge");

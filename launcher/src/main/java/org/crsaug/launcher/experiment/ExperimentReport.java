@@ -26,15 +26,25 @@ public final class ExperimentReport {
     public record Row(String variant, String catalogue, int pairs, String backbone, String group, String setting,
             int seeds,
             Map<String, double[]> meanStd, Significance.Result vsBaseline10, Significance.Result vsBaseline50,
-            List<String> checkpoints) {
+            List<String> checkpoints, Significance.Result seedsVsBaseline10, Significance.Result seedsVsBaseline50) {
     }
+
+    /** S@k, measured when the experiment was given a judge of relevance; summarised like the recall metrics. */
+    private static final String[] SEMANTIC = {"s@10", "s@50"};
 
     private final ExperimentRunner.Outcome outcome;
     private final List<Row> rows;
+    /** The judge that gave S@k, as the report names it; null when S@k was not measured. */
+    private final String semanticJudge;
 
     public ExperimentReport(ExperimentRunner.Outcome outcome) {
+        this(outcome, null);
+    }
+
+    public ExperimentReport(ExperimentRunner.Outcome outcome, String semanticJudge) {
         this.outcome = outcome;
         this.rows = summarise(outcome);
+        this.semanticJudge = semanticJudge;
     }
 
     public List<Row> rows() {
@@ -57,25 +67,39 @@ public final class ExperimentReport {
                 double[] v = runs.stream().mapToDouble(r -> r.metrics().getOrDefault(m, Double.NaN)).toArray();
                 stats.put(m, meanStd(v));
             }
+            for (String m : SEMANTIC) {
+                if (runs.stream().allMatch(r -> r.metrics().containsKey(m))) {
+                    stats.put(m, meanStd(runs.stream().mapToDouble(r -> r.metrics().get(m)).toArray()));
+                }
+            }
             List<RunResult> baseline = baselineRuns(outcome.runs(), first.variant(), first.catalogue(),
                     first.backbone());
             Significance.Result s10 = null;
             Significance.Result s50 = null;
+            Significance.Result seeds10 = null;
+            Significance.Result seeds50 = null;
             boolean isBaseline = first.group().equals(ExperimentRunner.GROUP_MODES) && first.setting().equals("baseline");
             if (!isBaseline && baseline.size() == runs.size()) {
+                int resamples = outcome.plan().bootstrapResamples();
                 int[] mine = concat(runs);
                 int[] theirs = concat(baseline);
                 if (mine.length == theirs.length && mine.length > 0) {
-                    int resamples = outcome.plan().bootstrapResamples();
                     s10 = Significance.pairedBootstrap(Significance.hits(mine, 10), Significance.hits(theirs, 10),
                             resamples, 11);
                     s50 = Significance.pairedBootstrap(Significance.hits(mine, 50), Significance.hits(theirs, 50),
                             resamples, 51);
                 }
+                if (runs.size() > 1) {
+                    // the same bootstrap over seeds: each seed's mean recall, paired with the baseline's of that seed
+                    seeds10 = Significance.pairedBootstrap(perSeed(runs, "recall@10"), perSeed(baseline, "recall@10"),
+                            resamples, 12);
+                    seeds50 = Significance.pairedBootstrap(perSeed(runs, "recall@50"), perSeed(baseline, "recall@50"),
+                            resamples, 52);
+                }
             }
             out.add(new Row(first.variant(), first.catalogue(), first.ranks().length, first.backbone(), first.group(),
                     first.setting(), runs.size(), stats,
-                    s10, s50, runs.stream().map(RunResult::checkpointId).toList()));
+                    s10, s50, runs.stream().map(RunResult::checkpointId).toList(), seeds10, seeds50));
         }
         return out;
     }
@@ -86,6 +110,10 @@ public final class ExperimentReport {
                         && r.backbone().equals(backbone)
                         && r.group().equals(ExperimentRunner.GROUP_MODES) && r.setting().equals("baseline"))
                 .sorted(Comparator.comparingLong(RunResult::seed)).toList();
+    }
+
+    private static double[] perSeed(List<RunResult> runs, String metric) {
+        return runs.stream().mapToDouble(r -> r.metrics().getOrDefault(metric, Double.NaN)).toArray();
     }
 
     /** Pairs of all seeds, seed after seed: the bootstrap then resamples over pairs and seeds together. */
@@ -152,6 +180,7 @@ public final class ExperimentReport {
                 r.group().equals(ExperimentRunner.GROUP_MODES)));
         t.add(table("KL weight alpha in fine-tuning (two-stage)", r -> r.group().equals(ExperimentRunner.GROUP_ALPHA)));
         t.add(table("Share of augmented labels used (two-stage)", r -> r.group().equals(ExperimentRunner.GROUP_SIZE)));
+        t.add(semanticTable());
         List<String[]> lq = new ArrayList<>();
         outcome.labelQuality().forEach((variant, q) -> lq.add(new String[] {variant,
                 String.valueOf(q.labelledContexts()), f2(q.labelsPerContext()), pct(q.goldHitRate()),
@@ -163,6 +192,25 @@ public final class ExperimentReport {
     }
 
     private record Table(String title, String[] header, List<String[]> rows) {
+    }
+
+    /** The method's Table 4: mean relevance of the top 10 and 50 per training scheme, mean ± std over seeds. */
+    private Table semanticTable() {
+        List<String[]> body = new ArrayList<>();
+        for (Row r : rows) {
+            if (!r.group().equals(ExperimentRunner.GROUP_MODES) || !r.meanStd().containsKey(SEMANTIC[0])) {
+                continue;
+            }
+            List<String> cells = new ArrayList<>(List.of(r.variant(), r.catalogue(), r.backbone(), r.setting(),
+                    String.valueOf(r.seeds())));
+            for (String m : SEMANTIC) {
+                double[] ms = r.meanStd().get(m);
+                cells.add(String.format(Locale.ROOT, "%.2f ± %.2f", ms[0], ms[1]));
+            }
+            body.add(cells.toArray(String[]::new));
+        }
+        return new Table("Semantic relevance S@k (0-4; judge " + semanticJudge + ", top items of every test context)",
+                new String[] {"label variant", "catalogue", "backbone", "setting", "seeds", "S@10", "S@50"}, body);
     }
 
     private Table table(String title, java.util.function.Predicate<Row> filter) {
@@ -181,17 +229,27 @@ public final class ExperimentReport {
                 double[] ms = r.meanStd().get(m);
                 cells.add(String.format(Locale.ROOT, "%.2f ± %.2f", 100 * ms[0], 100 * ms[1]));
             }
-            cells.add(delta(r.vsBaseline10()));
-            cells.add(delta(r.vsBaseline50()));
+            cells.add(delta(r.vsBaseline10(), r.seedsVsBaseline10(), r.pairs(), r.seeds()));
+            cells.add(delta(r.vsBaseline50(), r.seedsVsBaseline50(), r.pairs(), r.seeds()));
             cells.add(String.join(" ", r.checkpoints()));
             body.add(cells.toArray(String[]::new));
         }
         return new Table(title, header.toArray(String[]::new), body);
     }
 
-    private static String delta(Significance.Result s) {
-        return s == null ? "—" : String.format(Locale.ROOT, "%+.2f [%+.2f, %+.2f] (p=%.3f)", 100 * s.difference(),
-                100 * s.lower95(), 100 * s.upper95(), s.pValue());
+    /** The difference over pairs of all seeds, then (with several seeds) over seeds, each said in words too. */
+    static String delta(Significance.Result s, Significance.Result overSeeds, int pairs, int seeds) {
+        if (s == null) {
+            return "—";
+        }
+        String over = pairs + " test pairs" + (seeds > 1 ? " x " + seeds + " seeds" : "");
+        String cell = String.format(Locale.ROOT, "%+.2f [%+.2f, %+.2f] (p=%.3f), %s", 100 * s.difference(),
+                100 * s.lower95(), 100 * s.upper95(), s.pValue(), Significance.verdict(s, over));
+        if (overSeeds != null) {
+            cell += String.format(Locale.ROOT, "; over seeds [%+.2f, %+.2f], %s", 100 * overSeeds.lower95(),
+                    100 * overSeeds.upper95(), Significance.verdict(overSeeds, seeds + " seeds"));
+        }
+        return cell;
     }
 
     private static String f2(double d) {
@@ -207,7 +265,9 @@ public final class ExperimentReport {
         return String.format(Locale.ROOT, "Dataset %s, test split, strict protocol (items mentioned earlier removed from"
                 + " gold and predictions). Recall in %%, mean ± standard deviation over %d seed(s). Δ is the difference"
                 + " to the baseline of the same label variant, catalogue and backbone, with its 95%% interval and p from a two-sided paired"
-                + " bootstrap over test pairs of all seeds (%d resamples). Tail items are mentioned at most a few times in training. Catalogue 'metadata' ranks"
+                + " bootstrap over test pairs of all seeds (%d resamples), said in words (an interval that holds zero is"
+                + " 'not distinguishable from no change'); with several seeds, also the interval of the same bootstrap"
+                + " over the seeds' mean recalls, which shows how much the result moves with the seed. Tail items are mentioned at most a few times in training. Catalogue 'metadata' ranks"
                 + " the items that have descriptive metadata (the method's tables); 'all' ranks every title.",
                 p.dataset(), p.seeds(), p.bootstrapResamples());
     }

@@ -36,6 +36,8 @@ import org.crsaug.schema.Candidate;
 import org.crsaug.schema.Candidates;
 import org.crsaug.schema.Checkpoint;
 import org.crsaug.model.training.TrainingRound;
+import org.crsaug.scorer.semantic.SemanticScores;
+import org.crsaug.scorer.semantic.SemanticScoring;
 
 /**
  * Runs an {@link ExperimentPlan}: makes each label variant in its own topic namespace, then trains
@@ -52,6 +54,7 @@ public final class ExperimentRunner {
     private final Platform platform;
     private final PrintStream out;
     private Consumer<Outcome> afterEachSeed = outcome -> { };
+    private SemanticScoring semantic;
 
     public ExperimentRunner(Platform platform, PrintStream out) {
         this.platform = platform;
@@ -64,6 +67,15 @@ public final class ExperimentRunner {
      */
     public ExperimentRunner afterEachSeed(Consumer<Outcome> listener) {
         this.afterEachSeed = listener;
+        return this;
+    }
+
+    /**
+     * Also measures S@10 and S@50 of every model (metrics {@code s@10}, {@code s@50}) with this judge and
+     * cache; null (the default) measures none. The caller opens and closes it.
+     */
+    public ExperimentRunner semanticScores(SemanticScoring scoring) {
+        this.semantic = scoring;
         return this;
     }
 
@@ -206,6 +218,11 @@ public final class ExperimentRunner {
                 Map<String, Double> metrics = new TreeMap<>(RecallMetrics.compute(scored.scores(),
                         scored.contexts(), RecallMetrics.Protocol.STRICT, tailPositions, KS));
                 int[] ranks = PairRanks.compute(scored.scores(), scored.contexts(), RecallMetrics.Protocol.STRICT);
+                if (semantic != null) {
+                    SemanticScores.Result relevance = semantic.score(scored.catalogue(), scored.sources(),
+                            scored.contexts(), scored.scores());
+                    relevance.meanAt().forEach((k, v) -> metrics.put("s@" + k, v));
+                }
                 out.printf(Locale.ROOT, "   seed %d %-8s %-8s %-6s %-10s R@1 %5.2f R@10 %5.2f R@50 %5.2f"
                         + " (%d pairs, %.0f s)%n", seed, catalogue, backbone, group, setting,
                         100 * metrics.get("recall@1"), 100 * metrics.get("recall@10"),

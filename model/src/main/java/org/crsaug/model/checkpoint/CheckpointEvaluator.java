@@ -38,9 +38,12 @@ public final class CheckpointEvaluator {
      * Scores the test contexts once and reports every requested protocol. Tail items are those
      * mentioned at most {@code tailMaxMentions} times in the training dialogues.
      */
-    /** A checkpoint's scores on the test contexts, with what could not be used. */
+    /**
+     * A checkpoint's scores on the test contexts, with what could not be used; {@code sources} holds the
+     * dialogue context of each evaluated context, in the same order.
+     */
     public record Scored(Catalogue catalogue, List<EvalContext> contexts, float[][] scores,
-            ExampleSets.Skipped skipped) {
+            ExampleSets.Skipped skipped, List<DialogueContext> sources) {
     }
 
     /** Loads the checkpoint's model (checksum verified) and scores every usable test context. */
@@ -57,8 +60,9 @@ public final class CheckpointEvaluator {
         String dataset = checkpoint.getDataset();
         List<DialogueContext> contexts = state.contexts(dataset, TEST_SPLIT);
         ExampleSets.Skipped skipped = new ExampleSets.Skipped();
+        List<DialogueContext> sources = new ArrayList<>();
         List<EvalContext> eval = ExampleSets.evalContexts(contexts, catalogue,
-                id -> state.contextVector(encoderId, id), skipped);
+                id -> state.contextVector(encoderId, id), skipped, sources);
         if (eval.isEmpty()) {
             throw new IllegalStateException("No test contexts with embeddings for dataset " + dataset
                     + " (encoder " + encoderId + "); has the retriever processed the test dialogues?");
@@ -74,7 +78,7 @@ public final class CheckpointEvaluator {
                 throw new IllegalStateException("Artifact of " + checkpoint.getCheckpointId() + " holds a "
                         + model.backbone() + " model but the checkpoint says " + checkpoint.getBackbone());
             }
-            return new Scored(catalogue, eval, model.score(inputs, mentioned), skipped);
+            return new Scored(catalogue, eval, model.score(inputs, mentioned), skipped, sources);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load the model of " + checkpoint.getCheckpointId(), e);
         }

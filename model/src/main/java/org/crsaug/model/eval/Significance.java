@@ -11,6 +11,11 @@ public final class Significance {
 
     /** Mean difference (model minus baseline), its 95% interval and a two-sided p-value. */
     public record Result(double difference, double lower95, double upper95, double pValue, int resamples) {
+
+        /** Whether the 95% interval holds zero: then the data cannot tell this difference from none. */
+        public boolean includesZero() {
+            return lower95 <= 0 && upper95 >= 0;
+        }
     }
 
     private Significance() {
@@ -57,6 +62,19 @@ public final class Significance {
         double p = Math.min(1.0, 2.0 * Math.min(atOrBelowZero, atOrAboveZero) / resamples);
         return new Result(observed, means[(int) Math.floor(0.025 * (resamples - 1))],
                 means[(int) Math.ceil(0.975 * (resamples - 1))], p, resamples);
+    }
+
+    /**
+     * The interval in words, for a person who reads a lift and would otherwise take noise for a change.
+     *
+     * @param over what was resampled, as the reader should see it, e.g. "161 test pairs" or "5 seeds"
+     */
+    public static String verdict(Result r, String over) {
+        if (r.includesZero()) {
+            return "not distinguishable from no change on " + over;
+        }
+        return (r.difference() > 0 ? "an increase" : "a decrease") + ": the 95% interval on " + over
+                + " excludes zero";
     }
 
     /** 1.0 where the pair's rank is inside the top k. */

@@ -12,9 +12,11 @@ import org.crsaug.platform.metrics.CrsMetrics;
  */
 public final class LlmUsage {
 
-    /** What the calls are for: judging relevance or writing the serving reply. */
+    /** What the calls are for: judging relevance, writing the serving reply, or recommending zero-shot. */
     public static final String JUDGE = "judge";
     public static final String REPLY = "reply";
+    /** Recommending from the dialogue alone: the zero-shot baseline of {@code crs evaluate --zero-shot}. */
+    public static final String ZERO_SHOT = "zero-shot";
     /** How the tokens were bought: chat calls, or Batch API lines at the batch price. */
     public static final String ONLINE = "online";
     public static final String BATCH = "batch";

@@ -25,11 +25,17 @@ public final class PromptTemplate {
     private final String version;
 
     PromptTemplate(String name, String text) {
+        this(name, text, true);
+    }
+
+    /** @param listsCandidates whether the prompt shows items to the model ({{CANDIDATES}} required) or only asks */
+    private PromptTemplate(String name, String text, boolean listsCandidates) {
         int s = text.indexOf(SYSTEM_MARK);
         int u = text.indexOf(USER_MARK);
-        if (s < 0 || u < s || !text.contains("{{DIALOGUE}}") || !text.contains("{{CANDIDATES}}")) {
+        if (s < 0 || u < s || !text.contains("{{DIALOGUE}}") || listsCandidates && !text.contains("{{CANDIDATES}}")) {
             throw new ConfigException("Prompt " + name + " must have '" + SYSTEM_MARK + "' then '" + USER_MARK
-                    + "' sections and the {{DIALOGUE}} and {{CANDIDATES}} placeholders");
+                    + "' sections and the {{DIALOGUE}}" + (listsCandidates ? " and {{CANDIDATES}} placeholders"
+                    : " placeholder"));
         }
         this.name = name;
         this.system = text.substring(s + SYSTEM_MARK.length(), u).strip();
@@ -48,12 +54,29 @@ public final class PromptTemplate {
     }
 
     public static PromptTemplate load(String name) {
+        return load(name, true);
+    }
+
+    /**
+     * A prompt that shows the model no items and asks it to name some ({{COUNT}} of them), such as the
+     * zero-shot recommender's; {@link #user(String, int)} fills it.
+     */
+    public static PromptTemplate loadWithoutCandidates(String key, String name) {
+        try {
+            return load(name, false);
+        } catch (ConfigException e) {
+            throw new ConfigException(key + "=" + name + ": " + e.getMessage() + "; the prompts are resources"
+                    + " under prompts/ of the jar of the stage that uses them", e);
+        }
+    }
+
+    private static PromptTemplate load(String name, boolean listsCandidates) {
         String resource = "prompts/" + name + ".txt";
         try (InputStream in = PromptTemplate.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new ConfigException("No prompt named '" + name + "' (looked for resource " + resource + ")");
             }
-            return new PromptTemplate(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new PromptTemplate(name, new String(in.readAllBytes(), StandardCharsets.UTF_8), listsCandidates);
         } catch (IOException e) {
             throw new ConfigException("Cannot read prompt resource " + resource + ": " + e.getMessage());
         }
@@ -76,7 +99,7 @@ public final class PromptTemplate {
      * it are defused so a dialogue cannot close the quote and pose as instructions.
      */
     public String user(String dialogue, List<String> candidateLines) {
-        String quoted = dialogue.replace(OPEN, "<< <CONVERSATION").replace(CLOSE, "CONVERSATION> >>");
+        String quoted = defuse(dialogue);
         StringBuilder list = new StringBuilder();
         for (String line : candidateLines) {
             list.append("- ").append(line).append('\n');
@@ -84,6 +107,15 @@ public final class PromptTemplate {
         return user.replace("{{DIALOGUE}}", quoted)
                 .replace("{{CANDIDATES}}", list.toString().stripTrailing())
                 .replace("{{COUNT}}", Integer.toString(candidateLines.size()));
+    }
+
+    /** The user message of a prompt without candidates, asking for {@code count} answers. */
+    public String user(String dialogue, int count) {
+        return user.replace("{{DIALOGUE}}", defuse(dialogue)).replace("{{COUNT}}", Integer.toString(count));
+    }
+
+    private static String defuse(String dialogue) {
+        return dialogue.replace(OPEN, "<< <CONVERSATION").replace(CLOSE, "CONVERSATION> >>");
     }
 
     /** Sent after an unusable reply, naming exactly the candidates still needed. */

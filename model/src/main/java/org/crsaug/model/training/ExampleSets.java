@@ -25,6 +25,15 @@ public final class ExampleSets {
 
     public static List<EvalContext> evalContexts(List<DialogueContext> contexts, Catalogue catalogue,
             Function<String, float[]> vectorOf, Skipped skipped) {
+        return evalContexts(contexts, catalogue, vectorOf, skipped, null);
+    }
+
+    /**
+     * As above; {@code sources}, when given, receives the dialogue context of each evaluation context, in
+     * the same order, for evaluations that need the text or ids again (S@k, a zero-shot LLM).
+     */
+    public static List<EvalContext> evalContexts(List<DialogueContext> contexts, Catalogue catalogue,
+            Function<String, float[]> vectorOf, Skipped skipped, List<DialogueContext> sources) {
         List<EvalContext> out = new ArrayList<>();
         for (DialogueContext c : contexts) {
             float[] v = vectorOf.apply(c.contextId());
@@ -38,6 +47,9 @@ public final class ExampleSets {
             }
             out.add(new EvalContext(v, gold, positions(c.mentionedBefore(), catalogue, null),
                     positions(c.mentionedInOrder(), catalogue, null)));
+            if (sources != null) {
+                sources.add(c);
+            }
         }
         return out;
     }

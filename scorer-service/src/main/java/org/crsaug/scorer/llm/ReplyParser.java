@@ -80,7 +80,7 @@ public final class ReplyParser {
     }
 
     /** Scans for balanced {...} spans outside JSON strings and returns the last that parses. */
-    static Optional<JsonNode> lastJsonObject(String text) {
+    public static Optional<JsonNode> lastJsonObject(String text) {
         List<int[]> spans = new ArrayList<>();
         int depth = 0;
         int start = -1;

@@ -1,0 +1,68 @@
+package org.crsaug.launcher.experiment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.crsaug.model.recommender.TrainingMode;
+import org.junit.jupiter.api.Test;
+
+/** The report's tables from known runs: lifts in words over pairs and over seeds, and S@k when measured. */
+class ExperimentReportTest {
+
+    private static final ExperimentPlan PLAN = new ExperimentPlan("inspired", 3, List.of("semantic"),
+            List.of(TrainingMode.BASELINE, TrainingMode.TWO_STAGE), List.of(), List.of(),
+            List.of(new ExperimentPlan.LabelVariant("llm", Map.of())), List.of("metadata"), 1000);
+
+    @Test
+    void eachLiftIsSaidInWordsOverPairsAndOverSeedsAndSkIsItsOwnTable() {
+        // 3 seeds x 4 pairs: two-stage finds one more pair at R@10 in every seed (pooled: 3 gains in 12 pairs;
+        // the bootstrap is seeded, so its interval is the same on every run); at R@50 both find the same pairs
+        List<RunResult> runs = new ArrayList<>();
+        for (long seed = 1; seed <= 3; seed++) {
+            runs.add(run("baseline", seed, new int[] {0, 30, 60, 60}, 2.0 + seed / 10.0));
+            runs.add(run("two-stage", seed, new int[] {0, 5, 60, 60}, 2.5 + seed / 10.0));
+        }
+        ExperimentReport report = new ExperimentReport(new ExperimentRunner.Outcome(PLAN, runs, Map.of()),
+                "llm (gpt-4o-mini, prompt relevance-v1@abcd1234)");
+
+        ExperimentReport.Row twoStage = report.rows().stream().filter(r -> r.setting().equals("two-stage"))
+                .findFirst().orElseThrow();
+        assertThat(twoStage.vsBaseline10().difference()).isEqualTo(0.25);
+        // over seeds every seed gains exactly 25 points: an interval of one point, clear of zero
+        assertThat(twoStage.seedsVsBaseline10().lower95()).isEqualTo(0.25);
+        assertThat(twoStage.seedsVsBaseline50().difference()).isZero();
+        String md = report.markdown(List.of());
+        assertThat(md).contains("+25.00 [+8.33, +50.00] (p=0.042), an increase: the 95% interval on 4 test pairs x 3"
+                + " seeds excludes zero; over seeds [+25.00, +25.00], an increase: the 95% interval on 3 seeds excludes zero");
+        assertThat(md).contains(
+                "+0.00 [+0.00, +0.00] (p=1.000), not distinguishable from no change on 4 test pairs x 3 seeds",
+                "not distinguishable from no change on 3 seeds");
+        assertThat(md).contains("## Semantic relevance S@k (0-4; judge llm (gpt-4o-mini, prompt relevance-v1@abcd1234)",
+                "| llm | metadata | semantic | baseline | 3 | 2.20 ± 0.10 | 2.20 ± 0.10 |",
+                "| llm | metadata | semantic | two-stage | 3 | 2.70 ± 0.10 | 2.70 ± 0.10 |");
+
+        // without S@k the table is left out
+        List<RunResult> plain = runs.stream().map(r -> new RunResult(r.variant(), r.catalogue(), r.backbone(),
+                r.group(), r.setting(), r.seed(), r.checkpointId(), Map.of("recall@10", 0.5), r.ranks())).toList();
+        assertThat(new ExperimentReport(new ExperimentRunner.Outcome(PLAN, plain, Map.of())).markdown(List.of()))
+                .doesNotContain("Semantic relevance");
+    }
+
+    private static RunResult run(String mode, long seed, int[] ranks, double sk) {
+        Map<String, Double> metrics = new HashMap<>();
+        for (int k : new int[] {1, 10, 50}) {
+            int hits = 0;
+            for (int r : ranks) {
+                hits += r < k ? 1 : 0;
+            }
+            metrics.put("recall@" + k, hits / (double) ranks.length);
+        }
+        metrics.put("s@10", sk);
+        metrics.put("s@50", sk);
+        return new RunResult("llm", "metadata", "semantic", ExperimentRunner.GROUP_MODES, mode, seed,
+                mode + "-" + seed, metrics, ranks);
+    }
+}
