@@ -37,8 +37,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--turns", paramLabel = "T", description = "Most turns per episode (default: simulator.turns, 5).")
     Integer turns;
 
-    @Option(names = "--simulator", paramLabel = "KIND", description = "Who plays the seeker (default: simulator.kind,"
-            + " attributes).")
+    @Option(names = "--simulator", paramLabel = "KIND", description = "Who plays the seeker: attributes (offline) or"
+            + " llm (the judge's chat endpoint, scorer.llm.*) (default: simulator.kind, attributes).")
     String simulator;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Report directory (default reports/simulate-<dataset>-<time>).")
@@ -54,11 +54,12 @@ final class SimulateCommand implements Callable<Integer> {
         ConfigOptions.putIfSet(flags, "simulator.kind", simulator);
         CrsConfig config = options.load(flags);
         String name = Datasets.checkName(dataset);
+        Seekers.checkSettings(config, System.getenv());
         Path dir = out != null ? out : Path.of(config.get("report.dir", "reports"),
                 "simulate-" + name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Logging.toFile(config);
         try (Platform platform = Platform.start(config);
-                SeekerSimulator seeker = Seekers.create(config)) {
+                SeekerSimulator seeker = Seekers.create(config, System.getenv(), platform)) {
             platform.ensureTopics();
             Checkpoint checkpoint = CheckpointDirectory.resolve(platform, checkpointId, name);
             if (!checkpoint.getDataset().equals(name)) {

@@ -15,6 +15,7 @@ public final class LlmUsage {
     /** What the calls are for: judging relevance or writing the serving reply. */
     public static final String JUDGE = "judge";
     public static final String REPLY = "reply";
+    public static final String SEEKER = "seeker";
     /** How the tokens were bought: chat calls, or Batch API lines at the batch price. */
     public static final String ONLINE = "online";
     public static final String BATCH = "batch";
