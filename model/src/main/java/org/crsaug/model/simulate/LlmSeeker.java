@@ -74,6 +74,12 @@ public final class LlmSeeker implements SeekerSimulator {
         return prompt.version() + "@" + settings.model();
     }
 
+    /** As many calls at once as the endpoint settings allow one process ({@code scorer.llm.max.in.flight}). */
+    @Override
+    public int parallelism() {
+        return settings.maxInFlight();
+    }
+
     @Override
     public Reply reply(Request request) {
         String dialogue = DialogueContexts.render(request.dialogue(), DIALOGUE_MAX_CHARS);

@@ -45,7 +45,13 @@ public interface SeekerSimulator extends AutoCloseable {
     /** Template or prompt version; part of the simulation id, so a changed seeker is a new simulation. */
     String version();
 
+    /** Safe to call from several threads at once for different episodes. */
     Reply reply(Request request);
+
+    /** How many episodes may ask for their next turn at once: a remote seeker waits on the network. */
+    default int parallelism() {
+        return 1;
+    }
 
     @Override
     default void close() {

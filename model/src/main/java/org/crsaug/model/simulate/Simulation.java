@@ -8,6 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.crsaug.data.context.DialogueContext;
 import org.crsaug.data.context.DialogueContexts;
@@ -29,9 +33,9 @@ import org.crsaug.schema.Turn;
  * suggestion is in the datasets) and the seeker speaks again, up to the last turn. The conversation does
  * not depend on k, so one episode gives the first turn of success at every cut-off.
  *
- * <p>Side-effect free apart from the ranker's work: the episodes are returned, and publishing them is the
- * caller's business. Turns are taken for all live episodes together, so a checkpoint encodes and scores
- * one batch per turn.
+ * <p>Side-effect free apart from the ranker's and the seeker's work: the episodes are returned, and
+ * publishing them is the caller's business. Turns are taken for all live episodes together, so a checkpoint
+ * encodes and scores one batch per turn, and a remote seeker answers several episodes at once.
  */
 public final class Simulation {
 
@@ -95,9 +99,7 @@ public final class Simulation {
         List<Live> all = List.copyOf(live);
         for (int turn = 1; turn <= settings.turns() && !live.isEmpty(); turn++) {
             if (turn > 1) {
-                for (Live e : live) {
-                    e.seekerSpeaks(seeker, turn);
-                }
+                seekersSpeak(live, seeker, turn);
                 live.removeIf(e -> e.invalidReason != null);
             }
             List<DialogueContext> now = live.stream().map(Live::now).toList();
@@ -118,6 +120,36 @@ public final class Simulation {
             episodes.add(e.episode(simulationId, settings, seeker, nowMs));
         }
         return new Result(simulationId, episodes, outside);
+    }
+
+    /**
+     * Every live episode's seeker speaks, {@link SeekerSimulator#parallelism} at a time. Each reply depends on
+     * its own episode only, so the outcome is the same in any order.
+     */
+    private static void seekersSpeak(List<Live> live, SeekerSimulator seeker, int turn) {
+        int threads = Math.min(seeker.parallelism(), live.size());
+        if (threads <= 1) {
+            live.forEach(e -> e.seekerSpeaks(seeker, turn));
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> replies = new ArrayList<>();
+            for (Live e : live) {
+                replies.add(pool.submit(() -> e.seekerSpeaks(seeker, turn)));
+            }
+            for (Future<?> f : replies) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r
+                    : new IllegalStateException("The seeker failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while the seekers were speaking", e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** An episode under way. */
