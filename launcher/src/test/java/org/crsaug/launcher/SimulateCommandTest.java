@@ -24,6 +24,7 @@ import org.crsaug.schema.SimulatedTurn;
 import org.crsaug.schema.SimulationEpisode;
 import org.crsaug.testkit.ConsoleCapture;
 import org.crsaug.testkit.DataSlices;
+import org.crsaug.testkit.FakeChatServer;
 import org.crsaug.testkit.TestKafka;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -108,5 +109,22 @@ class SimulateCommandTest {
             assertThat(twice.get(1).getTurns()).isEqualTo(twice.get(0).getTurns());
             assertThat(twice.get(1).getSuccessTurns()).isEqualTo(twice.get(0).getSuccessTurns());
         });
+
+        // the LLM seeker through the same command, on the fake endpoint; its second run is served from the cache
+        try (FakeChatServer server = new FakeChatServer()
+                .responder(r -> "Not that one. Something with more suspense, please.")) {
+            String[] llm = SmallRun.concat(simulate, new String[] {"--simulator", "llm", "--set",
+                    "scorer.llm.base.url=" + server.baseUrl(), "--set", "scorer.llm.model=fake-seeker", "--set",
+                    "scorer.llm.api.key.env=PATH"});
+            llm[java.util.Arrays.asList(llm).indexOf("--out") + 1] = tmp.resolve("llm-report").toString();
+            console.reset();
+            assertThat(Crs.execute(llm)).as(console.stderr()).isZero();
+            assertThat(console.stdout()).contains(episodes + " episodes (0 invalid)").containsPattern("seeker-v1@\\w+@fake-seeker");
+            int paid = server.requests().size();
+            assertThat(paid).isPositive();
+            assertThat(server.requests().get(0).firstUser()).contains("<<<CONVERSATION");
+            assertThat(Crs.execute(llm)).as(console.stderr()).isZero();
+            assertThat(server.requests()).hasSize(paid);
+        }
     }
 }
