@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "crs", mixinStandardHelpOptions = true, version = "crs 0.1.0",
         description = "Augments conversational-recommendation training data with LLM-judged labels and trains better recommenders.",
         subcommands = {RunCommand.class, UpCommand.class, IngestCommand.class, ExperimentCommand.class, EvaluateCommand.class,
-                RecommendCommand.class, ReplayCommand.class, DlqCommand.class, ImportCommand.class, ExportCommand.class,
+                RecommendCommand.class, SimulateCommand.class, ReplayCommand.class, DlqCommand.class, ImportCommand.class, ExportCommand.class,
                 ServeCommand.class, StatusCommand.class, ServiceCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",

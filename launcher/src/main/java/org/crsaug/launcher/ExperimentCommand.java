@@ -20,6 +20,9 @@ import org.crsaug.launcher.experiment.ExperimentReport;
 import org.crsaug.launcher.experiment.ExperimentRunner;
 import org.crsaug.scorer.Judges;
 import org.crsaug.scorer.semantic.SemanticScoring;
+import org.crsaug.launcher.experiment.ExperimentSimulations;
+import org.crsaug.model.simulate.SeekerSimulator;
+import org.crsaug.model.simulate.Seekers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,7 +34,8 @@ import picocli.CommandLine.Option;
                 "  crs experiment --dataset inspired --seeds 2 --alphas 0,0.2 --sizes 0.5,1",
                 "  crs experiment --dataset redial --backbones semantic,hybrid --catalogues metadata,all"
                         + " --alphas none --sizes none --no-self-distillation",
-                "  crs experiment --dataset redial --label-variant no-scorer=scorer.judge=retrieval-only"})
+                "  crs experiment --dataset redial --label-variant no-scorer=scorer.judge=retrieval-only",
+                "  crs experiment --dataset inspired --seeds 5 --simulate --alphas 0,0.2,0.4,0.6 --sizes none"})
 final class ExperimentCommand implements Callable<Integer> {
 
     @Option(names = "--dataset", defaultValue = "inspired", description = "redial or inspired (default ${DEFAULT-VALUE}).")
@@ -85,6 +89,10 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--timeout-minutes", defaultValue = "120", description = "Give up labelling after this long (default ${DEFAULT-VALUE}).")
     int timeoutMinutes;
 
+    @Option(names = "--simulate", description = "Also evaluate every model with the user simulator (simulator.kind,"
+            + " simulator.turns; see crs simulate) and write simulator.md beside the report.")
+    boolean simulate;
+
     @Mixin
     ConfigOptions options;
 
@@ -103,6 +111,9 @@ final class ExperimentCommand implements Callable<Integer> {
         SettingsCheck.before(config, SettingsCheck.PIPELINE);
         if (semanticJudge != null) {
             Judges.checkSemanticScoreJudge(config, semanticJudge, System.getenv());
+        }
+        if (simulate) {
+            Seekers.checkSettings(config, System.getenv());
         }
         // the flags first: they are the likelier typo, and need no data to be checked
         ExperimentPlan plan = new ExperimentPlan(dataset, seeds,
@@ -127,6 +138,14 @@ final class ExperimentCommand implements Callable<Integer> {
                 Path html = new ExperimentReport(outcome, judge).write(dir);
                 System.out.println("report: " + html.toAbsolutePath());
                 System.out.println("        " + dir.resolve("report.md").toAbsolutePath());
+                if (simulate) {
+                    try (SeekerSimulator seeker = Seekers.create(config, System.getenv(), platform)) {
+                        Path simulated = ExperimentSimulations.simulate(platform, outcome, seeker,
+                                config.getInt("simulator.turns"), System.out).write(dir);
+                        System.out.println("        " + simulated.toAbsolutePath());
+                        System.out.println("        " + dir.resolve("simulator.md").toAbsolutePath());
+                    }
+                }
             }
         }
         return 0;

@@ -128,7 +128,14 @@ class BadInputCliTest {
                         "Missing required option: '--format=FORMAT'"),
                 row("export judgements --out {tmp}/judgements.txt", USAGE, "must end in .csv or .jsonl"),
                 row("export judgements --out {tmp}/nowhere/judgements.csv", USAGE,
-                        "its directory must exist and be writable"));
+                        "its directory must exist and be writable"),
+                row("simulate --dataset inspired --turns 0", USAGE,
+                        "simulator.turns must be an integer between 1 and 20, got '0'"),
+                row("simulate --dataset inspired --simulator chatty", USAGE,
+                        "simulator.kind must be one of attributes, llm, got 'chatty'"),
+                row("simulate --dataset inspired --simulator llm --set scorer.llm.api.key.env=" + UNSET, USAGE,
+                        "simulator.kind=llm needs an API key in the environment variable named by scorer.llm.api.key.env"),
+                row("simulate --dataset movies", USAGE, "Unknown dataset 'movies'; expected one of redial, inspired"));
     }
 
     private static Arguments row(String commandLine, int rc, String... expected) {

@@ -72,7 +72,8 @@ public final class RetrievalText {
         return s.endsWith(".") ? s : s + ".";
     }
 
-    static String firstSentence(String plot) {
+    /** The first sentence of a plot (at least 20 characters), or the whole plot; "" for none. */
+    public static String firstSentence(String plot) {
         if (plot == null) {
             return "";
         }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.crsaug.launcher.experiment.ReportPage.Table;
 import org.crsaug.model.eval.Significance;
 
 /**
@@ -191,9 +192,6 @@ public final class ExperimentReport {
         return t;
     }
 
-    private record Table(String title, String[] header, List<String[]> rows) {
-    }
-
     /** The method's Table 4: mean relevance of the top 10 and 50 per training scheme, mean ± std over seeds. */
     private Table semanticTable() {
         List<String[]> body = new ArrayList<>();
@@ -273,55 +271,10 @@ public final class ExperimentReport {
     }
 
     String markdown(List<String> plots) {
-        StringBuilder sb = new StringBuilder("# Experiment report\n\n").append(intro()).append("\n\n");
-        for (Table t : tables()) {
-            if (t.rows().isEmpty()) {
-                continue;
-            }
-            sb.append("## ").append(t.title()).append("\n\n| ").append(String.join(" | ", t.header())).append(" |\n|");
-            sb.append(" --- |".repeat(t.header().length)).append('\n');
-            for (String[] r : t.rows()) {
-                sb.append("| ").append(String.join(" | ", r)).append(" |\n");
-            }
-            sb.append('\n');
-        }
-        for (String p : plots) {
-            sb.append("![").append(p).append("](").append(p).append(")\n\n");
-        }
-        return sb.toString();
+        return ReportPage.markdown("Experiment report", intro(), tables(), plots);
     }
 
     String html(List<String> plots) {
-        StringBuilder sb = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>Experiment report</title>"
-                + "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}"
-                + "td,th{border:1px solid #ccc;padding:4px 8px;font-size:13px}th{background:#f3f3f3}"
-                + "td:last-child{font-size:11px;color:#666}</style></head><body><h1>Experiment report</h1><p>")
-                .append(escape(intro())).append("</p>");
-        for (Table t : tables()) {
-            if (t.rows().isEmpty()) {
-                continue;
-            }
-            sb.append("<h2>").append(escape(t.title())).append("</h2><table><tr>");
-            for (String h : t.header()) {
-                sb.append("<th>").append(escape(h)).append("</th>");
-            }
-            sb.append("</tr>");
-            for (String[] r : t.rows()) {
-                sb.append("<tr>");
-                for (String c : r) {
-                    sb.append("<td>").append(escape(c)).append("</td>");
-                }
-                sb.append("</tr>");
-            }
-            sb.append("</table>");
-        }
-        for (String p : plots) {
-            sb.append("<p><img src=\"").append(p).append("\" alt=\"").append(p).append("\"></p>");
-        }
-        return sb.append("</body></html>\n").toString();
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return ReportPage.html("Experiment report", intro(), tables(), plots);
     }
 }

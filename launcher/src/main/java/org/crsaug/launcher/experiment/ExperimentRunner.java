@@ -87,7 +87,7 @@ public final class ExperimentRunner {
         List<RunResult> runs = new ArrayList<>();
         Map<String, LabelQuality> quality = new LinkedHashMap<>();
         for (ExperimentPlan.LabelVariant variant : plan.labelVariants()) {
-            try (Platform vp = variantPlatform(variant)) {
+            try (Platform vp = variantPlatform(platform, variant)) {
                 vp.ensureTopics();
                 out.printf("== label variant '%s' %s%n", variant.name(), variant.overrides());
                 PipelineRun pipeline = new PipelineRun(vp, out);
@@ -169,7 +169,7 @@ public final class ExperimentRunner {
     }
 
     /** The base platform for a variant without overrides; otherwise the same cluster in a fresh namespace. */
-    private Platform variantPlatform(ExperimentPlan.LabelVariant variant) {
+    static Platform variantPlatform(Platform platform, ExperimentPlan.LabelVariant variant) {
         CrsConfig base = platform.config();
         if (variant.overrides().isEmpty()) {
             return Platform.connect(base.with("bootstrap.servers", platform.bootstrapServers())

@@ -17,6 +17,8 @@ public final class LlmUsage {
     public static final String REPLY = "reply";
     /** Recommending from the dialogue alone: the zero-shot baseline of {@code crs evaluate --zero-shot}. */
     public static final String ZERO_SHOT = "zero-shot";
+    /** Playing the seeker of a simulated conversation: {@code crs simulate --simulator llm}. */
+    public static final String SEEKER = "seeker";
     /** How the tokens were bought: chat calls, or Batch API lines at the batch price. */
     public static final String ONLINE = "online";
     public static final String BATCH = "batch";

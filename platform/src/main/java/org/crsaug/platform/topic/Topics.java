@@ -13,6 +13,8 @@ import org.crsaug.schema.Item;
 import org.crsaug.schema.JudgeBatch;
 import org.crsaug.schema.Judgement;
 import org.crsaug.schema.ScoredPair;
+import org.crsaug.schema.SeekerUtterance;
+import org.crsaug.schema.SimulationEpisode;
 
 /** The registry of every topic the pipeline reads or writes. Code refers to these, never to names. */
 public final class Topics {
@@ -40,6 +42,19 @@ public final class Topics {
      * restarted scorer polls the same batch again and never submits its requests twice.
      */
     public static final TopicSpec<JudgeBatch> JUDGE_BATCHES = new TopicSpec<>("judge-batches", JudgeBatch.class, true);
+    /**
+     * Simulated conversations of {@code crs simulate}, compacted by simulation, context and target: the
+     * seeker's words, the recommender's answers and the target's rank each turn, so a simulation can be read
+     * back, replayed through the same checkpoint and compared.
+     */
+    public static final TopicSpec<SimulationEpisode> SIMULATION_EPISODES =
+            new TopicSpec<>("simulation-episodes", SimulationEpisode.class, true);
+    /**
+     * The LLM seeker's cache, one record per turn it spoke, compacted by (model, prompt version, episode, turn,
+     * dialogue so far): a repeated simulation reads its words from here instead of paying for them again.
+     */
+    public static final TopicSpec<SeekerUtterance> SEEKER_UTTERANCES =
+            new TopicSpec<>("seeker-utterances", SeekerUtterance.class, true);
     public static final TopicSpec<DeadLetter> DEAD_LETTERS = new TopicSpec<>("dead-letters", DeadLetter.class, false);
 
     /** Where the embedded schema registry keeps its schemas (compacted, like Confluent's _schemas). */
@@ -50,6 +65,7 @@ public final class Topics {
 
     public static List<TopicSpec<?>> all() {
         return List.of(ITEMS, DIALOGUES, EMBEDDINGS, CANDIDATES, SCORED_PAIRS, AUGMENTED_LABELS, CHECKPOINTS,
-                EVALUATIONS, DEAD_LETTERS, JUDGEMENTS, INGESTED_FILES, JUDGE_BATCHES);
+                EVALUATIONS, DEAD_LETTERS, JUDGEMENTS, INGESTED_FILES, JUDGE_BATCHES,
+                SIMULATION_EPISODES, SEEKER_UTTERANCES);
     }
 }

@@ -1,0 +1,76 @@
+package org.crsaug.launcher.experiment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.crsaug.model.recommender.TrainingMode;
+import org.crsaug.model.simulate.AttributeSeeker;
+import org.crsaug.platform.kafka.Platform;
+import org.crsaug.testkit.DataSlices;
+import org.crsaug.testkit.TestKafka;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code crs experiment --simulate} on a tiny grid (synthetic INSPIRED slice, two seeds, two label variants, one
+ * of them in its own namespace, an alpha sweep): every trained model simulated once, turn 1 equal to its
+ * offline recall, differences to the baseline under the simulator beside the offline ones, and the alpha plot.
+ */
+class ExperimentSimulationsTest {
+
+    @RegisterExtension
+    static final TestKafka kafka = new TestKafka();
+
+    @Test
+    void everyModelOfTheGridIsSimulatedOnceAndComparedWithItsBaselineBesideTheOfflineNumbers(@TempDir Path tmp)
+            throws Exception {
+        Path data = DataSlices.inspiredSlice(DataSlices.synthetic(), tmp.resolve("data"),
+                Map.of("train", 30, "valid", 6, "test", 8));
+        Platform platform = kafka.platform(Map.of("topic.prefix", "simx-", "data.dir", data.toString(),
+                "state.dir", tmp.resolve("state").toString(), "trainer.pretrain.epochs", "1",
+                "trainer.finetune.epochs", "2", "retriever.top.k", "10"));
+        ExperimentPlan plan = new ExperimentPlan("inspired", 2, List.of("semantic"),
+                List.of(TrainingMode.BASELINE, TrainingMode.TWO_STAGE), List.of(0.0, 0.5), List.of(),
+                List.of(new ExperimentPlan.LabelVariant("top5", Map.of()),
+                        new ExperimentPlan.LabelVariant("top2", Map.of("scorer.retrieval.top.n", "2"))),
+                List.of("metadata"), 200);
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(progress, true, StandardCharsets.UTF_8);
+        ExperimentRunner.Outcome outcome = new ExperimentRunner(platform, out).run(plan, Duration.ofMinutes(5));
+
+        ExperimentSimulations sims = ExperimentSimulations.simulate(platform, outcome, new AttributeSeeker(), 2, out);
+
+        long distinct = outcome.runs().stream().map(RunResult::checkpointId).distinct().count();
+        assertThat(progress.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("simulated ")))
+                .hasSize((int) distinct);
+        List<ExperimentSimulations.Row> rows = sims.rows();
+        // 2 variants x (2 modes + 2 alphas)
+        assertThat(rows).hasSize(8);
+        for (ExperimentSimulations.Row r : rows) {
+            assertThat(r.episodes()).isEqualTo(r.first().ranks().length).isPositive();
+            boolean baseline = r.first().setting().equals("baseline");
+            assertThat(r.sim10() == null).isEqualTo(baseline);
+            assertThat(r.offline10() == null).isEqualTo(baseline);
+        }
+        // turn 1 is the dialogue the offline evaluation scored: the same recall, model by model
+        sims.runs().forEach(run -> assertThat(run.summary().recall()[0][1])
+                .as(run.run().checkpointId())
+                .isCloseTo(run.run().metrics().get("recall@10"), within(1e-9)));
+
+        Path html = sims.write(tmp.resolve("report"));
+        assertThat(html).isNotEmptyFile();
+        assertThat(Files.readString(tmp.resolve("report/simulator.md"))).startsWith(
+                "# Experiment under the user simulator").contains("Training schemes under the user simulator",
+                "Sweeps under the user simulator", "| top2 | metadata | semantic | modes | two-stage | 2 |");
+        assertThat(tmp.resolve("report/recall-vs-alpha-offline-and-simulator.png")).isNotEmptyFile();
+    }
+}

@@ -1,0 +1,53 @@
+package org.crsaug.model.simulate;
+
+import java.time.Duration;
+import java.util.List;
+import org.crsaug.data.context.DialogueContext;
+import org.crsaug.data.state.PipelineState;
+import org.crsaug.model.checkpoint.CheckpointEvaluator;
+import org.crsaug.model.checkpoint.LoadedCheckpoint;
+import org.crsaug.model.encoder.TextEncoder;
+import org.crsaug.model.encoder.TextEncoders;
+import org.crsaug.platform.config.CrsConfig;
+import org.crsaug.platform.kafka.Platform;
+import org.crsaug.schema.Checkpoint;
+
+/**
+ * {@code crs simulate}'s work: one checkpoint, its dataset's test contexts, a seeker, and the episodes
+ * published. The test dialogues are read up to the offsets the checkpoint recorded, so simulating the
+ * same checkpoint again sees the same contexts even after new dialogues arrived.
+ */
+public final class SimulationJob {
+
+    /** A finished simulation and how long it took (reading, encoding, scoring and publishing). */
+    public record Outcome(Checkpoint checkpoint, String simulator, String simulatorVersion, Simulation.Result result,
+            SimulationSummary summary, double seconds) {
+    }
+
+    private SimulationJob() {
+    }
+
+    public static Outcome run(Platform platform, Checkpoint checkpoint, SeekerSimulator seeker, int turns) {
+        long start = System.nanoTime();
+        CrsConfig config = platform.config();
+        try (PipelineState state = new PipelineState(platform, "crs-simulate");
+                LoadedCheckpoint model = LoadedCheckpoint.open(checkpoint);
+                TextEncoder encoder = TextEncoders.create(config, config.modelCache())) {
+            state.catchUpTo(checkpoint.getInputRanges(), Duration.ofMinutes(2));
+            List<DialogueContext> contexts = state.contexts(checkpoint.getDataset(), CheckpointEvaluator.TEST_SPLIT);
+            if (contexts.isEmpty()) {
+                throw new IllegalStateException("Checkpoint " + checkpoint.getCheckpointId() + " saw no "
+                        + checkpoint.getDataset() + " test dialogues; ingest the dataset and train again (crs run)");
+            }
+            TurnRanker ranker = new CheckpointRanker(model, encoder, state.itemsById(),
+                    config.getInt("retriever.context.max.chars"), config.getBoolean("retriever.context.enrich"));
+            Simulation.Result result = Simulation.run(contexts, state.itemsById(), ranker, seeker,
+                    new Simulation.Settings(checkpoint.getCheckpointId(), checkpoint.getDataset(), turns),
+                    System.currentTimeMillis());
+            SimulationEpisodes.publish(platform, result.episodes());
+            SimulationSummary summary = SimulationSummary.of(result.episodes(), turns, Simulation.KS);
+            return new Outcome(checkpoint, seeker.name(), seeker.version(), result, summary,
+                    (System.nanoTime() - start) / 1e9);
+        }
+    }
+}
