@@ -30,7 +30,7 @@ import org.crsaug.trainer.TrainerService;
 public final class PipelineRun {
 
     /** One row of the result table. */
-    record Row(String mode, String checkpointId, Map<String, Double> metrics) {
+    public record Row(String mode, String checkpointId, Map<String, Double> metrics) {
     }
 
     private final Platform platform;
@@ -50,7 +50,7 @@ public final class PipelineRun {
         this.interactive = interactive;
     }
 
-    List<Row> run(String dataset, List<TrainingMode> modes, Duration timeout) throws Exception {
+    public List<Row> run(String dataset, List<TrainingMode> modes, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         ingest(dataset);
 
