@@ -16,6 +16,7 @@ import org.crsaug.launcher.Logging;
 import org.crsaug.model.encoder.OnnxEncoder;
 import org.crsaug.model.encoder.TextEncoder;
 import org.crsaug.model.encoder.TextEncoders;
+import org.crsaug.platform.config.ConfigException;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.retriever.RetrieverSettings;
 import org.crsaug.schema.Dialogue;
@@ -87,11 +88,11 @@ final class AllBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         for (String p : parts) {
             if (!PARTS.contains(p)) {
-                throw new IllegalArgumentException("Unknown part '" + p + "' in --parts; choose from " + PARTS);
+                throw new ConfigException("Unknown part '" + p + "' in --parts; choose from " + PARTS);
             }
         }
         if (texts < 1 || queries < 1 || samples < 1 || repeats < 1 || (batch != null && batch < 1)) {
-            throw new IllegalArgumentException("--texts, --queries, --samples, --repeats and --batch must be at least 1");
+            throw new ConfigException("--texts, --queries, --samples, --repeats and --batch must be at least 1");
         }
         // the pipeline part runs as crs run does: rounds only when asked, every mode from the same seeded weights
         CrsConfig config = options.load(Map.of("trainer.dataset", dataset, "trainer.round.min.new.labels", "0",

@@ -59,6 +59,17 @@ class AllBenchTest {
     }
 
     @Test
+    void anUnknownPartOrANonPositiveSizeIsRefusedBeforeAnythingRuns() {
+        BenchCli part = BenchCli.run("all", "--parts", "encoder,gpu");
+        assertThat(part.rc()).isEqualTo(2);
+        assertThat(part.err()).contains("error: Unknown part 'gpu' in --parts; choose from [encoder, search, trainer,"
+                + " pipeline]");
+        BenchCli size = BenchCli.run("all", "--texts", "0");
+        assertThat(size.rc()).isEqualTo(2);
+        assertThat(size.err()).contains("error: --texts, --queries, --samples, --repeats and --batch must be at least 1");
+    }
+
+    @Test
     void withoutPythonTheTrainerPartSaysSoInOneLineAndGoesOn(@TempDir Path tmp) throws Exception {
         Path data = DataSlices.inspiredSlice(DataSlices.synthetic(), tmp.resolve("data"),
                 Map.of("train", 8, "valid", 2, "test", 2));
