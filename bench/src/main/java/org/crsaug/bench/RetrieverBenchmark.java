@@ -87,7 +87,7 @@ public final class RetrieverBenchmark {
         }
     }
 
-    private Data read(String dataset) {
+    Data read(String dataset) {
         Path dir = DataDirectory.datasetDir(config, dataset);
         List<Item> items = new ArrayList<>();
         List<Dialogue> dialogues = new ArrayList<>();

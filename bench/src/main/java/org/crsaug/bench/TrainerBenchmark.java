@@ -53,6 +53,15 @@ public final class TrainerBenchmark {
         }
         TrainingData data = new TrainingData(snapshot.data().numItems(), snapshot.data().itemVectors(), cycled,
                 List.of(), List.of());
+        return throughput(data, backbone, batchSize, runs);
+    }
+
+    /**
+     * Median samples/s of {@code runs} timed one-epoch trainings (baseline mode, no validation) over every real
+     * example of {@code data}, after one untimed run.
+     */
+    public double throughput(TrainingData data, String backbone, int batchSize, int runs) {
+        int samples = data.real().size();
         TrainerSettings s = TrainerSettings.fromConfig(config.with("trainer.backbone", backbone)
                 .with("trainer.batch.size", Integer.toString(batchSize))
                 .with("trainer.finetune.epochs", "1"), TrainingMode.BASELINE);

@@ -135,6 +135,7 @@ public final class EvaluatorService extends WorkerService {
     private boolean handle(PipelineState state, ConsumerRecord<String, Checkpoint> r,
             KafkaProducer<String, Evaluation> producer, KafkaProducer<String, DeadLetter> deadLetters) {
         Checkpoint cp = r.value();
+        long started = System.nanoTime();
         try {
             state.catchUp(Duration.ofMinutes(5));
             List<Evaluation> evaluations = CheckpointEvaluator.evaluate(state, cp, protocols, tailMaxMentions);
@@ -143,6 +144,8 @@ public final class EvaluatorService extends WorkerService {
                         ev.getCheckpointId() + "|" + ev.getProtocol(), ev));
             }
             producer.flush();
+            org.crsaug.platform.metrics.StageMeters.recordSince(org.crsaug.platform.metrics.StageMeters.EVALUATION,
+                    started);
             for (Evaluation ev : evaluations) {
                 LOG.info("Evaluated {} ({}, {} pairs): {}", cp.getCheckpointId(), ev.getProtocol(), ev.getPairs(),
                         ev.getMetrics());

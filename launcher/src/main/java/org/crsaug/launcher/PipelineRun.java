@@ -37,7 +37,7 @@ public final class PipelineRun {
      * One row of the result table; {@code ranks} is the headline-protocol rank of every test (context, gold)
      * pair, aligned across the rows of one run, which the lift's bootstrap interval resamples.
      */
-    record Row(String mode, String checkpointId, Map<String, Double> metrics, int[] ranks) {
+    public record Row(String mode, String checkpointId, Map<String, Double> metrics, int[] ranks) {
 
         /** A row without per-pair ranks: its lift is printed without an interval. */
         Row(String mode, String checkpointId, Map<String, Double> metrics) {
@@ -64,7 +64,7 @@ public final class PipelineRun {
         this.interactive = interactive;
     }
 
-    List<Row> run(String dataset, List<TrainingMode> modes, Duration timeout) throws Exception {
+    public List<Row> run(String dataset, List<TrainingMode> modes, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         LlmCosts costsBefore = LlmCosts.now();
         ingest(dataset);

@@ -110,7 +110,11 @@ public final class CentringSample {
         List<ContextEmbedding> encoded = new ArrayList<>(missing.size());
         for (int from = 0; from < texts.size(); from += ENCODE_BATCH) {
             int to = Math.min(texts.size(), from + ENCODE_BATCH);
+            long started = System.nanoTime();
             float[][] out = parts.encoder().encodeQueries(texts.subList(from, to));
+            // the same work as retrieval's own context encoding, only earlier: counted under the same step
+            org.crsaug.platform.metrics.StageMeters.recordSince(org.crsaug.platform.metrics.StageMeters.CONTEXT_ENCODING,
+                    started);
             for (int j = from; j < to; j++) {
                 int i = missing.get(j);
                 vectors.set(i, out[j - from]);

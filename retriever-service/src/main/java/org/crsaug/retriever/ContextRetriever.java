@@ -8,6 +8,7 @@ import org.crsaug.data.context.DialogueContext;
 import org.crsaug.data.context.DialogueContexts;
 import org.crsaug.data.embedding.Embeddings;
 import org.crsaug.data.item.ItemText;
+import org.crsaug.platform.metrics.StageMeters;
 import org.crsaug.schema.Candidate;
 import org.crsaug.schema.Candidates;
 import org.crsaug.schema.ContextEmbedding;
@@ -54,7 +55,9 @@ public final class ContextRetriever {
         }
         List<ContextEmbedding> fresh = new ArrayList<>(missing.size());
         if (!toEncode.isEmpty()) {
+            long started = System.nanoTime();
             float[][] encoded = parts.encoder().encodeQueries(toEncode);
+            StageMeters.recordSince(StageMeters.CONTEXT_ENCODING, started);
             for (int j = 0; j < missing.size(); j++) {
                 int i = missing.get(j);
                 vectors[i] = encoded[j];
@@ -71,7 +74,9 @@ public final class ContextRetriever {
         for (int i = 0; i < n; i++) {
             requests.add(new CandidateSource.Request(contexts.get(i), dialogue, vectors[i]));
         }
+        long searchStarted = System.nanoTime();
         List<List<CandidateSource.Proposal>> proposals = parts.source().propose(requests, settings.topK());
+        StageMeters.recordSince(StageMeters.SEARCH, searchStarted);
         List<Candidates> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             out.add(candidates(contexts.get(i), proposals.get(i), encoderId));

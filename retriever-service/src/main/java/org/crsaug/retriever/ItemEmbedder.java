@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import org.crsaug.data.embedding.Embeddings;
 import org.crsaug.data.item.ItemText;
+import org.crsaug.platform.metrics.StageMeters;
 import org.crsaug.schema.ContextEmbedding;
 import org.crsaug.schema.EmbeddingKind;
 import org.crsaug.schema.Item;
@@ -34,7 +35,9 @@ public final class ItemEmbedder {
         if (toEncode.isEmpty()) {
             return fresh;
         }
+        long started = System.nanoTime();
         float[][] vectors = parts.encoder().encode(texts);
+        StageMeters.recordSince(StageMeters.ITEM_ENCODING, started);
         for (int i = 0; i < toEncode.size(); i++) {
             String itemId = toEncode.get(i).getItemId();
             ContextEmbedding e = Embeddings.record(EmbeddingKind.ITEM, itemId, parts.encoder().id(),

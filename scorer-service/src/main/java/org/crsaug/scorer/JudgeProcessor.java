@@ -89,6 +89,7 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
         try {
             verdict = judge.judge(candidates, inputs);
             meters.latency().record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            org.crsaug.platform.metrics.StageMeters.recordSince(org.crsaug.platform.metrics.StageMeters.JUDGING, started);
             scores = validated(candidates, verdict.scores());
         } catch (JudgeUnavailableException e) {
             // not this record's fault: stop without committing so a restart retries it

@@ -267,6 +267,7 @@ public final class TrainerService extends WorkerService {
             out.add(cp);
         }
         org.crsaug.platform.metrics.PipelineMeters.recordRound(dataset, Duration.ofNanos(System.nanoTime() - started));
+        org.crsaug.platform.metrics.StageMeters.recordSince(org.crsaug.platform.metrics.StageMeters.TRAINING, started);
         return out;
     }
 

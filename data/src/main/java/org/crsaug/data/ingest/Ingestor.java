@@ -79,6 +79,7 @@ public final class Ingestor implements AutoCloseable {
 
     /** Reads a dataset directory and publishes what changed; bad lines become dead letters. */
     public Report ingestDataset(String dataset, Path datasetDir) {
+        long started = System.nanoTime();
         int[] counts = new int[5];
         Datasets.read(dataset, datasetDir, new DatasetSink() {
             @Override
@@ -106,6 +107,7 @@ public final class Ingestor implements AutoCloseable {
         int refusedCount = flush();
         List<String> replacedNow = List.copyOf(replaced);
         replaced.clear();
+        org.crsaug.platform.metrics.StageMeters.recordSince(org.crsaug.platform.metrics.StageMeters.INGEST, started);
         return new Report(counts[0], counts[1], counts[2], counts[3] - refusedCount, counts[4] + refusedCount,
                 replacedNow);
     }

@@ -14,11 +14,13 @@ import org.crsaug.platform.artifact.AtomicFiles;
  * A bundled encoder's ONNX graph and tokenizer as files in the model cache. They ship as resources
  * of a langchain4j jar, but ONNX Runtime and the Rust tokenizer only open real files.
  *
+ * Public so that {@code crs bench all} can open the very same graph file in a bare ONNX Runtime session.
+ *
  * @param modelDigest hex SHA-256 of the graph, so an encoder id can change whenever the graph does
  */
-record BundledModelFiles(Path model, Path tokenizer, String modelDigest) {
+public record BundledModelFiles(Path model, Path tokenizer, String modelDigest) {
 
-    static BundledModelFiles extract(OnnxModelSpec spec, Path cacheDir) {
+    public static BundledModelFiles extract(OnnxModelSpec spec, Path cacheDir) {
         Path dir = cacheDir.resolve(spec.name() + "-q");
         try {
             Files.createDirectories(dir);
