@@ -19,8 +19,9 @@ import org.crsaug.model.eval.Significance;
 public final class ExperimentReport {
 
     private static final String[] METRICS = {"recall@1", "recall@10", "recall@50", "tail_recall@10",
-            "tail_recall@50", "coverage@50"};
-    private static final String[] HEADERS = {"R@1", "R@10", "R@50", "tail R@10", "tail R@50", "cov@50"};
+            "tail_recall@50", "coverage@50", "cs@10", "cs@50"};
+    private static final String[] HEADERS = {"R@1", "R@10", "R@50", "tail R@10", "tail R@50", "cov@50", "CS@10",
+            "CS@50"};
 
     /** Runs that differ only by seed, summarised. */
     public record Row(String variant, String catalogue, int pairs, String backbone, String group, String setting,
@@ -179,7 +180,10 @@ public final class ExperimentReport {
                     r.backbone(), r.setting(), String.valueOf(r.seeds())));
             for (String m : METRICS) {
                 double[] ms = r.meanStd().get(m);
-                cells.add(String.format(Locale.ROOT, "%.2f ± %.2f", 100 * ms[0], 100 * ms[1]));
+                // CS@k is a mean logit, not a share: it is printed as it is, and "—" where it was not measured
+                double scale = m.startsWith("cs@") ? 1 : 100;
+                cells.add(Double.isNaN(ms[0]) ? "—"
+                        : String.format(Locale.ROOT, "%.2f ± %.2f", scale * ms[0], scale * ms[1]));
             }
             cells.add(delta(r.vsBaseline10()));
             cells.add(delta(r.vsBaseline50()));
@@ -207,7 +211,10 @@ public final class ExperimentReport {
         return String.format(Locale.ROOT, "Dataset %s, test split, strict protocol (items mentioned earlier removed from"
                 + " gold and predictions). Recall in %%, mean ± standard deviation over %d seed(s). Δ is the difference"
                 + " to the baseline of the same label variant, catalogue and backbone, with its 95%% interval and p from a two-sided paired"
-                + " bootstrap over test pairs of all seeds (%d resamples). Tail items are mentioned at most a few times in training. Catalogue 'metadata' ranks"
+                + " bootstrap over test pairs of all seeds (%d resamples). Tail items are mentioned at most a few times in training."
+                + " CS@k is the collaborative score: the mean logit, under a sequential model trained once on the original"
+                + " training dialogues, of the top-k items given the items the context mentioned (contexts that mention none"
+                + " are left out). Catalogue 'metadata' ranks"
                 + " the items that have descriptive metadata (the method's tables); 'all' ranks every title.",
                 p.dataset(), p.seeds(), p.bootstrapResamples());
     }
