@@ -26,7 +26,7 @@ import java.util.Random;
  * <p>A context that named no item yet has nothing to attend to: its state is zero, so it is ranked by the
  * item biases alone (popularity). The encoded item descriptions are not used even when offered: this is the
  * collaborative backbone, which learns item relations from co-mentions only, and the model CS@k is measured
- * with ({@code org.crsaug.model.eval.CollaborativeModel}).
+ * with ({@code org.crsaug.model.checkpoint.CollaborativeModel}).
  *
  * <p>The width, depth and window are fixed here rather than settings, so a saved model is rebuilt from its
  * {@link NetworkDims} alone; the loader's shape check refuses a model saved with other constants.
