@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Evaluate a checkpoint on any file of dialogues in the ReDial or INSPIRED line format (or the"
-                + " simple JSON format, one per line), under the strict and the lenient protocol.",
+                + " simple JSON format, one per line), under the strict and the lenient protocol:"
+                + " recall and CS@10/50 (docs/metrics.md).",
         footer = {"", "Examples:", "  crs evaluate --checkpoint best --file ../shared/data/inspired/test.jsonl",
                 "  crs evaluate --checkpoint redial-r1-two-stage-semantic-1a2b3c4d --file my_dialogues.jsonl"})
 final class EvaluateCommand implements Callable<Integer> {
