@@ -1,9 +1,12 @@
 package org.crsaug.evaluator;
 
 import org.crsaug.model.checkpoint.CheckpointEvaluator;
+import org.crsaug.model.checkpoint.CollaborativeModel;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -42,6 +45,10 @@ public final class EvaluatorService extends WorkerService {
     private final Platform platform;
     private final List<Protocol> protocols;
     private final int tailMaxMentions;
+    private final boolean collaborativeScore;
+    /** Per dataset, the model CS@k is measured with; only the worker thread touches it. */
+    private final Map<String, CollaborativeModel> collaborative =
+            new HashMap<>();
     private final List<Consumer<Evaluation>> listeners = new CopyOnWriteArrayList<>();
     private final io.micrometer.core.instrument.Counter evaluated = org.crsaug.platform.metrics.StageMeters
             .records(STAGE, org.crsaug.platform.metrics.StageMeters.OK);
@@ -58,6 +65,7 @@ public final class EvaluatorService extends WorkerService {
             throw new org.crsaug.platform.config.ConfigException("evaluator.protocols must name at least one of strict, lenient");
         }
         this.tailMaxMentions = platform.config().getInt("evaluator.tail.max.mentions");
+        this.collaborativeScore = platform.config().getBoolean("evaluator.collaborative.score");
     }
 
     /** Called with each evaluation after it has been published. */
@@ -108,6 +116,8 @@ public final class EvaluatorService extends WorkerService {
                 states.releaseIfIdle();
             }
         } finally {
+            collaborative.values().forEach(CollaborativeModel::close);
+            collaborative.clear();
             if (clientMetrics != null) {
                 clientMetrics.close();
                 clientMetrics = null;
@@ -131,6 +141,23 @@ public final class EvaluatorService extends WorkerService {
         }
     }
 
+    /**
+     * The dataset's CS@k model, trained on first use; null when CS@k is off or cannot be had yet, which costs
+     * the evaluation its CS@k numbers and nothing else.
+     */
+    private CollaborativeModel collaborativeModel(PipelineState state, String dataset) {
+        if (!collaborativeScore) {
+            return null;
+        }
+        try {
+            return collaborative.computeIfAbsent(dataset, d ->
+                    CollaborativeModel.obtain(() -> state, platform.config(), d));
+        } catch (RuntimeException e) {
+            LOG.warn("No CS@k for {} this time: {}", dataset, e.getMessage());
+            return null;
+        }
+    }
+
     /** Evaluates one checkpoint, or dead-letters it with the reason; returns whether it was evaluated. */
     private boolean handle(PipelineState state, ConsumerRecord<String, Checkpoint> r,
             KafkaProducer<String, Evaluation> producer, KafkaProducer<String, DeadLetter> deadLetters) {
@@ -138,7 +165,8 @@ public final class EvaluatorService extends WorkerService {
         long started = System.nanoTime();
         try {
             state.catchUp(Duration.ofMinutes(5));
-            List<Evaluation> evaluations = CheckpointEvaluator.evaluate(state, cp, protocols, tailMaxMentions);
+            List<Evaluation> evaluations = CheckpointEvaluator.evaluate(state, cp, protocols, tailMaxMentions,
+                    collaborativeModel(state, cp.getDataset()));
             for (Evaluation ev : evaluations) {
                 producer.send(new ProducerRecord<>(platform.config().topic(Topics.EVALUATIONS),
                         ev.getCheckpointId() + "|" + ev.getProtocol(), ev));

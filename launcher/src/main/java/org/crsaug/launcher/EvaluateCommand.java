@@ -7,13 +7,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.data.context.DialogueContext;
 import org.crsaug.data.context.DialogueContexts;
 import org.crsaug.data.dataset.DialogueJson;
 import org.crsaug.data.dataset.Lines;
 import org.crsaug.model.eval.PairRanks;
+import org.crsaug.data.state.PipelineState;
+import org.crsaug.model.checkpoint.CollaborativeModel;
+import org.crsaug.model.eval.CollaborativeScore;
 import org.crsaug.model.eval.RecallMetrics;
 import org.crsaug.model.eval.Significance;
 import org.crsaug.scorer.Judges;
@@ -34,7 +39,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Evaluate a checkpoint on any file of dialogues in the ReDial or INSPIRED line format (or the"
-                + " simple JSON format, one per line), under the strict and the lenient protocol.",
+                + " simple JSON format, one per line), under the strict and the lenient protocol:"
+                + " recall and CS@10/50 (docs/metrics.md).",
         footer = {"", "Examples:", "  crs evaluate --checkpoint best --file ../shared/data/inspired/test.jsonl",
                 "  crs evaluate --checkpoint redial-r1-two-stage-semantic-1a2b3c4d --file my_dialogues.jsonl",
                 "  crs evaluate --file ../shared/data/inspired/test.jsonl --semantic-score llm",
@@ -128,11 +134,14 @@ final class EvaluateCommand implements Callable<Integer> {
                     eval.stream().map(EvalContext::mentioned).toArray(int[][]::new));
             System.out.printf("checkpoint %s on %s: %d contexts, %d bad lines, %d gold items outside the catalogue%n",
                     model.checkpoint().getCheckpointId(), file, eval.size(), bad, skipped.labelsOutsideCatalogue);
+            float[][] collaborative = collaborativeLogits(config, platform, model, eval);
             for (RecallMetrics.Protocol p : RecallMetrics.Protocol.values()) {
                 Map<String, Double> m = RecallMetrics.compute(scores, eval, p, KS);
-                System.out.printf(Locale.ROOT, "%-8s R@1 %6.2f  R@10 %6.2f  R@50 %6.2f  (%d pairs)%n",
+                System.out.printf(Locale.ROOT, "%-8s R@1 %6.2f  R@10 %6.2f  R@50 %6.2f  (%d pairs)%s%n",
                         p.name().toLowerCase(Locale.ROOT), 100 * m.get("recall@1"), 100 * m.get("recall@10"),
-                        100 * m.get("recall@50"), m.get("pairs").intValue());
+                        100 * m.get("recall@50"), m.get("pairs").intValue(), collaborative == null ? ""
+                                : collaborativeColumns(CollaborativeScore.compute(scores, eval, collaborative, p,
+                                        CollaborativeScore.KS)));
             }
             if (semanticJudge != null) {
                 try (SemanticScoring scoring = SemanticScoring.open(platform, semanticJudge, System.getenv())) {
@@ -178,5 +187,40 @@ final class EvaluateCommand implements Callable<Integer> {
                 + " %d calls%n", n.contexts(), n.notJson(), n.empty(), n.titles(), n.unknown(), n.duplicates(),
                 n.mentioned(), llm.usage().calls()));
         return sb.toString();
+    }
+
+    /**
+     * The CS@k model's logits for the contexts (the model is trained from the pipeline's training dialogues the
+     * first time, which is the only time the pipeline state is read); null when CS@k is off or unavailable.
+     */
+    private static float[][] collaborativeLogits(CrsConfig config, Platform platform, LoadedCheckpoint model,
+            List<EvalContext> eval) {
+        if (!config.getBoolean("evaluator.collaborative.score")) {
+            return null;
+        }
+        List<PipelineState> opened = new ArrayList<>();
+        Supplier<PipelineState> state = () -> {
+            PipelineState s = new PipelineState(platform, "crs-evaluate");
+            opened.add(s);
+            s.catchUp(Duration.ofMinutes(5));
+            return s;
+        };
+        try (CollaborativeModel cf = CollaborativeModel.obtain(state, config, model.checkpoint().getDataset())) {
+            return cf.logits(model.catalogue(), eval);
+        } catch (IllegalStateException e) {
+            System.err.println("no CS@k: " + e.getMessage());
+            return null;
+        } finally {
+            opened.forEach(PipelineState::close);
+        }
+    }
+
+    private static String collaborativeColumns(Map<String, Double> cs) {
+        return String.format(Locale.ROOT, "  CS@10 %s  CS@50 %s  (%d contexts with mentions)", number(cs.get("cs@10")),
+                number(cs.get("cs@50")), cs.get("cs_contexts").intValue());
+    }
+
+    private static String number(Double d) {
+        return d == null ? "—" : String.format(Locale.ROOT, "%.2f", d);
     }
 }

@@ -71,7 +71,8 @@ class PipelineRunTest {
                 .containsExactlyInAnyOrderElementsOf(checkpoints.stream().map(ConsumerRecord::key).toList());
         assertThat(evaluations).filteredOn(r -> r.value().getProtocol().equals("lenient")).hasSize(2);
         assertThat(evaluations).allSatisfy(r -> assertThat(r.value().getMetrics())
-                .containsKeys("tail_recall@10", "tail_recall@50", "coverage@50", "augmented_label_tail_share"));
+                .containsKeys("tail_recall@10", "tail_recall@50", "coverage@50", "augmented_label_tail_share",
+                        "cs@10", "cs@50"));
         assertThat(progress.toString(StandardCharsets.UTF_8)).contains("[1/5]", "[4/5]", "contexts encoded", "/s)");
 
         // the evaluator's gauges carry each checkpoint's test metrics; each stage counted its records
@@ -115,7 +116,8 @@ class PipelineRunTest {
             System.setOut(oldOut);
         }
         String printed = cli.toString(StandardCharsets.UTF_8);
-        assertThat(printed).contains("strict", "lenient", "checkpoint " + twoStage);
+        // CS@k beside recall, with the collaborative model the evaluator trained, loaded rather than trained again
+        assertThat(printed).contains("strict", "lenient", "checkpoint " + twoStage, "CS@10", "CS@50");
         assertThat(printed).containsPattern("(?m)^ 3\\. ");
         assertThat(ResultTable.render(rows)).contains("baseline", "two-stage", "lift", "95% interval", "test pairs");
 

@@ -20,8 +20,9 @@ import org.crsaug.model.eval.Significance;
 public final class ExperimentReport {
 
     private static final String[] METRICS = {"recall@1", "recall@10", "recall@50", "tail_recall@10",
-            "tail_recall@50", "coverage@50"};
-    private static final String[] HEADERS = {"R@1", "R@10", "R@50", "tail R@10", "tail R@50", "cov@50"};
+            "tail_recall@50", "coverage@50", "cs@10", "cs@50"};
+    private static final String[] HEADERS = {"R@1", "R@10", "R@50", "tail R@10", "tail R@50", "cov@50", "CS@10",
+            "CS@50"};
 
     /** Runs that differ only by seed, summarised. */
     public record Row(String variant, String catalogue, int pairs, String backbone, String group, String setting,
@@ -225,7 +226,10 @@ public final class ExperimentReport {
                     r.backbone(), r.setting(), String.valueOf(r.seeds())));
             for (String m : METRICS) {
                 double[] ms = r.meanStd().get(m);
-                cells.add(String.format(Locale.ROOT, "%.2f ± %.2f", 100 * ms[0], 100 * ms[1]));
+                // CS@k is a mean logit, not a share: it is printed as it is, and "—" where it was not measured
+                double scale = m.startsWith("cs@") ? 1 : 100;
+                cells.add(Double.isNaN(ms[0]) ? "—"
+                        : String.format(Locale.ROOT, "%.2f ± %.2f", scale * ms[0], scale * ms[1]));
             }
             cells.add(delta(r.vsBaseline10(), r.seedsVsBaseline10(), r.pairs(), r.seeds()));
             cells.add(delta(r.vsBaseline50(), r.seedsVsBaseline50(), r.pairs(), r.seeds()));
@@ -265,7 +269,10 @@ public final class ExperimentReport {
                 + " to the baseline of the same label variant, catalogue and backbone, with its 95%% interval and p from a two-sided paired"
                 + " bootstrap over test pairs of all seeds (%d resamples), said in words (an interval that holds zero is"
                 + " 'not distinguishable from no change'); with several seeds, also the interval of the same bootstrap"
-                + " over the seeds' mean recalls, which shows how much the result moves with the seed. Tail items are mentioned at most a few times in training. Catalogue 'metadata' ranks"
+                + " over the seeds' mean recalls, which shows how much the result moves with the seed. Tail items are mentioned at most a few times in training."
+                + " CS@k is the collaborative score: the mean logit, under a sequential model trained once on the original"
+                + " training dialogues, of the top-k items given the items the context mentioned (contexts that mention none"
+                + " are left out). Catalogue 'metadata' ranks"
                 + " the items that have descriptive metadata (the method's tables); 'all' ranks every title.",
                 p.dataset(), p.seeds(), p.bootstrapResamples());
     }

@@ -18,6 +18,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.crsaug.platform.artifact.ArtifactStore;
 import org.crsaug.platform.config.CrsConfig;
+import org.crsaug.model.checkpoint.CollaborativeModel;
+import org.crsaug.model.eval.CollaborativeScore;
 import org.crsaug.model.eval.PairRanks;
 import org.crsaug.model.eval.RecallMetrics;
 import org.crsaug.model.recommender.Example;
@@ -55,6 +57,8 @@ public final class ExperimentRunner {
     private final PrintStream out;
     private Consumer<Outcome> afterEachSeed = outcome -> { };
     private SemanticScoring semantic;
+    /** The CS@k model of the experiment's dataset, shared by every variant (it never sees augmented labels). */
+    private CollaborativeModel collaborative;
 
     public ExperimentRunner(Platform platform, PrintStream out) {
         this.platform = platform;
@@ -86,6 +90,19 @@ public final class ExperimentRunner {
     public Outcome run(ExperimentPlan plan, Duration labellingTimeout) throws InterruptedException {
         List<RunResult> runs = new ArrayList<>();
         Map<String, LabelQuality> quality = new LinkedHashMap<>();
+        try {
+            runVariants(plan, labellingTimeout, runs, quality);
+        } finally {
+            if (collaborative != null) {
+                collaborative.close();
+                collaborative = null;
+            }
+        }
+        return new Outcome(plan, runs, quality);
+    }
+
+    private void runVariants(ExperimentPlan plan, Duration labellingTimeout, List<RunResult> runs,
+            Map<String, LabelQuality> quality) throws InterruptedException {
         for (ExperimentPlan.LabelVariant variant : plan.labelVariants()) {
             try (Platform vp = variantPlatform(platform, variant)) {
                 vp.ensureTopics();
@@ -106,7 +123,19 @@ public final class ExperimentRunner {
                 }
             }
         }
-        return new Outcome(plan, runs, quality);
+    }
+
+    /** Trained (or loaded) on first use, when CS@k is on; null when off or when there is nothing to train on. */
+    private CollaborativeModel collaborative(PipelineState state, CrsConfig config, String dataset) {
+        if (collaborative == null && config.getBoolean("evaluator.collaborative.score")) {
+            try {
+                collaborative = CollaborativeModel.obtain(() -> state, config, dataset);
+                out.printf("   CS@k model %s%n", collaborative.artifactId());
+            } catch (IllegalStateException e) {
+                out.printf("   no CS@k: %s%n", e.getMessage());
+            }
+        }
+        return collaborative;
     }
 
     /** Marks the variant whose candidates come from the baseline recommender instead of the retriever. */
@@ -210,6 +239,7 @@ public final class ExperimentRunner {
             Set<String> tail = CheckpointEvaluator.tailItems(state, plan.dataset(), snapshot.catalogue(), tailMax);
             int[] tailPositions = tail.stream().mapToInt(id -> snapshot.catalogue().position(id).getAsInt())
                     .sorted().toArray();
+            CollaborativeModel cf = collaborative(state, config, plan.dataset());
             Trainer trainer = (group, setting, backbone, settings, snap) -> {
                 long started = System.nanoTime();
                 Checkpoint cp = round.train(snap, settings, 0, null);
@@ -217,16 +247,23 @@ public final class ExperimentRunner {
                 CheckpointEvaluator.Scored scored = CheckpointEvaluator.score(state, cp);
                 Map<String, Double> metrics = new TreeMap<>(RecallMetrics.compute(scored.scores(),
                         scored.contexts(), RecallMetrics.Protocol.STRICT, tailPositions, KS));
+                if (cf != null) {
+                    metrics.putAll(CollaborativeScore.compute(scored.scores(), scored.contexts(),
+                            cf.logits(scored.catalogue(), scored.contexts()), RecallMetrics.Protocol.STRICT,
+                            CollaborativeScore.KS));
+                }
                 int[] ranks = PairRanks.compute(scored.scores(), scored.contexts(), RecallMetrics.Protocol.STRICT);
                 if (semantic != null) {
                     SemanticScores.Result relevance = semantic.score(scored.catalogue(), scored.sources(),
                             scored.contexts(), scored.scores());
                     relevance.meanAt().forEach((k, v) -> metrics.put("s@" + k, v));
                 }
-                out.printf(Locale.ROOT, "   seed %d %-8s %-8s %-6s %-10s R@1 %5.2f R@10 %5.2f R@50 %5.2f"
+                out.printf(Locale.ROOT, "   seed %d %-8s %-10s %-6s %-10s R@1 %5.2f R@10 %5.2f R@50 %5.2f%s"
                         + " (%d pairs, %.0f s)%n", seed, catalogue, backbone, group, setting,
                         100 * metrics.get("recall@1"), 100 * metrics.get("recall@10"),
-                        100 * metrics.get("recall@50"), ranks.length, (System.nanoTime() - started) / 1e9);
+                        100 * metrics.get("recall@50"), metrics.containsKey("cs@10") ? String.format(Locale.ROOT,
+                                " CS@10 %.2f CS@50 %.2f", metrics.get("cs@10"), metrics.getOrDefault("cs@50",
+                                        Double.NaN)) : "", ranks.length, (System.nanoTime() - started) / 1e9);
                 runs.add(new RunResult(variant.name(), catalogue, backbone, group, setting, seed,
                         cp.getCheckpointId(), metrics, ranks));
             };

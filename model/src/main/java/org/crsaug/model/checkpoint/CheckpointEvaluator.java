@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.crsaug.platform.artifact.ArtifactStore;
 import org.crsaug.data.context.DialogueContext;
+import org.crsaug.model.eval.CollaborativeScore;
 import org.crsaug.model.eval.RecallMetrics;
 import org.crsaug.model.eval.RecallMetrics.Protocol;
 import org.crsaug.model.recommender.EvalContext;
@@ -90,6 +91,15 @@ public final class CheckpointEvaluator {
      */
     public static List<Evaluation> evaluate(PipelineState state, Checkpoint checkpoint, List<Protocol> protocols,
             int tailMaxMentions) {
+        return evaluate(state, checkpoint, protocols, tailMaxMentions, null);
+    }
+
+    /**
+     * As above, and with {@code collaborative} (null for none) also CS@10 and CS@50 under each protocol
+     * ({@link CollaborativeScore}).
+     */
+    public static List<Evaluation> evaluate(PipelineState state, Checkpoint checkpoint, List<Protocol> protocols,
+            int tailMaxMentions, CollaborativeModel collaborative) {
         Scored scored = score(state, checkpoint);
         Catalogue catalogue = scored.catalogue();
         List<EvalContext> eval = scored.contexts();
@@ -102,9 +112,14 @@ public final class CheckpointEvaluator {
         // what this evaluation read: test dialogues that arrive later count from the next evaluation on, and a
         // number stays reproducible by reading these offsets again
         List<org.crsaug.schema.OffsetRange> read = state.offsetRanges();
+        float[][] collaborativeLogits = collaborative == null ? null : collaborative.logits(catalogue, eval);
         List<Evaluation> out = new ArrayList<>();
         for (Protocol protocol : protocols) {
             Map<String, Double> metrics = new TreeMap<>(RecallMetrics.compute(scores, eval, protocol, tailPositions, KS));
+            if (collaborativeLogits != null) {
+                metrics.putAll(CollaborativeScore.compute(scores, eval, collaborativeLogits, protocol,
+                        CollaborativeScore.KS));
+            }
             metrics.put("test_contexts", (double) eval.size());
             metrics.put("tail_items", (double) tail.size());
             metrics.put("augmented_label_tail_share", labelTailShare);

@@ -3,40 +3,50 @@ package org.crsaug.model.eval;
 import java.util.PriorityQueue;
 
 /**
- * A score row's best k items as the strict protocol shows them to a user: items mentioned earlier removed,
- * ranked by score, ties to the lower index, NaN last (the order {@link RecallMetrics} ranks by). What S@k
- * judges.
+ * The k best items of one score row, best first, in the order {@link RecallMetrics} ranks them: higher score
+ * first, then the lower item index, NaN last; excluded items (the strict protocol's mentioned ones) never.
+ * For metrics that look at what a model recommends rather than where the gold item landed (S@k, CS@k).
  */
 public final class TopItems {
 
     private TopItems() {
     }
 
-    /** Catalogue positions of the best {@code k} items not in {@code excluded}, best first. */
+    /**
+     * @param excluded item positions that may not be recommended (may be empty)
+     * @return at most {@code k} positions, fewer when the catalogue minus the excluded items is smaller
+     */
     public static int[] of(float[] scores, int[] excluded, int k) {
-        boolean[] removed = new boolean[scores.length];
-        for (int e : excluded) {
-            removed[e] = true;
+        if (k <= 0) {
+            throw new IllegalArgumentException("k must be positive, got " + k);
         }
-        // worst at the head, so each further item costs one comparison unless it gets in
-        PriorityQueue<Integer> best = new PriorityQueue<>((a, b) -> a.equals(b) ? 0 : better(scores, a, b) ? 1 : -1);
+        boolean[] skip = new boolean[scores.length];
+        for (int e : excluded) {
+            if (e < 0 || e >= scores.length) {
+                throw new IllegalArgumentException("excluded item " + e + " is outside the catalogue of " + scores.length);
+            }
+            skip[e] = true;
+        }
+        // a bounded heap whose root is the worst item kept so far
+        PriorityQueue<Integer> kept = new PriorityQueue<>(k + 1, (a, b) -> better(scores, a, b) ? 1 : a.equals(b) ? 0 : -1);
         for (int i = 0; i < scores.length; i++) {
-            if (removed[i]) {
+            if (skip[i]) {
                 continue;
             }
-            best.add(i);
-            if (best.size() > k) {
-                best.poll();
+            kept.add(i);
+            if (kept.size() > k) {
+                kept.poll();
             }
         }
-        int[] out = new int[best.size()];
+        int[] out = new int[kept.size()];
         for (int r = out.length - 1; r >= 0; r--) {
-            out[r] = best.poll();
+            out[r] = kept.poll();
         }
         return out;
     }
 
-    private static boolean better(float[] s, int a, int b) {
+    /** Whether item {@code a} ranks above item {@code b}. */
+    static boolean better(float[] s, int a, int b) {
         float x = Float.isNaN(s[a]) ? Float.NEGATIVE_INFINITY : s[a];
         float y = Float.isNaN(s[b]) ? Float.NEGATIVE_INFINITY : s[b];
         return x > y || (x == y && a < b);

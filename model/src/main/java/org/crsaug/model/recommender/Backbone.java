@@ -43,7 +43,10 @@ public interface Backbone {
         if (n.equals(HybridBackbone.NAME)) {
             return new HybridBackbone();
         }
+        if (n.equals(SequentialBackbone.NAME)) {
+            return new SequentialBackbone();
+        }
         throw new IllegalArgumentException("Unknown backbone '" + name + "'; available: " + SemanticBackbone.NAME
-                + ", " + HybridBackbone.NAME);
+                + ", " + HybridBackbone.NAME + ", " + SequentialBackbone.NAME);
     }
 }

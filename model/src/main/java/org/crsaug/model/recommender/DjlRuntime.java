@@ -22,6 +22,7 @@ public final class DjlRuntime {
     static final String NUM_INTEROP_THREADS = "ai.djl.pytorch.num_interop_threads";
 
     private static Engine engine;
+    private static final Object TRAINING = new Object();
 
     private DjlRuntime() {
     }
@@ -42,6 +43,16 @@ public final class DjlRuntime {
             engine = e;
         }
         return engine;
+    }
+
+    /**
+     * Held by every training in this JVM. PyTorch's gradient recording is process-wide in DJL (a second
+     * {@code GradientCollector} while one is open fails with "A PtGradientCollector is already collecting"), and
+     * one process can train several models at once: the trainer's round beside the evaluator's CS@k model in
+     * {@code crs run} and {@code crs up}, or the student judge's retraining.
+     */
+    public static Object trainingLock() {
+        return TRAINING;
     }
 
     /** The first GPU when PyTorch sees one, the CPU otherwise. */

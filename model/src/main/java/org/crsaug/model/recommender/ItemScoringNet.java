@@ -34,10 +34,24 @@ abstract class ItemScoringNet extends AbstractBlock {
 
     /** @param itemInit row-major (numItems, contextDim) starting values of the item vectors */
     protected final void addItemParameters(float[] itemInit) {
+        addItemParameters(dims.contextDim(), itemInit);
+    }
+
+    /**
+     * As above for a network whose item space is not the context space (the sequential backbone's items live
+     * in its own, narrower space).
+     *
+     * @param itemInit row-major (numItems, width) starting values of the item vectors
+     */
+    protected final void addItemParameters(int width, float[] itemInit) {
         int n = dims.numItems();
-        items = addParameter(Params.fixed("item_vectors", Parameter.Type.WEIGHT, new Shape(n, dims.contextDim()),
-                itemInit));
+        items = addParameter(Params.fixed("item_vectors", Parameter.Type.WEIGHT, new Shape(n, width), itemInit));
         itemBias = addParameter(Params.fixed("item_bias", Parameter.Type.BIAS, new Shape(n), new float[n]));
+    }
+
+    /** The item vectors, for a network that also reads them on its input side (tied embeddings). */
+    protected final Parameter itemVectorParameter() {
+        return items;
     }
 
     /**

@@ -57,6 +57,13 @@ public final class RecommenderTrainer {
      * @throws IllegalArgumentException when {@code warmStart} cannot serve as a starting point
      */
     public TrainedRecommender train(TrainingData data, TrainerSettings s, TrainedRecommender warmStart) {
+        // one training at a time per process: DJL records gradients process-wide
+        synchronized (DjlRuntime.trainingLock()) {
+            return trainAlone(data, s, warmStart);
+        }
+    }
+
+    private TrainedRecommender trainAlone(TrainingData data, TrainerSettings s, TrainedRecommender warmStart) {
         Backbone backbone = Backbone.forName(s.backbone());
         int dim = checkData(data, s);
         NetworkDims dims = new NetworkDims(dim, s.hidden(), data.numItems());

@@ -106,6 +106,13 @@ public final class StudentModel implements AutoCloseable {
      * validation MSE, so extra epochs cannot make the published model worse on unseen contexts.
      */
     public static StudentModel train(float[][] x, float[] y, float[][] validX, float[] validY, Settings s) {
+        // DJL records gradients process-wide: no recommender may train in this JVM at the same time
+        synchronized (DjlRuntime.trainingLock()) {
+            return trainAlone(x, y, validX, validY, s);
+        }
+    }
+
+    private static StudentModel trainAlone(float[][] x, float[] y, float[][] validX, float[] validY, Settings s) {
         if (x.length == 0) {
             throw new IllegalArgumentException("No training examples for the student");
         }
