@@ -31,9 +31,9 @@ import picocli.CommandLine.Option;
  * again in one block with the target it is held to.
  */
 @Command(name = "all", mixinStandardHelpOptions = true,
-        description = {"Each stage against its peer or its limit, side by side: the encoder vs a bare ONNX Runtime",
-                "session, the search vs a measured multiply-add peak, the trainer vs the same network in PyTorch,",
-                "and a cold crs run broken down by stage. Prints every ratio at the end."},
+        description = "Each stage against its peer or its limit, side by side: the encoder vs a bare ONNX Runtime"
+                + " session, the search vs a measured multiply-add peak, the trainer vs the same network in PyTorch,"
+                + " and a cold crs run broken down by stage. Prints every ratio at the end.",
         footer = {"", "Examples:", "  crs bench all",
                 "  crs bench all --parts encoder,search --texts 256",
                 "  crs bench all --dataset inspired --python /usr/bin/python3"})
