@@ -52,10 +52,10 @@ public final class PipelineState implements AutoCloseable {
 
     /** Reads every followed topic up to its current end. */
     public synchronized void catchUp(Duration timeout) {
-        items.catchUp(r -> put(itemById, r.key(), r.value()), timeout);
-        dialogues.catchUp(r -> put(dialogueById, r.key(), r.value()), timeout);
+        items.catchUp(TopicFollower.latestInto(itemById), timeout);
+        dialogues.catchUp(TopicFollower.latestInto(dialogueById), timeout);
         embeddings.catchUp(r -> addEmbedding(r.value()), timeout);
-        labels.catchUp(r -> put(labelsByContext, r.key(), r.value()), timeout);
+        labels.catchUp(TopicFollower.latestInto(labelsByContext), timeout);
     }
 
     /**
@@ -73,24 +73,14 @@ public final class PipelineState implements AutoCloseable {
             byTopic.computeIfAbsent(r.getTopic(), t -> new HashMap<>())
                     .put(new TopicPartition(r.getTopic(), r.getPartition()), r.getUntilOffset());
         }
-        items.catchUpTo(byTopic.getOrDefault(items.topic(), Map.of()), r -> put(itemById, r.key(), r.value()), timeout);
+        items.catchUpTo(byTopic.getOrDefault(items.topic(), Map.of()), TopicFollower.latestInto(itemById), timeout);
         dialogues.catchUpTo(byTopic.getOrDefault(dialogues.topic(), Map.of()),
-                r -> put(dialogueById, r.key(), r.value()), timeout);
+                TopicFollower.latestInto(dialogueById), timeout);
         embeddings.catchUpTo(byTopic.getOrDefault(embeddings.topic(), Map.of()), r -> addEmbedding(r.value()), timeout);
         labels.catchUpTo(byTopic.getOrDefault(labels.topic(), Map.of()),
-                r -> put(labelsByContext, r.key(), r.value()), timeout);
+                TopicFollower.latestInto(labelsByContext), timeout);
     }
 
-    private static <V> void put(Map<String, V> map, String key, V value) {
-        if (key == null) {
-            return;
-        }
-        if (value == null) {
-            map.remove(key);
-        } else {
-            map.put(key, value);
-        }
-    }
 
     private void addEmbedding(ContextEmbedding e) {
         if (e == null || Embeddings.isReserved(e)) {

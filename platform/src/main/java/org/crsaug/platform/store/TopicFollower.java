@@ -71,6 +71,23 @@ public final class TopicFollower<V extends SpecificRecord> implements AutoClosea
     }
 
     /**
+     * A handler that keeps the latest value per key in {@code map}, as compaction does: a later record
+     * replaces an earlier one, a tombstone deletes, a record without a key is not one of ours and is skipped.
+     */
+    public static <T> Consumer<ConsumerRecord<String, T>> latestInto(Map<String, T> map) {
+        return r -> {
+            if (r.key() == null) {
+                return;
+            }
+            if (r.value() == null) {
+                map.remove(r.key());
+            } else {
+                map.put(r.key(), r.value());
+            }
+        };
+    }
+
+    /**
      * Hands every record up to the current end offsets to the handler and returns how many it read.
      * Throws if the end is not reached within the timeout, so callers never act on half a snapshot.
      */

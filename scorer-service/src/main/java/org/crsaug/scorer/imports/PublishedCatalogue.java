@@ -28,7 +28,7 @@ public final class PublishedCatalogue implements JudgementImport.Catalogue {
 
     public PublishedCatalogue(Platform platform, int contextMaxChars, String clientId) {
         try (TopicFollower<Item> f = new TopicFollower<>(platform, Topics.ITEMS, clientId + "-items")) {
-            f.catchUp(r -> put(items, r.key(), r.value()), READ_WAIT);
+            f.catchUp(TopicFollower.latestInto(items), READ_WAIT);
         }
         Map<String, Map<String, String>> byDialogue = new HashMap<>();
         try (TopicFollower<org.crsaug.schema.Dialogue> f = new TopicFollower<>(platform, Topics.DIALOGUES,
@@ -47,17 +47,10 @@ public final class PublishedCatalogue implements JudgementImport.Catalogue {
         }
         byDialogue.values().forEach(contexts::putAll);
         try (TopicFollower<Judgement> f = new TopicFollower<>(platform, Topics.JUDGEMENTS, clientId + "-judgements")) {
-            f.catchUp(r -> put(cache, r.key(), r.value()), READ_WAIT);
+            f.catchUp(TopicFollower.latestInto(cache), READ_WAIT);
         }
     }
 
-    private static <V> void put(Map<String, V> map, String key, V value) {
-        if (value == null) {
-            map.remove(key);
-        } else {
-            map.put(key, value);
-        }
-    }
 
     @Override
     public Optional<String> contextText(String contextId) {

@@ -29,21 +29,14 @@ public final class PublishedJudgeInputs implements JudgeInputs, AutoCloseable {
 
     public PublishedJudgeInputs(Platform platform, String clientId) {
         try (TopicFollower<Item> f = new TopicFollower<>(platform, Topics.ITEMS, clientId + "-items")) {
-            f.catchUp(r -> put(items, r.key(), r.value()), READ_WAIT);
+            f.catchUp(TopicFollower.latestInto(items), READ_WAIT);
         }
         try (TopicFollower<Judgement> f = new TopicFollower<>(platform, Topics.JUDGEMENTS, clientId + "-judgements")) {
-            f.catchUp(r -> put(cache, r.key(), r.value()), READ_WAIT);
+            f.catchUp(TopicFollower.latestInto(cache), READ_WAIT);
         }
         this.journal = new KafkaJudgementJournal(platform);
     }
 
-    private static <V> void put(Map<String, V> map, String key, V value) {
-        if (value == null) {
-            map.remove(key);
-        } else {
-            map.put(key, value);
-        }
-    }
 
     public Map<String, Item> items() {
         return items;

@@ -44,8 +44,8 @@ public final class FeatureSource implements AutoCloseable {
     }
 
     public synchronized void catchUp() {
-        dialogues.catchUp(r -> put(dialogueById, r.key(), r.value()), timeout);
-        items.catchUp(r -> put(itemById, r.key(), r.value()), timeout);
+        dialogues.catchUp(TopicFollower.latestInto(dialogueById), timeout);
+        items.catchUp(TopicFollower.latestInto(itemById), timeout);
         embeddings.catchUp(r -> {
             ContextEmbedding e = r.value();
             if (e != null && !Embeddings.isReserved(e)) {
@@ -59,15 +59,6 @@ public final class FeatureSource implements AutoCloseable {
         }, timeout);
     }
 
-    private static <V> void put(Map<String, V> map, String key, V value) {
-        if (key != null) {
-            if (value == null) {
-                map.remove(key);
-            } else {
-                map.put(key, value);
-            }
-        }
-    }
 
     /** The encoder whose context vectors arrived last (the one the retriever runs now), or null. */
     public synchronized String encoderId() {
