@@ -3,6 +3,8 @@ package org.crsaug.scorer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.crsaug.schema.Item;
 import org.crsaug.schema.Judgement;
 
@@ -26,15 +28,28 @@ public interface JudgeInputs {
     }
 
     static JudgeInputs of(Map<String, Item> items, Map<String, Judgement> cache) {
+        return of(items::get, cache::get, paid -> { });
+    }
+
+    /**
+     * Lookups by id (null for none, as a map or a state store answers) and what to do with paid judgements.
+     */
+    static JudgeInputs of(Function<String, Item> items, Function<String, Judgement> cache,
+            Consumer<List<Judgement>> remember) {
         return new JudgeInputs() {
             @Override
             public Optional<Item> item(String itemId) {
-                return Optional.ofNullable(items.get(itemId));
+                return Optional.ofNullable(items.apply(itemId));
             }
 
             @Override
             public Optional<Judgement> cached(String cacheKey) {
-                return Optional.ofNullable(cache.get(cacheKey));
+                return Optional.ofNullable(cache.apply(cacheKey));
+            }
+
+            @Override
+            public void remember(List<Judgement> paid) {
+                remember.accept(paid);
             }
         };
     }

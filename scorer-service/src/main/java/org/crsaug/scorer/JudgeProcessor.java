@@ -5,7 +5,6 @@ import org.crsaug.model.llm.JudgeUnavailableException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.specific.SpecificRecord;
@@ -56,24 +55,11 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
         this.context = context;
         KeyValueStore<String, Item> items = context.getStateStore(ScorerTopology.ITEM_STORE);
         KeyValueStore<String, Judgement> cache = context.getStateStore(ScorerTopology.JUDGEMENT_STORE);
-        this.inputs = new JudgeInputs() {
-            @Override
-            public Optional<Item> item(String itemId) {
-                return Optional.ofNullable(items.get(itemId));
+        this.inputs = JudgeInputs.of(items::get, cache::get, paid -> {
+            if (journal.isEnabled() && journal.record(paid)) {
+                paid.forEach(j -> journaled.add(j.getCacheKey()));
             }
-
-            @Override
-            public Optional<Judgement> cached(String cacheKey) {
-                return Optional.ofNullable(cache.get(cacheKey));
-            }
-
-            @Override
-            public void remember(List<Judgement> paid) {
-                if (journal.isEnabled() && journal.record(paid)) {
-                    paid.forEach(j -> journaled.add(j.getCacheKey()));
-                }
-            }
-        };
+        });
     }
 
     @Override
