@@ -67,6 +67,23 @@ class ItemIndexTest {
                 assertThat(index.score(queries[q], hit.itemId())).isEqualTo(expected);
             }
         }
+        // every item, not only the winners: 300 items are two full tiles and a part, 37 dimensions are
+        // nine passes of four and a remainder; excluded ids (one unknown, one given twice) never come back
+        List<String> excluded = List.of("i007", "i250", "i007", "nope");
+        List<List<ItemIndex.Hit>> all = index.searchBatch(java.util.Arrays.copyOf(queries, 17), items.length,
+                java.util.Collections.nCopies(17, excluded));
+        for (int q = 0; q < all.size(); q++) {
+            assertThat(all.get(q)).hasSize(items.length - 2)
+                    .extracting(ItemIndex.Hit::itemId).doesNotContain("i007", "i250");
+            for (ItemIndex.Hit hit : all.get(q)) {
+                float[] item = items[Integer.parseInt(hit.itemId().substring(1))];
+                float expected = 0;
+                for (int d = 0; d < dim; d++) {
+                    expected += item[d] * queries[q][d];
+                }
+                assertThat(Float.floatToRawIntBits(hit.score())).isEqualTo(Float.floatToRawIntBits(expected));
+            }
+        }
     }
 
     @Test
