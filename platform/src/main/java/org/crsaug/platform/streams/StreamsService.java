@@ -32,6 +32,14 @@ public class StreamsService implements Service {
     private io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics streamsMetrics;
 
     public StreamsService(String name, Platform platform, String applicationId, Topology topology) {
+        this(name, platform, applicationId, topology, 1);
+    }
+
+    /** @param threads stream threads: tasks (partitions) processed side by side in this process */
+    public StreamsService(String name, Platform platform, String applicationId, Topology topology, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
         this.name = name;
         this.topology = topology;
         this.platform = platform;
@@ -42,6 +50,7 @@ public class StreamsService implements Service {
                 platform.valueSerde(Topics.DEAD_LETTERS).serializer());
         props.put(DeadLetterDeserializationHandler.TOPIC_CONFIG, platform.config().topic(Topics.DEAD_LETTERS));
         props.put(DeadLetterDeserializationHandler.STAGE_CONFIG, name);
+        props.putIfAbsent(org.apache.kafka.streams.StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
     }
 
     @Override
