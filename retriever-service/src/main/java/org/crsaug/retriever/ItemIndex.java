@@ -246,6 +246,8 @@ public final class ItemIndex {
         }
         int[] heap = new int[Math.max(k, 1)];
         int size = 0;
+        // the heap's worst score, once it is full: most items score below it and are passed over on one compare
+        float worst = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < scores.length; i++) {
             if (skip[i]) {
                 continue;
@@ -253,9 +255,13 @@ public final class ItemIndex {
             if (size < k) {
                 heap[size] = i;
                 siftUp(heap, size++, scores);
-            } else if (k > 0 && better(i, heap[0], scores)) {
+                if (size == k) {
+                    worst = scores[heap[0]];
+                }
+            } else if (k > 0 && scores[i] >= worst && better(i, heap[0], scores)) {
                 heap[0] = i;
                 siftDown(heap, size, scores);
+                worst = scores[heap[0]];
             }
         }
         for (int slot : marked) {
