@@ -86,6 +86,7 @@ final class AllBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        long started = System.nanoTime();
         for (String p : parts) {
             if (!PARTS.contains(p)) {
                 throw new ConfigException("Unknown part '" + p + "' in --parts; choose from " + PARTS);
@@ -137,6 +138,11 @@ final class AllBenchCommand implements Callable<Integer> {
                     100 * p.share(stage))));
             summary.add(sb.toString());
         }
+        double minutes = (System.nanoTime() - started) / 60e9;
+        summary.add(parts.containsAll(PARTS)
+                ? String.format(Locale.ROOT, "whole command         %.1f min (target < 15 min: %s)", minutes,
+                        minutes < 15 ? "met" : "not met")
+                : String.format(Locale.ROOT, "whole command         %.1f min (only %s)", minutes, String.join(",", parts)));
         System.out.println();
         System.out.println("ratios:");
         summary.forEach(line -> System.out.println("  " + line));

@@ -55,7 +55,8 @@ class AllBenchTest {
         assertThat(out).as(out).containsPattern("(?m)^  " + PipelineStages.PRODUCE_COMMIT + " +\\d+\\.\\d{3} +\\d+\\.\\d%$")
                 .doesNotContainPattern("(?m)^  " + PipelineStages.PRODUCE_COMMIT + " +0\\.000 ")
                 .containsPattern("(?m)^  wall time +\\d+\\.\\d\\d ");
-        assertThat(out).as(out).contains("ratios:").containsPattern("(?m)^  pipeline \\(cold, [0-9.]+ s\\): ingest");
+        assertThat(out).as(out).contains("ratios:").containsPattern("(?m)^  pipeline \\(cold, [0-9.]+ s\\): ingest")
+                .containsPattern("(?m)^  whole command +\\d+\\.\\d min \\(target < 15 min: (met|not met)\\)$");
     }
 
     @Test
