@@ -34,6 +34,12 @@ final class PredictorPool<I, O> implements AutoCloseable {
      * the model while a call runs, and a call after it fails instead of touching freed native memory.
      */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    /**
+     * Graph calls running now, across every caller: several callers at once (the retriever's stream threads,
+     * one per partition) each drain their own inputs, but no more than {@code threads} calls run together, so
+     * the cores are not oversubscribed and a call keeps its core's caches.
+     */
+    private final java.util.concurrent.Semaphore running;
     private boolean closed;
 
     /**
@@ -44,6 +50,7 @@ final class PredictorPool<I, O> implements AutoCloseable {
         this.model = model;
         this.owner = owner;
         this.threads = threads;
+        this.running = new java.util.concurrent.Semaphore(threads);
         this.threadPredictor = ThreadLocal.withInitial(() -> {
             Predictor<I, O> p = model.newPredictor();
             predictors.add(p);
@@ -70,7 +77,7 @@ final class PredictorPool<I, O> implements AutoCloseable {
             Predictor<I, O> own = threadPredictor.get();
             if (workers == null || inputs.size() < 2) {
                 for (int i = 0; i < inputs.size(); i++) {
-                    out[offset + i] = own.predict(inputs.get(i));
+                    out[offset + i] = predict(own, inputs.get(i));
                 }
                 return;
             }
@@ -85,7 +92,7 @@ final class PredictorPool<I, O> implements AutoCloseable {
         Callable<Void> drain = () -> {
             Predictor<I, O> p = threadPredictor.get();
             for (int i = next.getAndIncrement(); i < inputs.size(); i = next.getAndIncrement()) {
-                out[offset + i] = p.predict(inputs.get(i));
+                out[offset + i] = predict(p, inputs.get(i));
             }
             return null;
         };
@@ -112,6 +119,15 @@ final class PredictorPool<I, O> implements AutoCloseable {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(owner + " failed: " + e, e);
+        }
+    }
+
+    private O predict(Predictor<I, O> p, I input) throws TranslateException {
+        running.acquireUninterruptibly();
+        try {
+            return p.predict(input);
+        } finally {
+            running.release();
         }
     }
 
