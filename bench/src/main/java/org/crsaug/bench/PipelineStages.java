@@ -41,8 +41,11 @@ final class PipelineStages {
     private static final Set<String> COMMIT_METERS = Set.of("kafka.producer.flush.time.ns.total",
             "kafka.producer.txn.send.offsets.time.ns.total", "kafka.producer.txn.commit.time.ns.total");
 
-    /** Seconds per stage (the {@link StageMeters#STEPS} then {@link #PRODUCE_COMMIT}) and the wall time. */
-    record Result(Map<String, Double> seconds, double wallSeconds) {
+    /**
+     * Busy seconds per stage (the {@link StageMeters#STEPS} then {@link #PRODUCE_COMMIT}: wall time with at least
+     * one thread in it), the same summed over threads, and the wall time.
+     */
+    record Result(Map<String, Double> seconds, Map<String, Double> threadSeconds, double wallSeconds) {
         double share(String stage) {
             return seconds.get(stage) / wallSeconds;
         }
@@ -66,6 +69,7 @@ final class PipelineStages {
         out.printf(Locale.ROOT, "pipeline: cold crs run --dataset %s in %s (judge %s, encoder %s)%n", dataset, state,
                 fresh.get("scorer.judge"), fresh.get("retriever.encoder"));
         Map<String, Double> before = stageSeconds();
+        Map<String, Double> busyBefore = busySeconds();
         Map<Meter.Id, Double> commitNanos = new ConcurrentHashMap<>();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bench-commit-meters");
@@ -86,19 +90,26 @@ final class PipelineStages {
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         Map<String, Double> after = stageSeconds();
+        Map<String, Double> busyAfter = busySeconds();
         Map<String, Double> seconds = new LinkedHashMap<>();
+        Map<String, Double> threadSeconds = new LinkedHashMap<>();
         for (String step : StageMeters.STEPS) {
-            seconds.put(step, after.get(step) - before.get(step));
+            seconds.put(step, busyAfter.get(step) - busyBefore.get(step));
+            threadSeconds.put(step, after.get(step) - before.get(step));
         }
-        seconds.put(PRODUCE_COMMIT, commitNanos.values().stream().mapToDouble(Double::doubleValue).sum() / 1e9);
-        Result r = new Result(seconds, wall);
+        // the producers' own totals are summed over producers: one commit at a time per stream thread
+        double commit = commitNanos.values().stream().mapToDouble(Double::doubleValue).sum() / 1e9;
+        seconds.put(PRODUCE_COMMIT, commit);
+        threadSeconds.put(PRODUCE_COMMIT, commit);
+        Result r = new Result(seconds, threadSeconds, wall);
         out.printf(Locale.ROOT, "  (before the first stage: the embedded broker and registry started and the topics made in"
                 + " %.2f s, by the bench's clock)%n", startUp);
-        out.printf(Locale.ROOT, "  %-18s %10s %8s%n", "stage", "seconds", "share");
+        out.printf(Locale.ROOT, "  %-18s %10s %8s %12s%n", "stage", "busy s", "share", "thread s");
         double sum = 0;
         for (Map.Entry<String, Double> e : seconds.entrySet()) {
             sum += e.getValue();
-            out.printf(Locale.ROOT, "  %-18s %10.3f %7.1f%%%n", e.getKey(), e.getValue(), 100 * r.share(e.getKey()));
+            out.printf(Locale.ROOT, "  %-18s %10.3f %7.1f%% %12.3f%n", e.getKey(), e.getValue(),
+                    100 * r.share(e.getKey()), threadSeconds.get(e.getKey()));
         }
         out.printf(Locale.ROOT, "  %-18s %10.2f %7.1f%% (stages overlap: the retriever, scorer, trainer and evaluator"
                 + " run side by side)%n", "wall time", wall, 100 * sum / wall);
@@ -111,6 +122,15 @@ final class PipelineStages {
         for (String step : StageMeters.STEPS) {
             Timer t = CrsMetrics.registry().find("crs.stage.seconds").tag("stage", step).timer();
             s.put(step, t == null ? 0.0 : t.totalTime(TimeUnit.SECONDS));
+        }
+        return s;
+    }
+
+    /** Seconds so far of each step's {@code crs_stage_busy_seconds}: wall time with a thread in the step. */
+    private static Map<String, Double> busySeconds() {
+        Map<String, Double> s = new LinkedHashMap<>();
+        for (String step : StageMeters.STEPS) {
+            s.put(step, StageMeters.busySeconds(step));
         }
         return s;
     }

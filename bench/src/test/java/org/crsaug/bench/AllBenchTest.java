@@ -48,11 +48,12 @@ class AllBenchTest {
         assertThat(out).as(out).contains("pipeline: cold crs run --dataset inspired", "[4/5] evaluate");
         for (String stage : StageMeters.STEPS) {
             // each stage of the cold run ran, so its meter holds time
-            assertThat(out).as(out).containsPattern("(?m)^  " + stage + " +\\d+\\.\\d{3} +\\d+\\.\\d%$")
+            assertThat(out).as(out).containsPattern("(?m)^  " + stage + " +\\d+\\.\\d{3} +\\d+\\.\\d% +\\d+\\.\\d{3}$")
                     .doesNotContainPattern("(?m)^  " + stage + " +0\\.000 ");
         }
         // the stream processors' exactly-once commits, from their producers' own time totals
-        assertThat(out).as(out).containsPattern("(?m)^  " + PipelineStages.PRODUCE_COMMIT + " +\\d+\\.\\d{3} +\\d+\\.\\d%$")
+        assertThat(out).as(out).containsPattern("(?m)^  " + PipelineStages.PRODUCE_COMMIT
+                + " +\\d+\\.\\d{3} +\\d+\\.\\d% +\\d+\\.\\d{3}$")
                 .doesNotContainPattern("(?m)^  " + PipelineStages.PRODUCE_COMMIT + " +0\\.000 ")
                 .containsPattern("(?m)^  wall time +\\d+\\.\\d\\d ");
         assertThat(out).as(out).contains("ratios:").containsPattern("(?m)^  pipeline \\(cold, [0-9.]+ s\\): ingest")

@@ -162,18 +162,20 @@ public final class EvaluatorService extends WorkerService {
     private boolean handle(PipelineState state, ConsumerRecord<String, Checkpoint> r,
             KafkaProducer<String, Evaluation> producer, KafkaProducer<String, DeadLetter> deadLetters) {
         Checkpoint cp = r.value();
-        long started = System.nanoTime();
         try {
-            state.catchUp(Duration.ofMinutes(5));
-            List<Evaluation> evaluations = CheckpointEvaluator.evaluate(state, cp, protocols, tailMaxMentions,
-                    collaborativeModel(state, cp.getDataset()));
-            for (Evaluation ev : evaluations) {
-                producer.send(new ProducerRecord<>(platform.config().topic(Topics.EVALUATIONS),
-                        ev.getCheckpointId() + "|" + ev.getProtocol(), ev));
+            List<Evaluation> evaluations;
+            try (org.crsaug.platform.metrics.StageMeters.Span span = org.crsaug.platform.metrics.StageMeters.begin(
+                    org.crsaug.platform.metrics.StageMeters.EVALUATION)) {
+                state.catchUp(Duration.ofMinutes(5));
+                evaluations = CheckpointEvaluator.evaluate(state, cp, protocols, tailMaxMentions,
+                        collaborativeModel(state, cp.getDataset()));
+                for (Evaluation ev : evaluations) {
+                    producer.send(new ProducerRecord<>(platform.config().topic(Topics.EVALUATIONS),
+                            ev.getCheckpointId() + "|" + ev.getProtocol(), ev));
+                }
+                producer.flush();
+                span.record();
             }
-            producer.flush();
-            org.crsaug.platform.metrics.StageMeters.recordSince(org.crsaug.platform.metrics.StageMeters.EVALUATION,
-                    started);
             for (Evaluation ev : evaluations) {
                 LOG.info("Evaluated {} ({}, {} pairs): {}", cp.getCheckpointId(), ev.getProtocol(), ev.getPairs(),
                         ev.getMetrics());

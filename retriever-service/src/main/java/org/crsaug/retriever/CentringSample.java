@@ -110,11 +110,13 @@ public final class CentringSample {
         List<ContextEmbedding> encoded = new ArrayList<>(missing.size());
         for (int from = 0; from < texts.size(); from += ENCODE_BATCH) {
             int to = Math.min(texts.size(), from + ENCODE_BATCH);
-            long started = System.nanoTime();
-            float[][] out = parts.encoder().encodeQueries(texts.subList(from, to));
+            float[][] out;
             // the same work as retrieval's own context encoding, only earlier: counted under the same step
-            org.crsaug.platform.metrics.StageMeters.recordSince(org.crsaug.platform.metrics.StageMeters.CONTEXT_ENCODING,
-                    started);
+            try (org.crsaug.platform.metrics.StageMeters.Span span = org.crsaug.platform.metrics.StageMeters.begin(
+                    org.crsaug.platform.metrics.StageMeters.CONTEXT_ENCODING)) {
+                out = parts.encoder().encodeQueries(texts.subList(from, to));
+                span.record();
+            }
             for (int j = from; j < to; j++) {
                 int i = missing.get(j);
                 vectors.set(i, out[j - from]);

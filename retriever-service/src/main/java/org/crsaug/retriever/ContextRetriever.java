@@ -55,9 +55,11 @@ public final class ContextRetriever {
         }
         List<ContextEmbedding> fresh = new ArrayList<>(missing.size());
         if (!toEncode.isEmpty()) {
-            long started = System.nanoTime();
-            float[][] encoded = parts.encoder().encodeQueries(toEncode);
-            StageMeters.recordSince(StageMeters.CONTEXT_ENCODING, started);
+            float[][] encoded;
+            try (StageMeters.Span span = StageMeters.begin(StageMeters.CONTEXT_ENCODING)) {
+                encoded = parts.encoder().encodeQueries(toEncode);
+                span.record();
+            }
             for (int j = 0; j < missing.size(); j++) {
                 int i = missing.get(j);
                 vectors[i] = encoded[j];
@@ -74,9 +76,11 @@ public final class ContextRetriever {
         for (int i = 0; i < n; i++) {
             requests.add(new CandidateSource.Request(contexts.get(i), dialogue, vectors[i]));
         }
-        long searchStarted = System.nanoTime();
-        List<List<CandidateSource.Proposal>> proposals = parts.source().propose(requests, settings.topK());
-        StageMeters.recordSince(StageMeters.SEARCH, searchStarted);
+        List<List<CandidateSource.Proposal>> proposals;
+        try (StageMeters.Span span = StageMeters.begin(StageMeters.SEARCH)) {
+            proposals = parts.source().propose(requests, settings.topK());
+            span.record();
+        }
         List<Candidates> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             out.add(candidates(contexts.get(i), proposals.get(i), encoderId));

@@ -35,9 +35,11 @@ public final class ItemEmbedder {
         if (toEncode.isEmpty()) {
             return fresh;
         }
-        long started = System.nanoTime();
-        float[][] vectors = parts.encoder().encode(texts);
-        StageMeters.recordSince(StageMeters.ITEM_ENCODING, started);
+        float[][] vectors;
+        try (StageMeters.Span span = StageMeters.begin(StageMeters.ITEM_ENCODING)) {
+            vectors = parts.encoder().encode(texts);
+            span.record();
+        }
         for (int i = 0; i < toEncode.size(); i++) {
             String itemId = toEncode.get(i).getItemId();
             ContextEmbedding e = Embeddings.record(EmbeddingKind.ITEM, itemId, parts.encoder().id(),

@@ -73,9 +73,12 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
         Verdict verdict;
         long started = System.nanoTime();
         try {
-            verdict = judge.judge(candidates, inputs);
+            try (org.crsaug.platform.metrics.StageMeters.Span span = org.crsaug.platform.metrics.StageMeters.begin(
+                    org.crsaug.platform.metrics.StageMeters.JUDGING)) {
+                verdict = judge.judge(candidates, inputs);
+                span.record();
+            }
             meters.latency().record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
-            org.crsaug.platform.metrics.StageMeters.recordSince(org.crsaug.platform.metrics.StageMeters.JUDGING, started);
             scores = validated(candidates, verdict.scores());
         } catch (JudgeUnavailableException e) {
             // not this record's fault: stop without committing so a restart retries it

@@ -234,41 +234,47 @@ public final class TrainerService extends WorkerService {
     private List<Checkpoint> train(TrainingRound rounds, PipelineState state, KafkaProducer<String, Checkpoint> producer,
             String dataset, List<TrainingMode> modes) {
         long started = System.nanoTime();
-        long seed = config.getLong("trainer.seed");
-        TrainingRound.Snapshot snapshot = rounds.snapshot(state, dataset, seed);
-        String backbone = config.get("trainer.backbone").trim().toLowerCase(java.util.Locale.ROOT);
-        List<Checkpoint> unchanged = modes.stream()
-                .map(m -> latest.get(lineKey(dataset, TrainingRound.modeName(m), backbone)))
-                .filter(cp -> cp != null).toList();
-        if (unchanged.size() == modes.size()
-                && java.util.stream.IntStream.range(0, modes.size())
-                        .allMatch(i -> rounds.trainedOn(snapshot, modes.get(i), unchanged.get(i)))) {
-            // the same command on the same data gives the same checkpoints, not a further round of training
-            LOG.info("Round {} of {} was trained on exactly this data and these settings; reusing {}",
-                    unchanged.get(0).getRound(), dataset, unchanged.stream().map(Checkpoint::getCheckpointId).toList());
-            return unchanged;
-        }
-        int round = ++lastRound;
-        List<Checkpoint> out = new ArrayList<>();
-        for (TrainingMode mode : modes) {
-            String key = lineKey(dataset, TrainingRound.modeName(mode), backbone);
-            Checkpoint cp = rounds.train(snapshot, mode, round, latest.get(key));
-            try {
-                // waiting for the ack keeps "published" meaning "visible to the evaluator"
-                producer.send(new ProducerRecord<>(config.topic(Topics.CHECKPOINTS), cp.getCheckpointId(), cp)).get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while publishing " + cp.getCheckpointId(), e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException("Cannot publish checkpoint " + cp.getCheckpointId(), e.getCause());
+        try (org.crsaug.platform.metrics.StageMeters.Span span = org.crsaug.platform.metrics.StageMeters.begin(
+                org.crsaug.platform.metrics.StageMeters.TRAINING)) {
+            long seed = config.getLong("trainer.seed");
+            TrainingRound.Snapshot snapshot = rounds.snapshot(state, dataset, seed);
+            String backbone = config.get("trainer.backbone").trim().toLowerCase(java.util.Locale.ROOT);
+            List<Checkpoint> unchanged = modes.stream()
+                    .map(m -> latest.get(lineKey(dataset, TrainingRound.modeName(m), backbone)))
+                    .filter(cp -> cp != null).toList();
+            if (unchanged.size() == modes.size()
+                    && java.util.stream.IntStream.range(0, modes.size())
+                            .allMatch(i -> rounds.trainedOn(snapshot, modes.get(i), unchanged.get(i)))) {
+                // the same command on the same data gives the same checkpoints, not a further round of training
+                LOG.info("Round {} of {} was trained on exactly this data and these settings; reusing {}",
+                        unchanged.get(0).getRound(), dataset,
+                        unchanged.stream().map(Checkpoint::getCheckpointId).toList());
+                return unchanged;
             }
-            latest.put(key, cp);
-            lastPublished = cp;
-            out.add(cp);
+            int round = ++lastRound;
+            List<Checkpoint> out = new ArrayList<>();
+            for (TrainingMode mode : modes) {
+                String key = lineKey(dataset, TrainingRound.modeName(mode), backbone);
+                Checkpoint cp = rounds.train(snapshot, mode, round, latest.get(key));
+                try {
+                    // waiting for the ack keeps "published" meaning "visible to the evaluator"
+                    producer.send(new ProducerRecord<>(config.topic(Topics.CHECKPOINTS), cp.getCheckpointId(), cp))
+                            .get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while publishing " + cp.getCheckpointId(), e);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException("Cannot publish checkpoint " + cp.getCheckpointId(), e.getCause());
+                }
+                latest.put(key, cp);
+                lastPublished = cp;
+                out.add(cp);
+            }
+            org.crsaug.platform.metrics.PipelineMeters.recordRound(dataset,
+                    Duration.ofNanos(System.nanoTime() - started));
+            span.record();
+            return out;
         }
-        org.crsaug.platform.metrics.PipelineMeters.recordRound(dataset, Duration.ofNanos(System.nanoTime() - started));
-        org.crsaug.platform.metrics.StageMeters.recordSince(org.crsaug.platform.metrics.StageMeters.TRAINING, started);
-        return out;
     }
 
     private static String lineKey(String dataset, String mode, String backbone) {

@@ -79,37 +79,39 @@ public final class Ingestor implements AutoCloseable {
 
     /** Reads a dataset directory and publishes what changed; bad lines become dead letters. */
     public Report ingestDataset(String dataset, Path datasetDir) {
-        long started = System.nanoTime();
-        int[] counts = new int[5];
-        Datasets.read(dataset, datasetDir, new DatasetSink() {
-            @Override
-            public void item(Item item) {
-                counts[0]++;
-                if (publishItem(item)) {
-                    counts[1]++;
+        try (org.crsaug.platform.metrics.StageMeters.Span span = org.crsaug.platform.metrics.StageMeters.begin(
+                org.crsaug.platform.metrics.StageMeters.INGEST)) {
+            int[] counts = new int[5];
+            Datasets.read(dataset, datasetDir, new DatasetSink() {
+                @Override
+                public void item(Item item) {
+                    counts[0]++;
+                    if (publishItem(item)) {
+                        counts[1]++;
+                    }
                 }
-            }
 
-            @Override
-            public void dialogue(Dialogue dialogue) {
-                counts[2]++;
-                if (publishDialogue(dialogue)) {
-                    counts[3]++;
+                @Override
+                public void dialogue(Dialogue dialogue) {
+                    counts[2]++;
+                    if (publishDialogue(dialogue)) {
+                        counts[3]++;
+                    }
                 }
-            }
 
-            @Override
-            public void failure(ParseFailure failure) {
-                counts[4]++;
-                deadLetter(failure);
-            }
-        });
-        int refusedCount = flush();
-        List<String> replacedNow = List.copyOf(replaced);
-        replaced.clear();
-        org.crsaug.platform.metrics.StageMeters.recordSince(org.crsaug.platform.metrics.StageMeters.INGEST, started);
-        return new Report(counts[0], counts[1], counts[2], counts[3] - refusedCount, counts[4] + refusedCount,
-                replacedNow);
+                @Override
+                public void failure(ParseFailure failure) {
+                    counts[4]++;
+                    deadLetter(failure);
+                }
+            });
+            int refusedCount = flush();
+            List<String> replacedNow = List.copyOf(replaced);
+            replaced.clear();
+            span.record();
+            return new Report(counts[0], counts[1], counts[2], counts[3] - refusedCount, counts[4] + refusedCount,
+                    replacedNow);
+        }
     }
 
     public boolean publishItem(Item item) {

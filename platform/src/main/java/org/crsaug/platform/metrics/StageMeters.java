@@ -16,6 +16,10 @@ import java.util.concurrent.TimeUnit;
  * summed over every thread that did it. Steps of different services run at the same time (the scorer
  * judges while the retriever encodes), so their sums can add up to more than the wall time of a run;
  * {@code crs bench pipeline} prints each as a share of the run's wall time.
+ *
+ * <p>{@code crs_stage_busy_seconds{stage}}: wall time during which at least one thread was in the step. Where
+ * several threads do one step at once (the retriever's stream threads, one per partition, each encoding its
+ * dialogue's contexts), the summed time exceeds the time the step held the run up; this one does not.
  */
 public final class StageMeters {
 
@@ -55,8 +59,82 @@ public final class StageMeters {
                 .tags("stage", step).register(CrsMetrics.registry());
     }
 
-    /** Records the time since {@code startedNanos} ({@link System#nanoTime()}) on {@code step}'s timer. */
-    public static void recordSince(String step, long startedNanos) {
-        time(step).record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+    /**
+     * Starts one thread's stretch of work on {@code step}: close the span when the work ends (try-with-resources)
+     * and call {@link Span#record} first where it succeeded, which puts its time on the step's timer.
+     */
+    public static Span begin(String step) {
+        Busy busy = BUSY.computeIfAbsent(step, StageMeters::register);
+        busy.enter();
+        return new Span(step, busy, System.nanoTime());
+    }
+
+    /** Seconds so far during which at least one thread was in {@code step} (0 before the first span). */
+    public static double busySeconds(String step) {
+        Busy busy = BUSY.get(step);
+        return busy == null ? 0 : busy.seconds();
+    }
+
+    private static final java.util.Map<String, Busy> BUSY = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Busy register(String step) {
+        Busy busy = new Busy();
+        io.micrometer.core.instrument.FunctionCounter.builder("crs.stage.busy.seconds", busy, Busy::seconds)
+                .description("Wall time during which at least one thread was in the step").tags("stage", step)
+                .register(CrsMetrics.registry());
+        return busy;
+    }
+
+    /** One thread's work on a step, from {@link #begin} to {@link #close}. */
+    public static final class Span implements AutoCloseable {
+        private final String step;
+        private final Busy busy;
+        private final long started;
+        private boolean closed;
+
+        private Span(String step, Busy busy, long started) {
+            this.step = step;
+            this.busy = busy;
+            this.started = started;
+        }
+
+        /** The work succeeded: its time since {@link #begin} goes on the step's timer, and the span ends. */
+        public void record() {
+            if (!closed) {
+                time(step).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                close();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                busy.leave();
+            }
+        }
+    }
+
+    /** The union of the spans of one step over time: open while any thread is inside one. */
+    private static final class Busy {
+        private int active;
+        private long since;
+        private long totalNanos;
+
+        synchronized void enter() {
+            if (active++ == 0) {
+                since = System.nanoTime();
+            }
+        }
+
+        synchronized void leave() {
+            if (--active == 0) {
+                totalNanos += System.nanoTime() - since;
+            }
+        }
+
+        synchronized double seconds() {
+            return (totalNanos + (active > 0 ? System.nanoTime() - since : 0)) / 1e9;
+        }
     }
 }
