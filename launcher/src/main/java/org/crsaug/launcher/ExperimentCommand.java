@@ -120,6 +120,8 @@ final class ExperimentCommand implements Callable<Integer> {
                 backbones == null ? List.of(config.get("trainer.backbone")) : backbones,
                 modes(), numbers(alphas), numbers(sizes),
                 variants(config), catalogues == null ? List.of(config.get("catalogue")) : catalogues, bootstrap);
+        // a variant that borrows the other dataset's dialogues is checked with the flags, then its data
+        ExperimentRunner.checkExtraDatasets(config, plan);
         DataDirectory.datasetDir(config, dataset);
         Path dir = out != null ? out : Path.of(config.get("report.dir", "reports"),
                 dataset + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));

@@ -16,6 +16,8 @@ import org.crsaug.model.eval.PairRanks;
 import org.crsaug.model.eval.RecallMetrics;
 import org.crsaug.model.llm.LlmCosts;
 import org.crsaug.model.recommender.TrainingMode;
+import org.crsaug.model.training.ExtraPretraining;
+import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.service.Service;
 import org.crsaug.data.state.CheckpointHistory;
@@ -67,6 +69,15 @@ public final class PipelineRun {
     public List<Row> run(String dataset, List<TrainingMode> modes, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         LlmCosts costsBefore = LlmCosts.now();
+        java.util.Optional<String> extra = ExtraPretraining.configured(platform.config(), dataset);
+        if (extra.isPresent()) {
+            // before the dataset itself: the encode-only retriever must not consume dialogues that still
+            // need candidates, and a later round's snapshot finds the borrowed contexts encoded
+            ingest(extra.get());
+            try (PipelineState state = new PipelineState(platform, "crs-run-extra")) {
+                encodeOnly(state, extra.get(), Duration.ofNanos(remaining(deadline)));
+            }
+        }
         ingest(dataset);
 
         Map<String, Evaluation> evaluations = new ConcurrentHashMap<>();
@@ -150,6 +161,21 @@ public final class PipelineRun {
     /** Runs only the retriever until every context of the dataset has its vector. */
     public void encodeAll(PipelineState state, String dataset, Duration timeout) throws InterruptedException {
         runUntilDone(state, dataset, timeout, List.of(new RetrieverService(platform)), false);
+    }
+
+    /**
+     * Runs a retriever that proposes no candidates until every context of {@code dataset} has its vector: the
+     * contexts are encoded exactly as a labelled dataset's (same encoder, same centring), while nothing is
+     * retrieved or judged for them. For a dataset that only lends first-stage examples
+     * ({@code trainer.pretrain.extra.dataset}).
+     */
+    public void encodeOnly(PipelineState state, String dataset, Duration timeout) throws InterruptedException {
+        CrsConfig c = platform.config().with("retriever.candidate.splits", "")
+                .with("bootstrap.servers", platform.bootstrapServers())
+                .with("schema.registry.url", platform.registryUrl());
+        try (Platform encoding = Platform.connect(c)) {
+            new PipelineRun(encoding, out, interactive).encodeAll(state, dataset, timeout);
+        }
     }
 
     /** Runs only the scorer until every training context has labels (candidates come from elsewhere). */
