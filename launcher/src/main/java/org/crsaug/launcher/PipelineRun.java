@@ -70,14 +70,6 @@ public final class PipelineRun {
         long deadline = System.nanoTime() + timeout.toNanos();
         LlmCosts costsBefore = LlmCosts.now();
         java.util.Optional<String> extra = ExtraPretraining.configured(platform.config(), dataset);
-        if (extra.isPresent()) {
-            // before the dataset itself: the encode-only retriever must not consume dialogues that still
-            // need candidates, and a later round's snapshot finds the borrowed contexts encoded
-            ingest(extra.get());
-            try (PipelineState state = new PipelineState(platform, "crs-run-extra")) {
-                encodeOnly(state, extra.get(), Duration.ofNanos(remaining(deadline)));
-            }
-        }
         ingest(dataset);
 
         Map<String, Evaluation> evaluations = new ConcurrentHashMap<>();
@@ -96,6 +88,14 @@ public final class PipelineRun {
         try (PipelineState state = new PipelineState(platform, "crs-run-progress")) {
             services.forEach(Service::start);
             awaitRetrievalAndLabels(state, dataset, services, deadline, true);
+            if (extra.isPresent()) {
+                // the dataset's candidates are all made: the retriever hands its application id over to an
+                // encode-only one, so the other dataset is encoded like this one (same encoder and context
+                // mean, fixed by this dataset's contexts) and nothing is retrieved or judged for it
+                retriever.stop();
+                ingest(extra.get());
+                encodeOnly(state, extra.get(), Duration.ofNanos(remaining(deadline)));
+            }
 
             ProgressBar trainBar = bar("[3/5] train   ");
             java.util.concurrent.CompletableFuture<List<Checkpoint>> round = trainer.requestRound(dataset, modes);
