@@ -244,8 +244,13 @@ public final class PipelineRun {
             }
             // before the counts are drawn, so a paused stage is on the very line that stopped moving
             bar.condition(conditions(services));
-            bar.update(new ProgressBar.Counter("contexts encoded", embedded, contexts),
-                    new ProgressBar.Counter("train contexts labelled", labelled, trainContexts));
+            ProgressBar.Counter encoded = new ProgressBar.Counter("contexts encoded", embedded, contexts);
+            // a dataset that is only encoded is never labelled: a counter stuck at 0 would hold the bar back
+            if (needLabels) {
+                bar.update(encoded, new ProgressBar.Counter("train contexts labelled", labelled, trainContexts));
+            } else {
+                bar.update(encoded);
+            }
             if (contexts > 0 && embedded == contexts && (!needLabels || labelled == trainContexts)) {
                 bar.finish(String.format(java.util.Locale.ROOT, "%d contexts encoded, %d train contexts labelled",
                         embedded, labelled));
