@@ -195,7 +195,8 @@ public final class ExperimentRunner {
      * collaborative retriever with a semantic one.
      */
     private void publishRecommenderCandidates(ExperimentPlan plan, Platform vp, PipelineState state) {
-        CrsConfig config = vp.config();
+        // the baseline reads real labels only, and the other dataset is not encoded yet at this point
+        CrsConfig config = vp.config().with(ExtraPretraining.SETTING, "");
         Path artifactRoot = config.artifactRoot();
         TrainingRound round = new TrainingRound(config, new ArtifactStore(artifactRoot));
         long seed = config.getLong("trainer.seed");
@@ -315,7 +316,7 @@ public final class ExperimentRunner {
             if (sweeps) {
                 sweep(plan, variant.name(), config, seed, snapshot, trainer, runs);
             }
-            afterEachSeed.accept(new Outcome(plan, List.copyOf(runs), Map.copyOf(quality)));
+            afterEachSeed.accept(new Outcome(plan, List.copyOf(runs), Map.copyOf(quality), Map.copyOf(extra)));
         }
     }
 
