@@ -35,6 +35,8 @@ import picocli.CommandLine.Option;
                 "  crs experiment --dataset redial --backbones semantic,hybrid --catalogues metadata,all"
                         + " --alphas none --sizes none --no-self-distillation",
                 "  crs experiment --dataset redial --label-variant no-scorer=scorer.judge=retrieval-only",
+                "  crs experiment --dataset inspired --modes baseline,two-stage --alphas none --sizes none"
+                        + " --label-variant redial-knowledge=trainer.pretrain.extra.dataset=redial",
                 "  crs experiment --dataset inspired --seeds 5 --simulate --alphas 0,0.2,0.4,0.6 --sizes none"})
 final class ExperimentCommand implements Callable<Integer> {
 
@@ -61,7 +63,9 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Option(names = "--label-variant", paramLabel = "NAME=KEY=VALUE[;KEY=VALUE]",
             description = "An extra way of making labels, run in its own topic namespace. Repeatable. By default the"
-                    + " configured judge is compared with the retrieval-only judge (the 'without scorer' ablation).")
+                    + " configured judge is compared with the retrieval-only judge (the 'without scorer' ablation)."
+                    + " trainer.pretrain.extra.dataset=redial also pre-trains on ReDial's dialogues mapped into"
+                    + " INSPIRED's catalogue.")
     List<String> labelVariants = new ArrayList<>();
 
     @Option(names = "--self-distillation", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -120,6 +124,8 @@ final class ExperimentCommand implements Callable<Integer> {
                 backbones == null ? List.of(config.get("trainer.backbone")) : backbones,
                 modes(), numbers(alphas), numbers(sizes),
                 variants(config), catalogues == null ? List.of(config.get("catalogue")) : catalogues, bootstrap);
+        // a variant that borrows the other dataset's dialogues is checked with the flags, then its data
+        ExperimentRunner.checkExtraDatasets(config, plan);
         DataDirectory.datasetDir(config, dataset);
         Path dir = out != null ? out : Path.of(config.get("report.dir", "reports"),
                 dataset + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));

@@ -16,6 +16,8 @@ import org.crsaug.model.eval.PairRanks;
 import org.crsaug.model.eval.RecallMetrics;
 import org.crsaug.model.llm.LlmCosts;
 import org.crsaug.model.recommender.TrainingMode;
+import org.crsaug.model.training.ExtraPretraining;
+import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.service.Service;
 import org.crsaug.data.state.CheckpointHistory;
@@ -67,6 +69,7 @@ public final class PipelineRun {
     public List<Row> run(String dataset, List<TrainingMode> modes, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         LlmCosts costsBefore = LlmCosts.now();
+        java.util.Optional<String> extra = ExtraPretraining.configured(platform.config(), dataset);
         ingest(dataset);
 
         Map<String, Evaluation> evaluations = new ConcurrentHashMap<>();
@@ -85,6 +88,14 @@ public final class PipelineRun {
         try (PipelineState state = new PipelineState(platform, "crs-run-progress")) {
             services.forEach(Service::start);
             awaitRetrievalAndLabels(state, dataset, services, deadline, true);
+            if (extra.isPresent()) {
+                // the dataset's candidates are all made: the retriever hands its application id over to an
+                // encode-only one, so the other dataset is encoded like this one (same encoder and context
+                // mean, fixed by this dataset's contexts) and nothing is retrieved or judged for it
+                retriever.stop();
+                ingest(extra.get());
+                encodeOnly(state, extra.get(), Duration.ofNanos(remaining(deadline)));
+            }
 
             ProgressBar trainBar = bar("[3/5] train   ");
             java.util.concurrent.CompletableFuture<List<Checkpoint>> round = trainer.requestRound(dataset, modes);
@@ -150,6 +161,21 @@ public final class PipelineRun {
     /** Runs only the retriever until every context of the dataset has its vector. */
     public void encodeAll(PipelineState state, String dataset, Duration timeout) throws InterruptedException {
         runUntilDone(state, dataset, timeout, List.of(new RetrieverService(platform)), false);
+    }
+
+    /**
+     * Runs a retriever that proposes no candidates until every context of {@code dataset} has its vector: the
+     * contexts are encoded exactly as a labelled dataset's (same encoder, same centring), while nothing is
+     * retrieved or judged for them. For a dataset that only lends first-stage examples
+     * ({@code trainer.pretrain.extra.dataset}).
+     */
+    public void encodeOnly(PipelineState state, String dataset, Duration timeout) throws InterruptedException {
+        CrsConfig c = platform.config().with("retriever.candidate.splits", "")
+                .with("bootstrap.servers", platform.bootstrapServers())
+                .with("schema.registry.url", platform.registryUrl());
+        try (Platform encoding = Platform.connect(c)) {
+            new PipelineRun(encoding, out, interactive).encodeAll(state, dataset, timeout);
+        }
     }
 
     /** Runs only the scorer until every training context has labels (candidates come from elsewhere). */
@@ -218,8 +244,13 @@ public final class PipelineRun {
             }
             // before the counts are drawn, so a paused stage is on the very line that stopped moving
             bar.condition(conditions(services));
-            bar.update(new ProgressBar.Counter("contexts encoded", embedded, contexts),
-                    new ProgressBar.Counter("train contexts labelled", labelled, trainContexts));
+            ProgressBar.Counter encoded = new ProgressBar.Counter("contexts encoded", embedded, contexts);
+            // a dataset that is only encoded is never labelled: a counter stuck at 0 would hold the bar back
+            if (needLabels) {
+                bar.update(encoded, new ProgressBar.Counter("train contexts labelled", labelled, trainContexts));
+            } else {
+                bar.update(encoded);
+            }
             if (contexts > 0 && embedded == contexts && (!needLabels || labelled == trainContexts)) {
                 bar.finish(String.format(java.util.Locale.ROOT, "%d contexts encoded, %d train contexts labelled",
                         embedded, labelled));

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.data.dataset.DataDirectory;
 import org.crsaug.model.recommender.TrainingMode;
+import org.crsaug.model.training.ExtraPretraining;
 import org.crsaug.platform.kafka.Platform;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,6 +37,7 @@ final class RunCommand implements Callable<Integer> {
         SettingsCheck.before(config, SettingsCheck.PIPELINE);
         // fail on a wrong dataset or data directory before starting anything
         DataDirectory.datasetDir(config, dataset);
+        ExtraPretraining.checkData(config, dataset);
         Logging.toFile(config);
         long started = System.nanoTime();
         PipelineRun run = null;

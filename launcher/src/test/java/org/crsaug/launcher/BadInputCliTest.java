@@ -102,6 +102,16 @@ class BadInputCliTest {
                         + " 'foo'"),
                 row("experiment --label-variant strict=retriever.top.k=abc", USAGE,
                         "retriever.top.k must be an integer of at least 1, got 'abc'"),
+                row("experiment --label-variant k=trainer.pretrain.extra.dataset=imdb", USAGE,
+                        "trainer.pretrain.extra.dataset must be one of redial, or empty, got 'imdb'"),
+                row("experiment --dataset redial --label-variant k=trainer.pretrain.extra.dataset=redial", USAGE,
+                        "trainer.pretrain.extra.dataset=redial names the dataset being trained itself"),
+                row("experiment --dataset inspired --data-dir {tmp}/only-inspired"
+                        + " --label-variant k=trainer.pretrain.extra.dataset=redial", USAGE,
+                        "trainer.pretrain.extra.dataset=redial pre-trains on redial's dialogues, which are not there",
+                        "must contain redial/", "Point data.dir at"),
+                row("run --dataset inspired --data-dir {tmp}/only-inspired --set trainer.pretrain.extra.dataset=redial",
+                        USAGE, "trainer.pretrain.extra.dataset=redial pre-trains on redial's dialogues", "data.dir"),
                 row("service ranker", USAGE, "expected one of [retriever, scorer, trainer, evaluator]"),
                 row("status --watch --interval 0", USAGE, "--interval must be at least 1 second, got 0"),
                 row("dlq resubmit", USAGE, "resubmit needs --key KEY for one letter or --all"),
@@ -147,6 +157,8 @@ class BadInputCliTest {
     void isRefusedWithItsFixBeforeAnythingStarts(String commandLine, int rc, List<String> expected,
             @TempDir Path tmp) throws Exception {
         Files.writeString(tmp.resolve("bad.properties"), "retriever.top.k=abc\n");
+        // a data directory with one of the two datasets
+        Files.createDirectories(tmp.resolve("only-inspired").resolve("inspired"));
         Path state = tmp.resolve("state");
         List<String> args = new ArrayList<>(List.of(commandLine.replace("{tmp}", tmp.toString()).split(" ")));
         args.addAll(List.of("--state-dir", state.toString()));

@@ -93,6 +93,26 @@ public final class DataSlices {
         return target;
     }
 
+    /**
+     * Adds redial/ to a data directory: the full item list and metadata, the first lines of the original-format
+     * training file and of the test file (no merged-turns file).
+     */
+    public static Path redialSlice(DataSet data, Path target, int trainLines, int testLines) throws IOException {
+        Path source = data.dir("redial");
+        Path dir = target.resolve("redial");
+        Files.createDirectories(dir);
+        for (String meta : List.of("movies_with_mentions.csv", "id2info.json")) {
+            Files.copy(source.resolve(meta), dir.resolve(meta));
+        }
+        for (Map.Entry<String, Integer> e : Map.of("train_data_partial.jsonl", trainLines, "test_data.jsonl",
+                testLines).entrySet()) {
+            try (Stream<String> lines = Files.lines(source.resolve(e.getKey()))) {
+                Files.write(dir.resolve(e.getKey()), lines.limit(e.getValue()).toList());
+            }
+        }
+        return target;
+    }
+
     public static long lineCount(Path file) {
         try (Stream<String> lines = Files.lines(file)) {
             return lines.filter(l -> !l.isBlank()).count();

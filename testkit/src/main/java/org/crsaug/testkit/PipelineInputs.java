@@ -90,6 +90,29 @@ public final class PipelineInputs {
         return labelled;
     }
 
+    /**
+     * Ingests another dataset beside the slice and publishes a vector for each of its training contexts and
+     * nothing else, as the encode-only retriever does for a dataset that lends first-stage examples.
+     *
+     * @return how many training contexts got a vector
+     */
+    public static int publishEncodedOnly(Platform p, String dataset, Path datasetDir) {
+        try (Ingestor ingestor = new Ingestor(p)) {
+            ingestor.ingestDataset(dataset, datasetDir);
+        }
+        int encoded = 0;
+        try (PipelineState state = new PipelineState(p, "test-setup-" + dataset);
+                KafkaProducer<String, ContextEmbedding> embeddings = p.producer(Topics.EMBEDDINGS, "test-embeddings")) {
+            state.catchUp(Duration.ofMinutes(1));
+            for (DialogueContext c : state.contexts(dataset, "train")) {
+                embeddings.send(embedding(p, EmbeddingKind.CONTEXT, c.contextId()));
+                encoded++;
+            }
+            embeddings.flush();
+        }
+        return encoded;
+    }
+
     /** Every training context (and embedding) plus labels for all of them. */
     public static int publish(Platform p, Path slice) {
         return publish(p, slice, Integer.MAX_VALUE);

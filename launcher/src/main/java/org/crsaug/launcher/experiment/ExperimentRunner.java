@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -37,6 +38,7 @@ import org.crsaug.model.checkpoint.LoadedCheckpoint;
 import org.crsaug.schema.Candidate;
 import org.crsaug.schema.Candidates;
 import org.crsaug.schema.Checkpoint;
+import org.crsaug.model.training.ExtraPretraining;
 import org.crsaug.model.training.TrainingRound;
 import org.crsaug.scorer.semantic.SemanticScores;
 import org.crsaug.scorer.semantic.SemanticScoring;
@@ -59,6 +61,8 @@ public final class ExperimentRunner {
     private SemanticScoring semantic;
     /** The CS@k model of the experiment's dataset, shared by every variant (it never sees augmented labels). */
     private CollaborativeModel collaborative;
+    /** Per variant, the figures of its borrowed first-stage examples (first seed); see {@link Outcome}. */
+    private final Map<String, Map<String, Double>> extra = new LinkedHashMap<>();
 
     public ExperimentRunner(Platform platform, PrintStream out) {
         this.platform = platform;
@@ -83,13 +87,25 @@ public final class ExperimentRunner {
         return this;
     }
 
-    /** Everything measured, for the report. */
-    public record Outcome(ExperimentPlan plan, List<RunResult> runs, Map<String, LabelQuality> labelQuality) {
+    /**
+     * Everything measured, for the report.
+     *
+     * @param extraPretraining per label variant that borrows another dataset's dialogues for the first stage
+     *                         ({@link ExtraPretraining#SETTING}): the overlap and example counts of its first seed
+     */
+    public record Outcome(ExperimentPlan plan, List<RunResult> runs, Map<String, LabelQuality> labelQuality,
+            Map<String, Map<String, Double>> extraPretraining) {
+
+        public Outcome(ExperimentPlan plan, List<RunResult> runs, Map<String, LabelQuality> labelQuality) {
+            this(plan, runs, labelQuality, Map.of());
+        }
     }
 
     public Outcome run(ExperimentPlan plan, Duration labellingTimeout) throws InterruptedException {
+        checkExtraDatasets(platform.config(), plan);
         List<RunResult> runs = new ArrayList<>();
         Map<String, LabelQuality> quality = new LinkedHashMap<>();
+        extra.clear();
         try {
             runVariants(plan, labellingTimeout, runs, quality);
         } finally {
@@ -98,7 +114,21 @@ public final class ExperimentRunner {
                 collaborative = null;
             }
         }
-        return new Outcome(plan, runs, quality);
+        return new Outcome(plan, runs, quality, Map.copyOf(extra));
+    }
+
+    /**
+     * Refuses, before any labelling starts, a variant whose extra first-stage dataset is the experiment's own
+     * or is missing from the data directory: otherwise the mistake would surface after the labelling. The
+     * command calls it before anything starts; {@link #run} again, for callers that build plans themselves.
+     */
+    public static void checkExtraDatasets(CrsConfig base, ExperimentPlan plan) {
+        for (ExperimentPlan.LabelVariant v : plan.labelVariants()) {
+            ExtraPretraining.configured(base.withAll(v.overrides()), plan.dataset());
+        }
+        for (ExperimentPlan.LabelVariant v : plan.labelVariants()) {
+            ExtraPretraining.checkData(base.withAll(v.overrides()), plan.dataset());
+        }
     }
 
     private void runVariants(ExperimentPlan plan, Duration labellingTimeout, List<RunResult> runs,
@@ -119,6 +149,13 @@ public final class ExperimentRunner {
                         pipeline.labelAll(state, plan.dataset(), labellingTimeout);
                     }
                     state.catchUp(Duration.ofMinutes(5));
+                    Optional<String> extraDataset = ExtraPretraining.configured(vp.config(), plan.dataset());
+                    if (extraDataset.isPresent()) {
+                        // after the labelling, and encoded only: the other dataset must get no labels of its own
+                        pipeline.ingest(extraDataset.get());
+                        pipeline.encodeOnly(state, extraDataset.get(), labellingTimeout);
+                        state.catchUp(Duration.ofMinutes(5));
+                    }
                     trainAll(plan, variant, vp, state, quality, runs);
                 }
             }
@@ -158,7 +195,8 @@ public final class ExperimentRunner {
      * collaborative retriever with a semantic one.
      */
     private void publishRecommenderCandidates(ExperimentPlan plan, Platform vp, PipelineState state) {
-        CrsConfig config = vp.config();
+        // the baseline reads real labels only, and the other dataset is not encoded yet at this point
+        CrsConfig config = vp.config().with(ExtraPretraining.SETTING, "");
         Path artifactRoot = config.artifactRoot();
         TrainingRound round = new TrainingRound(config, new ArtifactStore(artifactRoot));
         long seed = config.getLong("trainer.seed");
@@ -235,6 +273,7 @@ public final class ExperimentRunner {
             TrainingRound.Snapshot snapshot = round.snapshot(state, plan.dataset(), seed);
             if (sweeps) {
                 quality.putIfAbsent(variant.name(), LabelQuality.of(state, plan.dataset(), snapshot.catalogue()));
+                recordExtra(variant.name(), snapshot);
             }
             Set<String> tail = CheckpointEvaluator.tailItems(state, plan.dataset(), snapshot.catalogue(), tailMax);
             int[] tailPositions = tail.stream().mapToInt(id -> snapshot.catalogue().position(id).getAsInt())
@@ -277,8 +316,22 @@ public final class ExperimentRunner {
             if (sweeps) {
                 sweep(plan, variant.name(), config, seed, snapshot, trainer, runs);
             }
-            afterEachSeed.accept(new Outcome(plan, List.copyOf(runs), Map.copyOf(quality)));
+            afterEachSeed.accept(new Outcome(plan, List.copyOf(runs), Map.copyOf(quality), Map.copyOf(extra)));
         }
+    }
+
+    /** Keeps (and prints once) the borrowed first-stage examples' figures of a variant that has them. */
+    private void recordExtra(String variant, TrainingRound.Snapshot snapshot) {
+        Map<String, Double> figures = new TreeMap<>();
+        snapshot.dataStats().forEach((k, v) -> {
+            if (k.startsWith(ExtraPretraining.STATS_PREFIX)) {
+                figures.put(k, v);
+            }
+        });
+        if (figures.isEmpty() || extra.putIfAbsent(variant, Map.copyOf(figures)) != null) {
+            return;
+        }
+        out.println("   " + ExtraPretraining.describe(figures));
     }
 
     private static void sweep(ExperimentPlan plan, String variant, CrsConfig config, long seed,

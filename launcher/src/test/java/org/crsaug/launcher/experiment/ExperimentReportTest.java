@@ -51,6 +51,23 @@ class ExperimentReportTest {
                 .doesNotContain("Semantic relevance");
     }
 
+    @Test
+    void aVariantThatBorrowsTheOtherDatasetsDialoguesGetsItsOverlapTableAndOthersDoNot() {
+        List<RunResult> runs = List.of(run("baseline", 1, new int[] {0, 30}, 2.0), run("two-stage", 1,
+                new int[] {0, 5}, 2.0));
+        Map<String, Double> figures = Map.of("extra_source_items_mentioned", 400.0, "extra_source_items_mapped",
+                100.0, "extra_target_items_reached", 90.0, "extra_pretrain_contexts", 700.0,
+                "extra_pretrain_examples", 800.0, "extra_contexts_without_vector", 0.0);
+
+        String md = new ExperimentReport(new ExperimentRunner.Outcome(PLAN, runs, Map.of(),
+                Map.of("llm", figures))).markdown(List.of());
+
+        assertThat(md).contains("## Extra first-stage examples from the other dataset",
+                "| llm | 100 / 400 (25.0%) | 90 | 700 | 800 |");
+        assertThat(new ExperimentReport(new ExperimentRunner.Outcome(PLAN, runs, Map.of())).markdown(List.of()))
+                .doesNotContain("Extra first-stage");
+    }
+
     private static RunResult run(String mode, long seed, int[] ranks, double sk) {
         Map<String, Double> metrics = new HashMap<>();
         for (int k : new int[] {1, 10, 50}) {

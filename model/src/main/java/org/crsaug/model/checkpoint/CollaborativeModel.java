@@ -101,8 +101,10 @@ public final class CollaborativeModel implements AutoCloseable {
     private static void train(PipelineState state, CrsConfig config, String dataset, ArtifactStore store, String id) {
         TrainerSettings settings = settings(config);
         long started = System.currentTimeMillis();
-        // every title, so the model can score whichever catalogue a checkpoint ranks over
-        TrainingRound.Snapshot snapshot = new TrainingRound(config.with("catalogue", "all"), store)
+        // every title, so the model can score whichever catalogue a checkpoint ranks over; the original
+        // dialogues only, so another dataset's borrowed first-stage examples are never built for it
+        TrainingRound.Snapshot snapshot = new TrainingRound(config.with("catalogue", "all")
+                .with(org.crsaug.model.training.ExtraPretraining.SETTING, ""), store)
                 .snapshot(state, dataset, settings.seed());
         TrainingData original = new TrainingData(snapshot.data().numItems(), null, snapshot.data().real(), List.of(),
                 snapshot.data().validation());

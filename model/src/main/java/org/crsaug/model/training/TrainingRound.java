@@ -96,6 +96,11 @@ public final class TrainingRound {
         List<Example> augmented = ExampleSets.examples(train, catalogue, vectorOf, c -> augmentedLabels(state, c),
                 skipped);
         List<EvalContext> valid = ExampleSets.evalContexts(validation, catalogue, vectorOf, skipped);
+        // the other dataset's examples join the first stage only: fine-tuning reads `real` alone
+        java.util.Optional<ExtraPretraining.Result> extra = ExtraPretraining.fromState(config, state, dataset,
+                catalogue, encoderId);
+        List<Example> firstStage = new ArrayList<>(augmented);
+        extra.ifPresent(e -> firstStage.addAll(e.examples()));
         float[][] itemVectors = itemVectors(state, encoderId, catalogue);
 
         Map<String, Double> stats = new LinkedHashMap<>();
@@ -106,9 +111,10 @@ public final class TrainingRound {
         stats.put("catalogue_items", (double) catalogue.size());
         stats.put("skipped_contexts_without_vector", (double) skipped.contextsWithoutVector);
         stats.put("skipped_labels_outside_catalogue", (double) skipped.labelsOutsideCatalogue);
+        extra.ifPresent(e -> stats.putAll(e.stats()));
         LOG.info("Round data for {}: {}", dataset, stats);
         return new Snapshot(dataset, encoderId, catalogue,
-                new TrainingData(catalogue.size(), itemVectors, real, augmented, valid), state.offsetRanges(), stats);
+                new TrainingData(catalogue.size(), itemVectors, real, firstStage, valid), state.offsetRanges(), stats);
     }
 
     /** A dialogue-level, seed-dependent coin: all contexts of a dialogue land on the same side. */
@@ -214,6 +220,11 @@ public final class TrainingRound {
         recorded.put("scorer.threshold", config.get("scorer.threshold"));
         recorded.put("retriever.top.k", config.get("retriever.top.k"));
         recorded.put("catalogue", config.get("catalogue"));
+        // recorded only when set, so that a replay borrows the same examples and other lineages stay as they were
+        String extra = config.get(ExtraPretraining.SETTING, "").strip();
+        if (!extra.isEmpty()) {
+            recorded.put(ExtraPretraining.SETTING, extra);
+        }
         return recorded;
     }
 
