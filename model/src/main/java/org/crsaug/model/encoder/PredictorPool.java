@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -50,7 +51,10 @@ final class PredictorPool<I, O> implements AutoCloseable {
         this.model = model;
         this.owner = owner;
         this.threads = threads;
-        this.running = new java.util.concurrent.Semaphore(threads);
+        // fair: a thread that releases a permit and asks again at once queues behind those already waiting;
+        // unfair, the two threads draining one caller's inputs kept the permits and starved a third caller (a
+        // stream thread) until its transaction timed out
+        this.running = new java.util.concurrent.Semaphore(threads, true);
         this.threadPredictor = ThreadLocal.withInitial(() -> {
             Predictor<I, O> p = model.newPredictor();
             predictors.add(p);
@@ -97,13 +101,23 @@ final class PredictorPool<I, O> implements AutoCloseable {
             return null;
         };
         List<Future<Void>> helpers = new ArrayList<>();
+        List<AtomicBoolean> claims = new ArrayList<>();
         for (int w = 0; w < Math.min(threads - 1, inputs.size() - 1); w++) {
-            helpers.add(workers.submit(drain));
+            AtomicBoolean claim = new AtomicBoolean();
+            claims.add(claim);
+            // a helper only drains if it starts before the caller has given up on it (see below)
+            helpers.add(workers.submit(() -> claim.compareAndSet(false, true) ? drain.call() : null));
         }
         try {
             drain.call();
-            for (Future<Void> f : helpers) {
-                f.get();
+            for (int h = 0; h < helpers.size(); h++) {
+                // A helper still queued behind another caller's work has nothing left to do here: the caller
+                // claims it, so it will do nothing when it runs, and does not wait for that other work (a stream
+                // thread waiting that long would see its transaction time out). A helper that started first is
+                // waited for: it finishes the input it holds.
+                if (!claims.get(h).compareAndSet(false, true)) {
+                    helpers.get(h).get();
+                }
             }
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
