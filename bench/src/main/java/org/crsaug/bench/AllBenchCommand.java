@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.crsaug.data.context.DialogueContext;
 import org.crsaug.data.context.DialogueContexts;
-import org.crsaug.data.context.RetrievalText;
 import org.crsaug.launcher.ConfigOptions;
 import org.crsaug.launcher.Logging;
 import org.crsaug.model.encoder.OnnxEncoder;
@@ -175,7 +174,7 @@ final class AllBenchCommand implements Callable<Integer> {
         List<String> all = new ArrayList<>();
         for (Dialogue d : data.dialogues()) {
             for (DialogueContext c : DialogueContexts.derive(d)) {
-                all.add(RetrievalText.forEncoder(c, s.contextMaxChars(), s.enrichContext(), items));
+                all.add(s.encoderText().of(c, items));
             }
         }
         if (all.isEmpty()) {

@@ -120,7 +120,7 @@ public final class RetrieverBenchmark {
         }
         // candidates for train and valid contexts: the real gold of those is held out from nothing
         // the retriever sees except the co-mention statistics of *other* dialogues
-        RetrieverSettings settings = new RetrieverSettings(base.topK(), base.contextMaxChars(),
+        RetrieverSettings settings = new RetrieverSettings(base.topK(), base.contextMaxChars(), base.encoderMaxChars(),
                 Set.of("train", "valid"), base.source(), base.enrichContext(), base.centre(),
                 base.collaborativeSplits());
 
@@ -344,7 +344,7 @@ public final class RetrieverBenchmark {
         List<Set<String>> excluded = new ArrayList<>();
         for (Dialogue d : sample) {
             for (DialogueContext c : DialogueContexts.derive(d)) {
-                String text = RetrievalText.forEncoder(c, s.contextMaxChars(), s.enrichContext(), parts.items());
+                String text = s.encoderText().of(c, parts.items());
                 float[] v = cache.vector(org.crsaug.schema.EmbeddingKind.CONTEXT, c.contextId(),
                         org.crsaug.data.item.ItemText.contentHash(text));
                 if (v != null) {

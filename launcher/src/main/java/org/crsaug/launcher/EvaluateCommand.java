@@ -32,6 +32,7 @@ import org.crsaug.platform.store.CheckpointDirectory;
 import org.crsaug.model.training.ExampleSets;
 import org.crsaug.model.checkpoint.LoadedCheckpoint;
 import org.crsaug.data.context.RetrievalText;
+import org.crsaug.data.context.EncoderText;
 import org.crsaug.schema.Dialogue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -114,10 +115,8 @@ final class EvaluateCommand implements Callable<Integer> {
                     System.err.printf("line %d skipped: %s%n", line.getKey(), e.getMessage());
                 }
             }
-            int maxChars = config.getInt("retriever.context.max.chars");
-            boolean enrich = config.getBoolean("retriever.context.enrich");
-            List<String> texts = contexts.stream()
-                    .map(c -> RetrievalText.forEncoder(c, maxChars, enrich, inputs.items)).toList();
+            EncoderText encoderText = EncoderText.fromConfig(config);
+            List<String> texts = contexts.stream().map(c -> encoderText.of(c, inputs.items)).toList();
             float[][] vectors = texts.isEmpty() ? new float[0][] : inputs.encoder.encodeQueries(texts);
             Map<String, float[]> byId = new HashMap<>();
             for (int i = 0; i < contexts.size(); i++) {
@@ -149,7 +148,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 }
             }
             if (zeroShot) {
-                List<String> dialogues = sources.stream().map(c -> RetrievalText.dialogue(c, maxChars)).toList();
+                List<String> dialogues = sources.stream().map(c -> RetrievalText.dialogue(c, encoderText.dialogueMaxChars())).toList();
                 try (ZeroShotRecommender llm = ZeroShotRecommender.fromConfig(config, System.getenv())) {
                     ZeroShotEvaluation.Result zs = new ZeroShotEvaluation(model.catalogue(), inputs.items)
                             .score(llm.ask(dialogues), eval);

@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.data.context.DialogueContext;
 import org.crsaug.data.context.DialogueContexts;
-import org.crsaug.data.context.RetrievalText;
+import org.crsaug.data.context.EncoderText;
 import org.crsaug.data.dataset.DialogueJson;
 import org.crsaug.data.dataset.Utf8Text;
 import org.crsaug.platform.kafka.Platform;
@@ -56,8 +56,7 @@ final class RecommendCommand implements Callable<Integer> {
             Dialogue d = DialogueJson.parse(json, model.checkpoint().getDataset(), inputs.titles::lookup);
             // the same text the retriever encodes for training contexts
             DialogueContext now = DialogueContexts.current(d.getDialogueId(), d.getDataset(), d.getTurns());
-            String text = RetrievalText.forEncoder(now, config.getInt("retriever.context.max.chars"),
-                    config.getBoolean("retriever.context.enrich"), inputs.items);
+            String text = EncoderText.fromConfig(config).of(now, inputs.items);
             float[] vector = inputs.encoder.encodeQueries(List.of(text))[0];
             System.out.println("checkpoint " + model.checkpoint().getCheckpointId());
             int rank = 1;

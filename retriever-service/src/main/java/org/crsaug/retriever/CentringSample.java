@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.crsaug.data.context.DialogueContext;
 import org.crsaug.data.context.DialogueContexts;
-import org.crsaug.data.context.RetrievalText;
 import org.crsaug.data.embedding.Embeddings;
 import org.crsaug.data.item.ItemText;
 import org.crsaug.schema.ContextEmbedding;
@@ -91,7 +90,7 @@ public final class CentringSample {
                 if (chosen.size() == SIZE) {
                     break;
                 }
-                String text = RetrievalText.forEncoder(c, s.contextMaxChars(), s.enrichContext(), parts.items());
+                String text = s.encoderText().of(c, parts.items());
                 String hash = ItemText.contentHash(text);
                 float[] v = parts.cache().vector(EmbeddingKind.CONTEXT, c.contextId(), hash);
                 if (v == null) {

@@ -44,8 +44,7 @@ public final class ContextRetriever {
         List<String> toEncode = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             DialogueContext c = contexts.get(i);
-            String text = RetrievalText.forEncoder(c, settings.contextMaxChars(), settings.enrichContext(),
-                    parts.items());
+            String text = settings.encoderText().of(c, parts.items());
             hashes[i] = ItemText.contentHash(text);
             vectors[i] = parts.cache().vector(EmbeddingKind.CONTEXT, c.contextId(), hashes[i]);
             if (vectors[i] == null) {

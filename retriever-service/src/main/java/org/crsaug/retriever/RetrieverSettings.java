@@ -1,5 +1,6 @@
 package org.crsaug.retriever;
 
+import org.crsaug.data.context.EncoderText;
 import org.crsaug.data.context.RetrievalText;
 
 import java.util.Arrays;
@@ -13,12 +14,14 @@ import org.crsaug.platform.config.CrsConfig;
 /**
  * Retriever knobs, read once from configuration.
  *
+ * @param encoderMaxChars      bound on the encoder's whole text ({@link EncoderText}); 0 = none
  * @param source               which {@link CandidateSource} makes the candidates
  * @param enrichContext        encode contexts with notes about the films they mention ({@link RetrievalText})
  * @param centre               search with mean-centred item and context vectors
  * @param collaborativeSplits  dialogues of these splits feed the co-mention statistics
  */
-public record RetrieverSettings(int topK, int contextMaxChars, Set<String> candidateSplits, String source,
+public record RetrieverSettings(int topK, int contextMaxChars, int encoderMaxChars, Set<String> candidateSplits,
+        String source,
         boolean enrichContext, boolean centre, Set<String> collaborativeSplits) {
 
     public static final String SOURCE_KEY = "retriever.source";
@@ -36,7 +39,7 @@ public record RetrieverSettings(int topK, int contextMaxChars, Set<String> candi
                     + String.join(", ", SOURCES));
         }
         return new RetrieverSettings(k, config.getInt("retriever.context.max.chars"),
-                splits(config.get("retriever.candidate.splits")), source,
+                config.getInt(EncoderText.TOTAL_MAX_CHARS_KEY), splits(config.get("retriever.candidate.splits")), source,
                 config.getBoolean("retriever.context.enrich"), config.getBoolean("retriever.centre"),
                 splits(config.get("retriever.collaborative.splits")));
     }
@@ -46,13 +49,18 @@ public record RetrieverSettings(int topK, int contextMaxChars, Set<String> candi
                 .collect(Collectors.toUnmodifiableSet());
     }
 
+    /** How contexts become the encoder's text under these settings. */
+    public EncoderText encoderText() {
+        return new EncoderText(contextMaxChars, encoderMaxChars, enrichContext);
+    }
+
     public RetrieverSettings withSource(String newSource) {
-        return new RetrieverSettings(topK, contextMaxChars, candidateSplits, newSource, enrichContext, centre,
+        return new RetrieverSettings(topK, contextMaxChars, encoderMaxChars, candidateSplits, newSource, enrichContext, centre,
                 collaborativeSplits);
     }
 
     public RetrieverSettings withSemantic(boolean newEnrich, boolean newCentre) {
-        return new RetrieverSettings(topK, contextMaxChars, candidateSplits, source, newEnrich, newCentre,
+        return new RetrieverSettings(topK, contextMaxChars, encoderMaxChars, candidateSplits, source, newEnrich, newCentre,
                 collaborativeSplits);
     }
 }

@@ -22,7 +22,7 @@ import org.crsaug.platform.store.CheckpointDirectory;
 import org.crsaug.platform.store.TopicFollower;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.model.checkpoint.LoadedCheckpoint;
-import org.crsaug.data.context.RetrievalText;
+import org.crsaug.data.context.EncoderText;
 import org.crsaug.schema.Checkpoint;
 import org.crsaug.schema.Item;
 import org.crsaug.schema.Turn;
@@ -54,7 +54,7 @@ public final class RecommendationEngine implements Service {
     private final Platform platform;
     private final ServeSettings settings;
     private final ReplyWriter replies;
-    private final boolean enrichContexts;
+    private final EncoderText encoderText;
     private final AtomicBoolean running = new AtomicBoolean();
     private final ReentrantReadWriteLock swapLock = new ReentrantReadWriteLock();
     private final Map<String, Item> items = new ConcurrentHashMap<>();
@@ -76,7 +76,7 @@ public final class RecommendationEngine implements Service {
         this.platform = platform;
         this.settings = settings;
         this.replies = replies;
-        this.enrichContexts = platform.config().getBoolean("retriever.context.enrich");
+        this.encoderText = EncoderText.fromConfig(platform.config());
     }
 
     @Override
@@ -222,8 +222,7 @@ public final class RecommendationEngine implements Service {
         }
         // the same text the retriever encoded for the training contexts, or the model sees a stranger
         DialogueContext now = DialogueContexts.current("serve", settings.dataset(), turns);
-        float[] context = encoder.encodeQueries(List.of(RetrievalText.forEncoder(now, settings.contextMaxChars(),
-                enrichContexts, items)))[0];
+        float[] context = encoder.encodeQueries(List.of(encoderText.of(now, items)))[0];
         List<RecommendedItem> out = new ArrayList<>();
         Checkpoint chosenBy;
         swapLock.readLock().lock();

@@ -31,11 +31,25 @@ public final class RetrievalText {
         return DialogueContexts.render(c.history(), maxChars);
     }
 
-    /** What the encoder sees for this context. */
+    /** What the encoder sees for this context, with no bound on the whole text (the notes come on top). */
     public static String forEncoder(DialogueContext c, int maxChars, boolean enrich, Map<String, Item> items) {
-        String dialogue = dialogue(c, maxChars);
+        return forEncoder(c, maxChars, 0, enrich, items);
+    }
+
+    /**
+     * What the encoder sees for this context.
+     *
+     * @param dialogueMaxChars the most dialogue text, as the judge gets it
+     * @param totalMaxChars    bound on the whole text, notes included (0 = none): the notes may take half of it,
+     *                         older films' notes dropped first, and the dialogue the rest. Without it a long
+     *                         context with notes in front reaches the encoder's token limit, which cuts the newest
+     *                         turns, and every token costs encoder time
+     */
+    public static String forEncoder(DialogueContext c, int dialogueMaxChars, int totalMaxChars, boolean enrich,
+            Map<String, Item> items) {
+        int dialogueRoom = totalMaxChars > 0 ? Math.min(dialogueMaxChars, totalMaxChars) : dialogueMaxChars;
         if (!enrich) {
-            return dialogue;
+            return dialogue(c, dialogueRoom);
         }
         List<String> mentioned = c.mentionedInOrder();
         List<String> notes = new ArrayList<>();
@@ -46,10 +60,20 @@ public final class RetrievalText {
                 notes.add(note);
             }
         }
-        if (notes.isEmpty()) {
-            return dialogue;
+        String prefix = prefix(notes);
+        while (totalMaxChars > 0 && !notes.isEmpty() && prefix.length() > totalMaxChars / 2) {
+            notes.remove(notes.size() - 1);
+            prefix = prefix(notes);
         }
-        return "Films mentioned: " + String.join(" ", notes) + "\n" + dialogue;
+        if (totalMaxChars > 0) {
+            dialogueRoom = Math.min(dialogueRoom, totalMaxChars - prefix.length());
+        }
+        return prefix + dialogue(c, dialogueRoom);
+    }
+
+    /** "Films mentioned: note note\n", or "" without notes. */
+    private static String prefix(List<String> notes) {
+        return notes.isEmpty() ? "" : "Films mentioned: " + String.join(" ", notes) + "\n";
     }
 
     /** "Title (Genre, Genre): first plot sentence." or null when the item has no metadata. */

@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.crsaug.launcher.experiment.ReportPage.Table;
+import org.crsaug.model.encoder.RememberingEncoder;
+import org.crsaug.model.encoder.TextEncoders;
 import org.crsaug.model.eval.Significance;
 import org.crsaug.model.simulate.SeekerSimulator;
 import org.crsaug.model.simulate.Simulation;
@@ -33,6 +35,8 @@ import org.crsaug.schema.SimulationEpisode;
 public final class ExperimentSimulations {
 
     private static final String PLOT = "recall-vs-alpha-offline-and-simulator.png";
+    /** Texts whose vectors are remembered across checkpoints: about 2.5 KiB each, so at most ~250 MiB. */
+    private static final int REMEMBERED_TEXTS = 100_000;
 
     /**
      * One model under the simulator.
@@ -65,7 +69,11 @@ public final class ExperimentSimulations {
             if (mine.isEmpty()) {
                 continue;
             }
-            try (Platform vp = ExperimentRunner.variantPlatform(platform, variant)) {
+            // one encoder per variant (a variant may name another encoder), remembering what it encoded: every
+            // checkpoint's first turn is the same test contexts, and later turns repeat where models agree
+            try (Platform vp = ExperimentRunner.variantPlatform(platform, variant);
+                    RememberingEncoder encoder = new RememberingEncoder(TextEncoders.create(vp.config(),
+                            vp.config().modelCache()), REMEMBERED_TEXTS)) {
                 Map<String, org.crsaug.schema.Checkpoint> checkpoints = new LinkedHashMap<>();
                 CheckpointDirectory.all(vp).forEach(c -> checkpoints.put(c.getCheckpointId(), c));
                 for (RunResult r : mine) {
@@ -78,7 +86,7 @@ public final class ExperimentSimulations {
                                     + variant.name() + " is not on " + vp.config().topic(
                                     org.crsaug.platform.topic.Topics.CHECKPOINTS));
                         }
-                        SimulationJob.Outcome o = SimulationJob.run(vp, cp, seeker, turns);
+                        SimulationJob.Outcome o = SimulationJob.run(vp, cp, seeker, turns, encoder);
                         known = new Run(r, o.summary(), bestRanks(o.result().episodes()));
                         byCheckpoint.put(r.checkpointId(), known);
                         out.printf(Locale.ROOT, "   simulated %s: R@1 %5.2f R@10 %5.2f R@50 %5.2f after %d turns"
@@ -88,6 +96,9 @@ public final class ExperimentSimulations {
                     }
                     done.add(new Run(r, known.summary(), known.bestRanks()));
                 }
+                long[] counts = encoder.counts();
+                out.printf(Locale.ROOT, "   simulator texts of label variant %s: %d encoded, %d remembered from an earlier"
+                        + " checkpoint%n", variant.name(), counts[1], counts[0]);
             }
         }
         return new ExperimentSimulations(outcome, done, turns, seeker.version());

@@ -52,6 +52,10 @@ class ExperimentSimulationsTest {
         long distinct = outcome.runs().stream().map(RunResult::checkpointId).distinct().count();
         assertThat(progress.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("simulated ")))
                 .hasSize((int) distinct);
+        // every variant's later checkpoints meet the test contexts its first one encoded (and whose turn 1 is
+        // checked against the offline recall below, so the remembered vectors are the right ones)
+        assertThat(progress.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("simulator texts of")))
+                .hasSize(2).allSatisfy(l -> assertThat(l).matches(".* \\d+ encoded, [1-9]\\d* remembered .*"));
         List<ExperimentSimulations.Row> rows = sims.rows();
         // 2 variants x (2 modes + 2 alphas)
         assertThat(rows).hasSize(8);

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import org.crsaug.data.context.DialogueContext;
-import org.crsaug.data.context.RetrievalText;
+import org.crsaug.data.context.EncoderText;
 import org.crsaug.model.checkpoint.LoadedCheckpoint;
 import org.crsaug.model.encoder.TextEncoder;
 import org.crsaug.schema.Item;
@@ -19,18 +19,16 @@ public final class CheckpointRanker implements TurnRanker {
     private final LoadedCheckpoint model;
     private final TextEncoder encoder;
     private final Map<String, Item> items;
-    private final int contextMaxChars;
-    private final boolean enrich;
+    private final EncoderText encoderText;
 
     /** Fails unless the encoder is the one the checkpoint was trained with. */
-    public CheckpointRanker(LoadedCheckpoint model, TextEncoder encoder, Map<String, Item> items, int contextMaxChars,
-            boolean enrich) {
+    public CheckpointRanker(LoadedCheckpoint model, TextEncoder encoder, Map<String, Item> items,
+            EncoderText encoderText) {
         model.requireEncoder(encoder);
         this.model = model;
         this.encoder = encoder;
         this.items = items;
-        this.contextMaxChars = contextMaxChars;
-        this.enrich = enrich;
+        this.encoderText = encoderText;
     }
 
     @Override
@@ -44,7 +42,7 @@ public final class CheckpointRanker implements TurnRanker {
             return new float[0][];
         }
         List<String> texts = dialogues.stream()
-                .map(d -> RetrievalText.forEncoder(d, contextMaxChars, enrich, items)).toList();
+                .map(d -> encoderText.of(d, items)).toList();
         float[][] vectors = encoder.encodeQueries(texts);
         int[][] mentioned = new int[dialogues.size()][];
         for (int i = 0; i < mentioned.length; i++) {

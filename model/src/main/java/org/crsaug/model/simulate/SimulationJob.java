@@ -2,6 +2,7 @@ package org.crsaug.model.simulate;
 
 import java.time.Duration;
 import java.util.List;
+import org.crsaug.data.context.EncoderText;
 import org.crsaug.data.context.DialogueContext;
 import org.crsaug.data.state.PipelineState;
 import org.crsaug.model.checkpoint.CheckpointEvaluator;
@@ -28,19 +29,28 @@ public final class SimulationJob {
     }
 
     public static Outcome run(Platform platform, Checkpoint checkpoint, SeekerSimulator seeker, int turns) {
+        try (TextEncoder encoder = TextEncoders.create(platform.config(), platform.config().modelCache())) {
+            return run(platform, checkpoint, seeker, turns, encoder);
+        }
+    }
+
+    /**
+     * The same with an encoder the caller owns and may share between checkpoints (an experiment passes one that
+     * remembers the texts it encoded); it must be the encoder {@code platform}'s configuration names.
+     */
+    public static Outcome run(Platform platform, Checkpoint checkpoint, SeekerSimulator seeker, int turns,
+            TextEncoder encoder) {
         long start = System.nanoTime();
         CrsConfig config = platform.config();
         try (PipelineState state = new PipelineState(platform, "crs-simulate");
-                LoadedCheckpoint model = LoadedCheckpoint.open(checkpoint);
-                TextEncoder encoder = TextEncoders.create(config, config.modelCache())) {
+                LoadedCheckpoint model = LoadedCheckpoint.open(checkpoint)) {
             state.catchUpTo(checkpoint.getInputRanges(), Duration.ofMinutes(2));
             List<DialogueContext> contexts = state.contexts(checkpoint.getDataset(), CheckpointEvaluator.TEST_SPLIT);
             if (contexts.isEmpty()) {
                 throw new IllegalStateException("Checkpoint " + checkpoint.getCheckpointId() + " saw no "
                         + checkpoint.getDataset() + " test dialogues; ingest the dataset and train again (crs run)");
             }
-            TurnRanker ranker = new CheckpointRanker(model, encoder, state.itemsById(),
-                    config.getInt("retriever.context.max.chars"), config.getBoolean("retriever.context.enrich"));
+            TurnRanker ranker = new CheckpointRanker(model, encoder, state.itemsById(), EncoderText.fromConfig(config));
             Simulation.Result result = Simulation.run(contexts, state.itemsById(), ranker, seeker,
                     new Simulation.Settings(checkpoint.getCheckpointId(), checkpoint.getDataset(), turns),
                     System.currentTimeMillis());
