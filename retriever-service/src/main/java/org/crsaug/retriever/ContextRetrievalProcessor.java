@@ -1,5 +1,6 @@
 package org.crsaug.retriever;
 
+import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -56,9 +57,13 @@ final class ContextRetrievalProcessor implements Processor<String, Dialogue, Str
             deadLettered.increment();
             return;
         }
-        for (ContextEmbedding e : result.newEmbeddings()) {
-            context.forward(record.withKey(Embeddings.key(e.getEncoderId(), e.getKind(), e.getId())).withValue(e),
-                    TO_EMBEDDINGS);
+        // a dialogue this process retrieved before comes again when that transaction was aborted (the thread
+        // fenced, the task moved): the vectors come from the cache, but their records must go out again with it
+        for (List<ContextEmbedding> embeddings : List.of(result.newEmbeddings(), result.madeEarlier())) {
+            for (ContextEmbedding e : embeddings) {
+                context.forward(record.withKey(Embeddings.key(e.getEncoderId(), e.getKind(), e.getId()))
+                        .withValue(e), TO_EMBEDDINGS);
+            }
         }
         for (Candidates c : result.candidates()) {
             context.forward(record.withKey(c.getContextId()).withValue(c), TO_CANDIDATES);

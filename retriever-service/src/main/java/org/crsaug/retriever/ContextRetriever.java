@@ -23,7 +23,14 @@ import org.crsaug.schema.EmbeddingKind;
 public final class ContextRetriever {
 
     /** @param newEmbeddings vectors encoded for this dialogue (cached ones are not repeated) */
-    public record Result(List<ContextEmbedding> newEmbeddings, List<Candidates> candidates) {
+    /**
+     * @param newEmbeddings vectors encoded for this call
+     * @param madeEarlier   vectors this process made for an earlier call and took from its cache: when a dialogue
+     *                      is processed again (its first transaction aborted when a stream thread was fenced), their
+     *                      records must be sent again, or the topic never holds them
+     */
+    public record Result(List<ContextEmbedding> newEmbeddings, List<Candidates> candidates,
+            List<ContextEmbedding> madeEarlier) {
     }
 
     private final RetrieverParts parts;
@@ -42,6 +49,7 @@ public final class ContextRetriever {
         float[][] vectors = new float[n][];
         List<Integer> missing = new ArrayList<>();
         List<String> toEncode = new ArrayList<>();
+        List<ContextEmbedding> madeEarlier = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             DialogueContext c = contexts.get(i);
             String text = settings.encoderText().of(c, parts.items());
@@ -50,6 +58,9 @@ public final class ContextRetriever {
             if (vectors[i] == null) {
                 missing.add(i);
                 toEncode.add(text);
+            } else if (parts.cache().madeHere(EmbeddingKind.CONTEXT, c.contextId())) {
+                madeEarlier.add(Embeddings.record(EmbeddingKind.CONTEXT, c.contextId(), encoderId, hashes[i],
+                        vectors[i]));
             }
         }
         List<ContextEmbedding> fresh = new ArrayList<>(missing.size());
@@ -69,7 +80,7 @@ public final class ContextRetriever {
             }
         }
         if (n == 0 || !settings.candidateSplits().contains(dialogue.getSplit())) {
-            return new Result(fresh, List.of());
+            return new Result(fresh, List.of(), madeEarlier);
         }
         List<CandidateSource.Request> requests = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -87,7 +98,7 @@ public final class ContextRetriever {
         if (parts.reretriever() != null) {
             parts.reretriever().remember(requests, proposals);
         }
-        return new Result(fresh, out);
+        return new Result(fresh, out, madeEarlier);
     }
 
     private Candidates candidates(DialogueContext c, List<CandidateSource.Proposal> proposals, String encoderId) {

@@ -24,9 +24,10 @@ public final class EmbeddingCache implements AutoCloseable {
 
     /**
      * What is kept of a record: its vector as a primitive array (the Avro record holds it as a list of
-     * boxed floats, about five times the memory), or where the vector file holds it.
+     * boxed floats, about five times the memory), or where the vector file holds it; and whether this process
+     * made it (rather than read it from the topic), so its record may sit in a transaction that was aborted.
      */
-    private record Entry(String contentHash, float[] vector, long position) {
+    private record Entry(String contentHash, float[] vector, long position, boolean madeHere) {
     }
 
     private final String encoderId;
@@ -54,7 +55,7 @@ public final class EmbeddingCache implements AutoCloseable {
         try (TopicFollower<ContextEmbedding> f = new TopicFollower<>(platform, Topics.EMBEDDINGS, clientId)) {
             f.catchUp(r -> {
                 if (r.value() != null) {
-                    cache.put(r.value());
+                    cache.put(r.value(), false);
                 }
             }, timeout);
         } catch (RuntimeException e) {
@@ -68,17 +69,31 @@ public final class EmbeddingCache implements AutoCloseable {
         return encoderId;
     }
 
-    /** Keeps the record when it belongs to this cache's encoder; others are ignored. */
+    /** Keeps a record this process made, when it belongs to this cache's encoder; others are ignored. */
     public void put(ContextEmbedding e) {
+        put(e, true);
+    }
+
+    private void put(ContextEmbedding e, boolean madeHere) {
         if (!e.getEncoderId().equals(encoderId)) {
             return;
         }
         float[] vector = Embeddings.toArray(e.getVector());
         if (e.getKind() == EmbeddingKind.CONTEXT && contextVectors != null) {
-            contexts.put(e.getId(), new Entry(e.getContentHash(), null, contextVectors.append(vector)));
+            contexts.put(e.getId(), new Entry(e.getContentHash(), null, contextVectors.append(vector), madeHere));
         } else {
-            map(e.getKind()).put(e.getId(), new Entry(e.getContentHash(), vector, -1));
+            map(e.getKind()).put(e.getId(), new Entry(e.getContentHash(), vector, -1, madeHere));
         }
+    }
+
+    /**
+     * Whether the vector under this id was made by this process rather than read from the topic: its record was
+     * sent inside the transaction of the work that made it, and if that transaction was aborted (a stream thread
+     * fenced, a task moved) the topic never got it, although this cache did.
+     */
+    public boolean madeHere(EmbeddingKind kind, String id) {
+        Entry e = map(kind).get(id);
+        return e != null && e.madeHere();
     }
 
     private Map<String, Entry> map(EmbeddingKind kind) {

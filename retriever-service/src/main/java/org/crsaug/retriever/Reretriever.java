@@ -92,7 +92,7 @@ public final class Reretriever {
         List<ContextEmbedding> vectors = new ArrayList<>();
         List<Candidates> out = new ArrayList<>();
         if (itemIds.isEmpty()) {
-            return new ContextRetriever.Result(vectors, out);
+            return new ContextRetriever.Result(vectors, out, List.of());
         }
         for (Map.Entry<Dialogue, Set<String>> e : affectedBy(itemIds).entrySet()) {
             ContextRetriever.Result r = retriever.retrieve(e.getKey());
@@ -103,6 +103,6 @@ public final class Reretriever {
                 }
             }
         }
-        return new ContextRetriever.Result(vectors, out);
+        return new ContextRetriever.Result(vectors, out, List.of());
     }
 }

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -127,6 +130,9 @@ class RetrieverTopologyTest {
         }
     }
 
+    @TempDir
+    Path scratch;
+
     @Test
     void contextsOfOtherSplitsGetVectorsButNoCandidatesAndAReplayEncodesNothing() {
         RetrieverParts parts = parts(CandidateSource.SEMANTIC);
@@ -137,15 +143,37 @@ class RetrieverTopologyTest {
 
             Dialogue train = horrorDialogue("t:d3", "train");
             d.dialogues().pipeInput("t:d3", train);
-            d.embeddings().readValuesToList();
+            List<KeyValue<String, ContextEmbedding>> first = d.embeddings().readKeyValuesToList();
             long encodedBefore = encoder.encodedTexts();
             d.candidates().readValuesToList();
 
+            // the same dialogue again in the same process: what a stream thread does after its transaction was
+            // aborted (fenced, task moved). Nothing is encoded, but the records go out again, or the topic that
+            // never got them from the aborted transaction would lack them for good
             d.dialogues().pipeInput("t:d3", train);
             assertThat(encoder.encodedTexts()).as("the replayed dialogue's contexts come from the cache")
                     .isEqualTo(encodedBefore);
-            assertThat(d.embeddings().isEmpty()).isTrue();
+            assertThat(d.embeddings().readKeyValuesToList()).hasSize(2).isEqualTo(first);
             assertThat(d.candidates().readValuesToList()).hasSize(2);
+
+            // a later process reads the vectors back from the topic: a replay there sends nothing
+            try (KafkaProducer<String, ContextEmbedding> producer = platform.producer(Topics.EMBEDDINGS, "replay-test")) {
+                for (KeyValue<String, ContextEmbedding> kv : first) {
+                    producer.send(new ProducerRecord<>(topic(Topics.EMBEDDINGS), kv.key, kv.value));
+                }
+            }
+            try (EmbeddingCache loaded = EmbeddingCache.load(platform, encoder.id(), "replay-test", scratch,
+                    java.time.Duration.ofSeconds(30))) {
+                RetrieverParts later = RetrieverParts.of(encoder, loaded, new ConcurrentHashMap<>(),
+                        RetrieverSettings.fromConfig(platform.config()).withSource(CandidateSource.SEMANTIC));
+                ItemEmbedder.index(Catalogue.ALL, later);
+                try (Driver again = drive(later)) {
+                    again.dialogues().pipeInput("t:d3", train);
+                    assertThat(again.embeddings().isEmpty()).as("vectors read from the topic are not sent again")
+                            .isTrue();
+                    assertThat(again.candidates().readValuesToList()).hasSize(2);
+                }
+            }
         }
     }
 
