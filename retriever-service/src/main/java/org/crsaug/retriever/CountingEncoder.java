@@ -2,26 +2,16 @@ package org.crsaug.retriever;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.crsaug.model.encoder.ForwardingEncoder;
 import org.crsaug.model.encoder.TextEncoder;
 
 /** Passes texts to the real encoder and counts them: how the service shows what a cache saved. */
-public final class CountingEncoder implements TextEncoder {
+public final class CountingEncoder extends ForwardingEncoder {
 
-    private final TextEncoder delegate;
     private final AtomicLong texts = new AtomicLong();
 
     public CountingEncoder(TextEncoder delegate) {
-        this.delegate = delegate;
-    }
-
-    @Override
-    public String id() {
-        return delegate.id();
-    }
-
-    @Override
-    public int dimension() {
-        return delegate.dimension();
+        super(delegate);
     }
 
     @Override
@@ -39,10 +29,5 @@ public final class CountingEncoder implements TextEncoder {
     /** Texts handed to the encoder so far. */
     public long encodedTexts() {
         return texts.get();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }

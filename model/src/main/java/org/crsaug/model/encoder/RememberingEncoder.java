@@ -11,41 +11,24 @@ import java.util.Map;
  * every checkpoint of an experiment meets the same test contexts at a simulation's first turn, and the seeker's
  * later turns repeat whenever two models recommend the same film. A text's vector does not depend on what it is
  * encoded with, so the vectors are the ones the wrapped encoder gives. Documents are not remembered.
- * Owns the wrapped encoder: closing this closes it.
  */
-public final class RememberingEncoder implements TextEncoder {
+public final class RememberingEncoder extends ForwardingEncoder {
 
-    private final TextEncoder delegate;
     private final Map<String, float[]> seen;
     private long hits;
     private long misses;
 
     public RememberingEncoder(TextEncoder delegate, int maxTexts) {
+        super(delegate);
         if (maxTexts < 1) {
             throw new IllegalArgumentException("maxTexts must be at least 1, got " + maxTexts);
         }
-        this.delegate = delegate;
         this.seen = new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
                 return size() > maxTexts;
             }
         };
-    }
-
-    @Override
-    public String id() {
-        return delegate.id();
-    }
-
-    @Override
-    public int dimension() {
-        return delegate.dimension();
-    }
-
-    @Override
-    public float[][] encode(List<String> texts) {
-        return delegate.encode(texts);
     }
 
     @Override
@@ -84,10 +67,5 @@ public final class RememberingEncoder implements TextEncoder {
         synchronized (seen) {
             return new long[] {hits, misses};
         }
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }
