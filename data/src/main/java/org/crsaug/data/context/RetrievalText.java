@@ -31,11 +31,6 @@ public final class RetrievalText {
         return DialogueContexts.render(c.history(), maxChars);
     }
 
-    /** What the encoder sees for this context, with no bound on the whole text (the notes come on top). */
-    public static String forEncoder(DialogueContext c, int maxChars, boolean enrich, Map<String, Item> items) {
-        return forEncoder(c, maxChars, 0, enrich, items);
-    }
-
     /**
      * What the encoder sees for this context.
      *

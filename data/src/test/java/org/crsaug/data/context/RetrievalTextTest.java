@@ -46,7 +46,7 @@ class RetrievalTextTest {
     @Test
     void withoutABoundTheNotesComeOnTopOfTheDialogue() {
         DialogueContext c = longContext();
-        String text = RetrievalText.forEncoder(c, 1200, true, ITEMS);
+        String text = new EncoderText(1200, 0, true).of(c, ITEMS);
 
         assertThat(text).startsWith("Films mentioned: Film 5 (Horror)").contains("Film 2 (Horror)")
                 .endsWith("NEWEST: something with ghosts please");
