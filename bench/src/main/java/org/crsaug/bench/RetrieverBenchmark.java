@@ -122,7 +122,7 @@ public final class RetrieverBenchmark {
         // the retriever sees except the co-mention statistics of *other* dialogues
         RetrieverSettings settings = new RetrieverSettings(base.topK(), base.contextMaxChars(), base.encoderMaxChars(),
                 Set.of("train", "valid"), base.source(), base.enrichContext(), base.centre(),
-                base.collaborativeSplits());
+                base.collaborativeSplits(), base.searchThreads());
 
         // cold: empty cache, every item and context encoded; warm: same cache, nothing to encode
         Map<String, Map<Boolean, EmbeddingCache>> caches = new HashMap<>();

@@ -36,7 +36,8 @@ class AllBenchTest {
         assertThat(out).as(out).containsPattern("fused multiply-add peak: \\d+\\.\\d\\d GFLOP/s on one thread")
                 .containsPattern("limit: [0-9.]+ MFLOP/query / [0-9.]+ GFLOP/s = [0-9.]+ ms/query")
                 .containsPattern("(?m)^  search one at a time +\\d+\\.\\d\\dx the limit")
-                .containsPattern("(?m)^  search batched +\\d+\\.\\d\\dx the limit");
+                .containsPattern("(?m)^  search batched +\\d+\\.\\d\\dx the limit")
+                .containsPattern("(?m)^  search batched, \\d+ threads \\d+\\.\\d\\dx the all-core limit .*<= 0\\.15 ms: (met|not met)\\)");
 
         // with torch for /usr/bin/python3 both rates and the ratio, without it one line saying why
         for (String backbone : new String[] {"semantic", "hybrid"}) {

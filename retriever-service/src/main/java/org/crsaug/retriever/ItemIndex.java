@@ -1,10 +1,13 @@
 package org.crsaug.retriever;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -15,6 +18,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * as a small matrix product in vector instructions (see scoreBlock): a ReDial-sized scan takes less time
  * per query than a plain multiply-add loop needs for the same arithmetic. An approximate index (HNSW, IVF) would
  * replace {@link #searchBatch} behind the same signature; at a few thousand items exactness is cheaper.
+ *
+ * <p>With {@code threads} above one, a batch of several query blocks is cut into that many runs of whole blocks,
+ * scored side by side on the common fork-join pool and the calling thread. Each query is still scored by one
+ * thread in the same order, so the results are the same bits whatever the thread count.
  *
  * <p>With {@code centred} the searched rows are the item vectors minus the catalogue mean,
  * re-normalised. This removes the direction every item shares, which otherwise favours the items
@@ -31,6 +38,7 @@ public final class ItemIndex {
     private static final int TILE = 128;
 
     private final boolean centred;
+    private final int threads;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, Integer> slots = new HashMap<>();
     private final List<String> ids = new ArrayList<>();
@@ -46,7 +54,20 @@ public final class ItemIndex {
     }
 
     public ItemIndex(boolean centred) {
+        this(centred, 1);
+    }
+
+    /** @param threads how many threads one {@link #searchBatch} call may use (at least 1) */
+    public ItemIndex(boolean centred, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("An index searches on at least one thread, not " + threads);
+        }
         this.centred = centred;
+        this.threads = threads;
+    }
+
+    public int threads() {
+        return threads;
     }
 
     public boolean centred() {
@@ -131,44 +152,67 @@ public final class ItemIndex {
         return searchBatch(new float[][] {query}, k, List.of(excluded)).get(0);
     }
 
-    /** {@link #search} for many queries at once, scored block by block. */
+    /** {@link #search} for many queries at once, scored block by block (on up to {@code threads} threads). */
     public List<List<Hit>> searchBatch(float[][] queries, int k, List<? extends Collection<String>> excluded) {
         if (excluded.size() != queries.length) {
             throw new IllegalArgumentException(queries.length + " queries but " + excluded.size() + " exclusion sets");
         }
         rebuildIfDirty();
-        List<List<Hit>> out = new ArrayList<>(queries.length);
+        @SuppressWarnings("unchecked")
+        List<Hit>[] out = new List[queries.length];
         lock.readLock().lock();
         try {
-            int n = ids.size();
-            boolean[] skip = new boolean[n];
-            for (int from = 0; from < queries.length; from += QUERY_BLOCK) {
-                int b = Math.min(QUERY_BLOCK, queries.length - from);
-                float[][] scores = new float[b][n];
-                for (int q = 0; q < b; q++) {
-                    if (queries[from + q].length != dim && n > 0) {
-                        throw new IllegalArgumentException("Query has " + queries[from + q].length
-                                + " dimensions; the index holds " + dim);
-                    }
+            for (float[] q : queries) {
+                if (q.length != dim && !ids.isEmpty()) {
+                    throw new IllegalArgumentException("Query has " + q.length + " dimensions; the index holds " + dim);
                 }
-                scoreBlock(queries, from, b, scores);
-                for (int q = 0; q < b; q++) {
-                    out.add(topK(scores[q], k, excluded.get(from + q), skip));
+            }
+            int blocks = (queries.length + QUERY_BLOCK - 1) / QUERY_BLOCK;
+            int runs = Math.max(1, Math.min(threads, blocks));
+            // runs 1.. go to the pool and run 0 to this thread; the pool's tasks only read what the lock guards,
+            // and this thread holds the read lock until every one of them has been joined
+            List<ForkJoinTask<?>> forked = new ArrayList<>(runs - 1);
+            for (int r = 1; r < runs; r++) {
+                int run = r;
+                forked.add(ForkJoinPool.commonPool().submit(() -> searchBlocks(queries, k, excluded, out,
+                        blocks * run / runs, blocks * (run + 1) / runs)));
+            }
+            try {
+                searchBlocks(queries, k, excluded, out, 0, blocks / runs);
+            } finally {
+                for (ForkJoinTask<?> task : forked) {
+                    task.join();
                 }
             }
         } finally {
             lock.readLock().unlock();
         }
-        return out;
+        return Arrays.asList(out);
+    }
+
+    /** Scores query blocks {@code fromBlock .. toBlock} and writes their top-k into {@code out}. */
+    private void searchBlocks(float[][] queries, int k, List<? extends Collection<String>> excluded, List<Hit>[] out,
+            int fromBlock, int toBlock) {
+        boolean[] skip = new boolean[ids.size()];
+        for (int block = fromBlock; block < toBlock; block++) {
+            int from = block * QUERY_BLOCK;
+            int b = Math.min(QUERY_BLOCK, queries.length - from);
+            float[][] scores = new float[b][ids.size()];
+            scoreBlock(queries, from, b, scores);
+            for (int q = 0; q < b; q++) {
+                out[from + q] = topK(scores[q], k, excluded.get(from + q), skip);
+            }
+        }
     }
 
     /**
      * Scores every item for queries {@code from .. from+b} into {@code scores[q][item]}.
      *
      * <p>Items are stored tile by tile, dimension-major inside a tile ({@code tiles[t][d][i]}: dimension d of
-     * the tile's i-th item), so the innermost loop runs over the items of a tile with one query value held
+     * the tile's i-th item), so the innermost loop runs over the items of a tile with the query values held
      * fixed, which the JIT turns into vector multiplies and adds; four dimensions are folded in per pass, so
-     * each running sum is loaded and stored once per four multiply-adds. A tile's four rows (2 KiB) and the
+     * each running sum is loaded and stored once per four multiply-adds, and two queries share a pass, so each
+     * row value loaded serves two sums (a block of odd size scores its last query alone). A tile's four rows (2 KiB) and the
      * block's running sums (8 KiB) stay in the L1 cache while every query of the block passes over them.
      * Each sum still starts at zero and adds the products over d in increasing order, one rounding per
      * multiply and per add, exactly as {@link #dot} does: a query scores the same bits alone, in a batch,
@@ -182,14 +226,38 @@ public final class ItemIndex {
         for (int t = 0; t < ts.length; t++) {
             float[][] tile = ts[t];
             for (int q = 0; q < b; q++) {
-                java.util.Arrays.fill(acc[q], 0f);
+                Arrays.fill(acc[q], 0f);
             }
             for (int d = 0; d < whole; d += 4) {
                 float[] r0 = tile[d];
                 float[] r1 = tile[d + 1];
                 float[] r2 = tile[d + 2];
                 float[] r3 = tile[d + 3];
-                for (int q = 0; q < b; q++) {
+                int q = 0;
+                // two queries per pass over the four rows: each row value loaded serves both running sums
+                for (; q + 1 < b; q += 2) {
+                    float[] v = queries[from + q];
+                    float[] w = queries[from + q + 1];
+                    float[] a = acc[q];
+                    float[] c = acc[q + 1];
+                    float x0 = v[d];
+                    float x1 = v[d + 1];
+                    float x2 = v[d + 2];
+                    float x3 = v[d + 3];
+                    float y0 = w[d];
+                    float y1 = w[d + 1];
+                    float y2 = w[d + 2];
+                    float y3 = w[d + 3];
+                    for (int i = 0; i < TILE; i++) {
+                        float e0 = r0[i];
+                        float e1 = r1[i];
+                        float e2 = r2[i];
+                        float e3 = r3[i];
+                        a[i] = (((a[i] + e0 * x0) + e1 * x1) + e2 * x2) + e3 * x3;
+                        c[i] = (((c[i] + e0 * y0) + e1 * y1) + e2 * y2) + e3 * y3;
+                    }
+                }
+                for (; q < b; q++) {
                     float[] v = queries[from + q];
                     float[] a = acc[q];
                     float x0 = v[d];

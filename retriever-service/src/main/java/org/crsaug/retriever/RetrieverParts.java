@@ -49,7 +49,7 @@ public record RetrieverParts(TextEncoder encoder, ItemIndex index, CandidateSour
      */
     public static RetrieverParts of(TextEncoder encoder, EmbeddingCache cache, Map<String, Item> items,
             RetrieverSettings settings) {
-        ItemIndex index = new ItemIndex(settings.centre());
+        ItemIndex index = new ItemIndex(settings.centre(), settings.searchThreads());
         ContextMean mean = new ContextMean();
         if (settings.centre()) {
             ContextEmbedding stored = cache.record(EmbeddingKind.CONTEXT, CentringSample.MEAN_ID);

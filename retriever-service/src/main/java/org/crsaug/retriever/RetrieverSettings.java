@@ -19,10 +19,11 @@ import org.crsaug.platform.config.CrsConfig;
  * @param enrichContext        encode contexts with notes about the films they mention ({@link RetrievalText})
  * @param centre               search with mean-centred item and context vectors
  * @param collaborativeSplits  dialogues of these splits feed the co-mention statistics
+ * @param searchThreads        threads one batch of searches is split over ({@link ItemIndex})
  */
 public record RetrieverSettings(int topK, int contextMaxChars, int encoderMaxChars, Set<String> candidateSplits,
         String source,
-        boolean enrichContext, boolean centre, Set<String> collaborativeSplits) {
+        boolean enrichContext, boolean centre, Set<String> collaborativeSplits, int searchThreads) {
 
     public static final String SOURCE_KEY = "retriever.source";
     public static final List<String> SOURCES =
@@ -41,7 +42,7 @@ public record RetrieverSettings(int topK, int contextMaxChars, int encoderMaxCha
         return new RetrieverSettings(k, config.getInt("retriever.context.max.chars"),
                 config.getInt(EncoderText.TOTAL_MAX_CHARS_KEY), splits(config.get("retriever.candidate.splits")), source,
                 config.getBoolean("retriever.context.enrich"), config.getBoolean("retriever.centre"),
-                splits(config.get("retriever.collaborative.splits")));
+                splits(config.get("retriever.collaborative.splits")), config.getInt("retriever.search.threads"));
     }
 
     private static Set<String> splits(String csv) {
@@ -56,11 +57,11 @@ public record RetrieverSettings(int topK, int contextMaxChars, int encoderMaxCha
 
     public RetrieverSettings withSource(String newSource) {
         return new RetrieverSettings(topK, contextMaxChars, encoderMaxChars, candidateSplits, newSource, enrichContext, centre,
-                collaborativeSplits);
+                collaborativeSplits, searchThreads);
     }
 
     public RetrieverSettings withSemantic(boolean newEnrich, boolean newCentre) {
         return new RetrieverSettings(topK, contextMaxChars, encoderMaxChars, candidateSplits, source, newEnrich, newCentre,
-                collaborativeSplits);
+                collaborativeSplits, searchThreads);
     }
 }

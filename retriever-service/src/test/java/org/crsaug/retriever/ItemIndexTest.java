@@ -112,4 +112,42 @@ class ItemIndexTest {
             assertThat(shuffled.score(query, id)).isEqualTo(inOrder.score(query, id));
         }
     }
+
+    @Test
+    void aBatchSplitOverThreadsGivesTheSameHitsAsOneThreadEachQueryWithItsOwnExclusions() {
+        java.util.Random rnd = new java.util.Random(9);
+        int dim = 16;
+        ItemIndex one = new ItemIndex(false, 1);
+        ItemIndex three = new ItemIndex(false, 3);
+        for (int i = 0; i < 200; i++) {
+            float[] v = new float[dim];
+            for (int d = 0; d < dim; d++) {
+                v[d] = (float) rnd.nextGaussian();
+            }
+            one.upsert("i" + i, v);
+            three.upsert("i" + i, v);
+        }
+        // 100 queries are seven blocks, cut into runs of two, two and three; each query excludes its own
+        // best item, so marks left behind by one query (or one thread) would show up as a missing hit
+        float[][] queries = new float[100][dim];
+        for (float[] q : queries) {
+            for (int d = 0; d < dim; d++) {
+                q[d] = (float) rnd.nextGaussian();
+            }
+        }
+        List<Set<String>> excluded = new java.util.ArrayList<>();
+        for (float[] q : queries) {
+            excluded.add(Set.of(one.search(q, 1, Set.of()).get(0).itemId()));
+        }
+        List<List<ItemIndex.Hit>> alone = one.searchBatch(queries, 10, excluded);
+        List<List<ItemIndex.Hit>> split = three.searchBatch(queries, 10, excluded);
+        assertThat(split).isEqualTo(alone);
+        for (int q = 0; q < queries.length; q++) {
+            assertThat(split.get(q)).hasSize(10).extracting(ItemIndex.Hit::itemId)
+                    .doesNotContainAnyElementsOf(excluded.get(q));
+        }
+        assertThat(three.searchBatch(new float[0][], 10, List.of())).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ItemIndex(false, 0))
+                .hasMessageContaining("at least one thread");
+    }
 }
