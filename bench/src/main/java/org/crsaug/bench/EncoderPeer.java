@@ -38,19 +38,23 @@ final class EncoderPeer {
     /** Upper bounds (inclusive) of the token-length bins; a text longer than the last falls in the last. */
     static final int[] BIN_TOP = {32, 64, 128, 256, 512};
 
-    /** One bin's result. */
+    /**
+     * One bin's result: the median rate of each side, and the median over the timed pairs of one side's rate
+     * over the other's in the same pair (not the ratio of the medians; see measure).
+     */
     record Bin(String label, int texts, double meanTokens, double pipelinePerSecond, double barePerSecond,
-            float maxDifference) {
-        double ratio() {
-            return pipelinePerSecond / barePerSecond;
-        }
+            double ratio, float maxDifference) {
     }
 
     private final OnnxEncoder pipeline;
     private final int threads;
     private final int repeats;
     /** The least length of one timed run (see rate). */
-    private static final double MIN_RUN_SECONDS = 1.0;
+    private static final double MIN_RUN_SECONDS = 0.4;
+    /** Timed pairs of a bin of short passes: fewer left single-run ratios of ±0.1 (see measure). */
+    private static final int MIN_PAIRS = 9;
+    /** Timed seconds a bin's pairs may take together, where one pass is long (see measure). */
+    private static final double PAIR_SECONDS = 8.0;
     private final PrintStream out;
 
     /** @param pipeline the encoder as the pipeline builds it; its graph is opened a second time, bare */
@@ -72,8 +76,9 @@ final class EncoderPeer {
             options.setInterOpNumThreads(1);
             try (OrtSession session = env.createSession(files.model().toString(), options)) {
                 Bare bare = new Bare(env, session, tokenizer, prefix, pipeline.spec().pooling(), threads);
-                out.printf(Locale.ROOT, "encoder %s, graph %s, %d threads on both sides, %d texts, median of %d runs%n",
-                        pipeline.id(), files.model().getFileName(), threads, texts.size(), repeats);
+                out.printf(Locale.ROOT, "encoder %s, graph %s, %d threads on both sides, %d texts, per bin the median"
+                        + " of %d-%d back-to-back pairs of runs%n", pipeline.id(), files.model().getFileName(), threads,
+                        texts.size(), repeats, Math.max(repeats, MIN_PAIRS));
                 out.printf(Locale.ROOT, "  %-12s %6s %7s %14s %14s %7s %s%n", "tokens", "texts", "mean", "pipeline/s",
                         "bare ORT/s", "ratio", "vectors");
                 Map<Integer, List<String>> byBin = new HashMap<>();
@@ -108,17 +113,27 @@ final class EncoderPeer {
 
     private Bin measure(String label, List<String> texts, double meanTokens, Bare bare) throws OrtException {
         // untimed first pass of each side: JIT, the session's allocator and the pool's threads warm up
+        long t0 = System.nanoTime();
         float[][] mine = pipeline.encodeQueries(texts);
         float[][] theirs = bare.encode(texts);
+        double passSeconds = (System.nanoTime() - t0) / 2e9;
         float diff = 0;
         for (int i = 0; i < texts.size(); i++) {
             for (int d = 0; d < mine[i].length; d++) {
                 diff = Math.max(diff, Math.abs(mine[i][d] - theirs[i][d]));
             }
         }
-        double[] p = new double[repeats];
-        double[] b = new double[repeats];
-        for (int r = 0; r < repeats; r++) {
+        // Pairs of short runs, one of each side back to back, and the median of the pairs' ratios: the machine's
+        // speed drifts by ±10% over seconds (other guests share the host), which a pair sees alike on both sides.
+        // Three one-second runs a side gave a bin 0.99x in one run of the command and 0.87x in the next. A bin
+        // whose one pass outlasts a run (long texts: several seconds) averages over its length already, so it
+        // gets as many pairs as fit PAIR_SECONDS, but never fewer than --repeats.
+        double runSeconds = Math.max(MIN_RUN_SECONDS, passSeconds);
+        int pairs = Math.max(repeats, Math.min(MIN_PAIRS, (int) Math.ceil(PAIR_SECONDS / (2 * runSeconds))));
+        double[] p = new double[pairs];
+        double[] b = new double[pairs];
+        double[] ratios = new double[pairs];
+        for (int r = 0; r < pairs; r++) {
             // alternate which side goes first, so a change in the machine's load hits both alike
             if (r % 2 == 0) {
                 p[r] = rate(() -> pipeline.encodeQueries(texts), texts.size());
@@ -127,8 +142,9 @@ final class EncoderPeer {
                 b[r] = rate(() -> bare.encode(texts), texts.size());
                 p[r] = rate(() -> pipeline.encodeQueries(texts), texts.size());
             }
+            ratios[r] = p[r] / b[r];
         }
-        return new Bin(label, texts.size(), meanTokens, Stats.median(p), Stats.median(b), diff);
+        return new Bin(label, texts.size(), meanTokens, Stats.median(p), Stats.median(b), Stats.median(ratios), diff);
     }
 
     private interface Pass {
