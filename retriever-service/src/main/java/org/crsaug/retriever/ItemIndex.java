@@ -15,7 +15,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * Exact maximum-inner-product search over all item vectors held in memory.
  *
  * <p>Vectors live in tiles of 128 items laid out dimension-major, so that a block of queries is scored
- * as a small matrix product in vector instructions (see scoreBlock): a ReDial-sized scan takes less time
+ * as a small matrix product in vector instructions (see scoreTile), and a batch passes over the catalogue tile
+ * by tile with every query's top-k taken as it goes (see searchBlocks): a ReDial-sized scan takes less time
  * per query than a plain multiply-add loop needs for the same arithmetic. An approximate index (HNSW, IVF) would
  * replace {@link #searchBatch} behind the same signature; at a few thousand items exactness is cheaper.
  *
@@ -190,99 +191,121 @@ public final class ItemIndex {
         return Arrays.asList(out);
     }
 
-    /** Scores query blocks {@code fromBlock .. toBlock} and writes their top-k into {@code out}. */
+    /**
+     * Searches the queries of blocks {@code fromBlock .. toBlock}, tile by tile: every block passes over a tile
+     * while it is in the cache, and each query's {@link TopK} takes the tile's sums at once. The catalogue (10.6
+     * MB for ReDial) is then read from memory once per call and thread instead of once per block of 16 queries,
+     * and no row of scores is written and read back.
+     */
     private void searchBlocks(float[][] queries, int k, List<? extends Collection<String>> excluded, List<Hit>[] out,
             int fromBlock, int toBlock) {
-        boolean[] skip = new boolean[ids.size()];
-        for (int block = fromBlock; block < toBlock; block++) {
-            int from = block * QUERY_BLOCK;
-            int b = Math.min(QUERY_BLOCK, queries.length - from);
-            float[][] scores = new float[b][ids.size()];
-            scoreBlock(queries, from, b, scores);
-            for (int q = 0; q < b; q++) {
-                out[from + q] = topK(scores[q], k, excluded.get(from + q), skip);
+        int first = fromBlock * QUERY_BLOCK;
+        int end = Math.min(toBlock * QUERY_BLOCK, queries.length);
+        TopK[] best = new TopK[Math.max(end - first, 0)];
+        for (int q = first; q < end; q++) {
+            best[q - first] = new TopK(k, slotsOf(excluded.get(q)), ids);
+        }
+        int n = ids.size();
+        float[][][] ts = tiles;
+        float[][] acc = new float[QUERY_BLOCK][TILE];
+        for (int t = 0; t < ts.length; t++) {
+            int base = t * TILE;
+            int count = Math.min(TILE, n - base);
+            for (int from = first; from < end; from += QUERY_BLOCK) {
+                int b = Math.min(QUERY_BLOCK, end - from);
+                scoreTile(ts[t], queries, from, b, acc);
+                for (int q = 0; q < b; q++) {
+                    best[from + q - first].offer(acc[q], base, count);
+                }
             }
+        }
+        for (int q = first; q < end; q++) {
+            out[q] = best[q - first].hits();
         }
     }
 
+    /** The slots of the given ids that are indexed, sorted; unknown ids are left out. */
+    private int[] slotsOf(Collection<String> excluded) {
+        int[] out = new int[excluded.size()];
+        int n = 0;
+        for (String id : excluded) {
+            Integer slot = slots.get(id);
+            if (slot != null) {
+                out[n++] = slot;
+            }
+        }
+        int[] sorted = Arrays.copyOf(out, n);
+        Arrays.sort(sorted);
+        return sorted;
+    }
+
     /**
-     * Scores every item for queries {@code from .. from+b} into {@code scores[q][item]}.
+     * Scores the items of one tile for queries {@code from .. from+b} into {@code acc[q][i]}.
      *
-     * <p>Items are stored tile by tile, dimension-major inside a tile ({@code tiles[t][d][i]}: dimension d of
+     * <p>Items are stored tile by tile, dimension-major inside a tile ({@code tile[d][i]}: dimension d of
      * the tile's i-th item), so the innermost loop runs over the items of a tile with the query values held
      * fixed, which the JIT turns into vector multiplies and adds; four dimensions are folded in per pass, so
      * each running sum is loaded and stored once per four multiply-adds, and two queries share a pass, so each
-     * row value loaded serves two sums (a block of odd size scores its last query alone). A tile's four rows (2 KiB) and the
-     * block's running sums (8 KiB) stay in the L1 cache while every query of the block passes over them.
-     * Each sum still starts at zero and adds the products over d in increasing order, one rounding per
-     * multiply and per add, exactly as {@link #dot} does: a query scores the same bits alone, in a batch,
+     * row value loaded serves two sums (a block of odd size scores its last query alone). A tile's four rows
+     * (2 KiB) and the block's running sums (8 KiB) stay in the L1 cache while every query of the block passes
+     * over them. Each sum still starts at zero and adds the products over d in increasing order, one rounding
+     * per multiply and per add, exactly as {@link #dot} does: a query scores the same bits alone, in a batch,
      * or through {@link #score}.
      */
-    private void scoreBlock(float[][] queries, int from, int b, float[][] scores) {
-        int n = ids.size();
-        float[][][] ts = tiles;
-        float[][] acc = new float[b][TILE];
+    private void scoreTile(float[][] tile, float[][] queries, int from, int b, float[][] acc) {
         int whole = dim - dim % 4;
-        for (int t = 0; t < ts.length; t++) {
-            float[][] tile = ts[t];
+        for (int q = 0; q < b; q++) {
+            Arrays.fill(acc[q], 0f);
+        }
+        for (int d = 0; d < whole; d += 4) {
+            float[] r0 = tile[d];
+            float[] r1 = tile[d + 1];
+            float[] r2 = tile[d + 2];
+            float[] r3 = tile[d + 3];
+            int q = 0;
+            // two queries per pass over the four rows: each row value loaded serves both running sums
+            for (; q + 1 < b; q += 2) {
+                float[] v = queries[from + q];
+                float[] w = queries[from + q + 1];
+                float[] a = acc[q];
+                float[] c = acc[q + 1];
+                float x0 = v[d];
+                float x1 = v[d + 1];
+                float x2 = v[d + 2];
+                float x3 = v[d + 3];
+                float y0 = w[d];
+                float y1 = w[d + 1];
+                float y2 = w[d + 2];
+                float y3 = w[d + 3];
+                for (int i = 0; i < TILE; i++) {
+                    float e0 = r0[i];
+                    float e1 = r1[i];
+                    float e2 = r2[i];
+                    float e3 = r3[i];
+                    a[i] = (((a[i] + e0 * x0) + e1 * x1) + e2 * x2) + e3 * x3;
+                    c[i] = (((c[i] + e0 * y0) + e1 * y1) + e2 * y2) + e3 * y3;
+                }
+            }
+            for (; q < b; q++) {
+                float[] v = queries[from + q];
+                float[] a = acc[q];
+                float x0 = v[d];
+                float x1 = v[d + 1];
+                float x2 = v[d + 2];
+                float x3 = v[d + 3];
+                for (int i = 0; i < TILE; i++) {
+                    a[i] = (((a[i] + r0[i] * x0) + r1[i] * x1) + r2[i] * x2) + r3[i] * x3;
+                }
+            }
+        }
+        for (int d = whole; d < dim; d++) {
+            float[] r = tile[d];
             for (int q = 0; q < b; q++) {
-                Arrays.fill(acc[q], 0f);
-            }
-            for (int d = 0; d < whole; d += 4) {
-                float[] r0 = tile[d];
-                float[] r1 = tile[d + 1];
-                float[] r2 = tile[d + 2];
-                float[] r3 = tile[d + 3];
-                int q = 0;
-                // two queries per pass over the four rows: each row value loaded serves both running sums
-                for (; q + 1 < b; q += 2) {
-                    float[] v = queries[from + q];
-                    float[] w = queries[from + q + 1];
-                    float[] a = acc[q];
-                    float[] c = acc[q + 1];
-                    float x0 = v[d];
-                    float x1 = v[d + 1];
-                    float x2 = v[d + 2];
-                    float x3 = v[d + 3];
-                    float y0 = w[d];
-                    float y1 = w[d + 1];
-                    float y2 = w[d + 2];
-                    float y3 = w[d + 3];
-                    for (int i = 0; i < TILE; i++) {
-                        float e0 = r0[i];
-                        float e1 = r1[i];
-                        float e2 = r2[i];
-                        float e3 = r3[i];
-                        a[i] = (((a[i] + e0 * x0) + e1 * x1) + e2 * x2) + e3 * x3;
-                        c[i] = (((c[i] + e0 * y0) + e1 * y1) + e2 * y2) + e3 * y3;
-                    }
+                float[] a = acc[q];
+                float x = queries[from + q][d];
+                for (int i = 0; i < TILE; i++) {
+                    a[i] += r[i] * x;
                 }
-                for (; q < b; q++) {
-                    float[] v = queries[from + q];
-                    float[] a = acc[q];
-                    float x0 = v[d];
-                    float x1 = v[d + 1];
-                    float x2 = v[d + 2];
-                    float x3 = v[d + 3];
-                    for (int i = 0; i < TILE; i++) {
-                        a[i] = (((a[i] + r0[i] * x0) + r1[i] * x1) + r2[i] * x2) + r3[i] * x3;
-                    }
-                }
-            }
-            for (int d = whole; d < dim; d++) {
-                float[] r = tile[d];
-                for (int q = 0; q < b; q++) {
-                    float[] a = acc[q];
-                    float x = queries[from + q][d];
-                    for (int i = 0; i < TILE; i++) {
-                        a[i] += r[i] * x;
-                    }
-                }
-            }
-            int first = t * TILE;
-            int count = Math.min(TILE, n - first);
-            for (int q = 0; q < b; q++) {
-                System.arraycopy(acc[q], 0, scores[q], first, count);
             }
         }
     }
@@ -296,94 +319,6 @@ public final class ItemIndex {
             s += tile[d][i] * v[d];
         }
         return s;
-    }
-
-    /**
-     * Selection of the k best scores with a bounded min-heap of slots; deterministic tie-break on id. The
-     * excluded ids are turned into marks on their slots first ({@code skip}, all false on entry and on
-     * return), so the scan tests one flag per item instead of hashing every item id.
-     */
-    private List<Hit> topK(float[] scores, int k, Collection<String> excluded, boolean[] skip) {
-        List<Integer> marked = new ArrayList<>(excluded.size());
-        for (String id : excluded) {
-            Integer slot = slots.get(id);
-            if (slot != null && !skip[slot]) {
-                skip[slot] = true;
-                marked.add(slot);
-            }
-        }
-        int[] heap = new int[Math.max(k, 1)];
-        int size = 0;
-        // the heap's worst score, once it is full: most items score below it and are passed over on one compare
-        float worst = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < scores.length; i++) {
-            if (skip[i]) {
-                continue;
-            }
-            if (size < k) {
-                heap[size] = i;
-                siftUp(heap, size++, scores);
-                if (size == k) {
-                    worst = scores[heap[0]];
-                }
-            } else if (k > 0 && scores[i] >= worst && better(i, heap[0], scores)) {
-                heap[0] = i;
-                siftDown(heap, size, scores);
-                worst = scores[heap[0]];
-            }
-        }
-        for (int slot : marked) {
-            skip[slot] = false;
-        }
-        List<Hit> out = new ArrayList<>(size);
-        for (int j = 0; j < size; j++) {
-            out.add(new Hit(ids.get(heap[j]), scores[heap[j]]));
-        }
-        out.sort((x, y) -> x.score() != y.score() ? Float.compare(y.score(), x.score())
-                : x.itemId().compareTo(y.itemId()));
-        return out;
-    }
-
-    private boolean better(int a, int b, float[] scores) {
-        if (scores[a] != scores[b]) {
-            return scores[a] > scores[b];
-        }
-        return ids.get(a).compareTo(ids.get(b)) < 0;
-    }
-
-    private void siftUp(int[] heap, int at, float[] scores) {
-        while (at > 0) {
-            int parent = (at - 1) / 2;
-            if (!better(heap[parent], heap[at], scores)) {
-                break;
-            }
-            int t = heap[parent];
-            heap[parent] = heap[at];
-            heap[at] = t;
-            at = parent;
-        }
-    }
-
-    private void siftDown(int[] heap, int size, float[] scores) {
-        int at = 0;
-        while (true) {
-            int l = 2 * at + 1;
-            int r = l + 1;
-            int worst = at;
-            if (l < size && better(heap[worst], heap[l], scores)) {
-                worst = l;
-            }
-            if (r < size && better(heap[worst], heap[r], scores)) {
-                worst = r;
-            }
-            if (worst == at) {
-                return;
-            }
-            int t = heap[worst];
-            heap[worst] = heap[at];
-            heap[at] = t;
-            at = worst;
-        }
     }
 
     /**

@@ -128,7 +128,7 @@ class ItemIndexTest {
             three.upsert("i" + i, v);
         }
         // 100 queries are seven blocks, cut into runs of two, two and three; each query excludes its own
-        // best item, so marks left behind by one query (or one thread) would show up as a missing hit
+        // best item, so an exclusion applied to the wrong query (or thread) would show up as a missing hit
         float[][] queries = new float[100][dim];
         for (float[] q : queries) {
             for (int d = 0; d < dim; d++) {
