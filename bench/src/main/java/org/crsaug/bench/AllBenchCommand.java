@@ -58,7 +58,7 @@ final class AllBenchCommand implements Callable<Integer> {
     @Option(names = "--queries", defaultValue = "1000", description = "Search queries per run (default ${DEFAULT-VALUE}).")
     int queries;
 
-    @Option(names = "--samples", defaultValue = "1600", description = "Training samples per timed epoch (default ${DEFAULT-VALUE}).")
+    @Option(names = "--samples", defaultValue = "1000", description = "Training samples per timed epoch (default ${DEFAULT-VALUE}).")
     int samples;
 
     @Option(names = "--batch", description = "Training batch size (default: trainer.batch.size).")
