@@ -2,7 +2,6 @@ package org.crsaug.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,10 +25,7 @@ class RunSignalTest {
     @Test
     void anOutageIsShownAndSigtermStopsTheRunCleanly(@TempDir Path tmp) throws Exception {
         Path data = DataSlices.inspiredSlice(tmp.resolve("data"), Map.of("train", 6, "valid", 2, "test", 2));
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = refusedPort();
         Map<String, String> settings = new LinkedHashMap<>();
         // nothing listens on the port: every call is refused, so the run waits in retrieve+judge
         settings.put("scorer.judge", "llm");
@@ -63,5 +59,24 @@ class RunSignalTest {
         assertThat(out).as("no stack trace on the terminal").doesNotContain("\tat ", "Exception");
         // 128 + SIGTERM: the JVM reports the signal whatever the command returns
         assertThat(run.process().exitValue()).isEqualTo(143);
+    }
+
+    /**
+     * A port below 1024 that refuses connections now. A port taken from {@code new ServerSocket(0)} and closed
+     * again can be handed straight to one of the run's own servers, which bind port 0 too (it happened: the
+     * judge then got "not found" from our own HTTP server instead of a refusal); binding port 0 never hands out
+     * a port below 1024.
+     */
+    private static int refusedPort() throws java.io.IOException {
+        for (int port = 1; port < 1024; port++) {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            } catch (java.net.ConnectException refused) {
+                return port;
+            } catch (java.net.SocketTimeoutException filtered) {
+                // neither refused nor accepted: not the refusal the test needs, try the next
+            }
+        }
+        throw new IllegalStateException("every port below 1024 on 127.0.0.1 accepts connections");
     }
 }

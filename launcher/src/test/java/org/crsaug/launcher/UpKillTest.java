@@ -34,6 +34,7 @@ import org.crsaug.testkit.Await;
 import org.crsaug.testkit.ChildJvm;
 import org.crsaug.testkit.DataSlices;
 import org.crsaug.testkit.NewDialogues;
+import org.crsaug.testkit.TestDirs;
 import org.crsaug.testkit.TestKafka;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,8 +56,23 @@ class UpKillTest {
 
     @Test
     void crsUpKilledMidStreamRestartsLosingAndRepeatingNothing(@TempDir Path tmp) throws Exception {
-        Path data = DataSlices.inspiredSlice(tmp.resolve("data"), Map.of("train", 12, "valid", 4, "test", 4));
         Path state = tmp.resolve("state");
+        try {
+            killAndRestart(tmp, state);
+        } catch (Throwable t) {
+            // the state directory goes with the temporary directory; its log (the services' and Kafka's side,
+            // which the command's output does not show) is what explains a restart that never became ready
+            Path log = state.resolve("logs").resolve("crs.log");
+            if (Files.exists(log)) {
+                Files.copy(log, TestDirs.target().resolve("up-kill-crs.log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            throw t;
+        }
+    }
+
+    private void killAndRestart(Path tmp, Path state) throws Exception {
+        Path data = DataSlices.inspiredSlice(tmp.resolve("data"), Map.of("train", 12, "valid", 4, "test", 4));
         Path watch = Files.createDirectories(tmp.resolve("incoming"));
         List<String> args = upArgs(data, state, watch);
 

@@ -4,12 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where test helpers leave their files: the module's target/, so they outlive the run for a post-mortem. */
-final class TestDirs {
+public final class TestDirs {
 
     private TestDirs() {
     }
 
-    static Path target() {
+    public static Path target() {
         Path target = Path.of("target");
         return Files.isDirectory(target) ? target.toAbsolutePath()
                 : Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
