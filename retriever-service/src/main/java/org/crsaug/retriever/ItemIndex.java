@@ -67,10 +67,6 @@ public final class ItemIndex {
         this.threads = threads;
     }
 
-    public int threads() {
-        return threads;
-    }
-
     public boolean centred() {
         return centred;
     }
