@@ -7,8 +7,10 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.crsaug.platform.config.ConfigException;
 import org.crsaug.platform.config.CrsConfig;
@@ -94,8 +96,13 @@ final class ExperimentCommand implements Callable<Integer> {
     int timeoutMinutes;
 
     @Option(names = "--simulate", description = "Also evaluate every model with the user simulator (simulator.kind,"
-            + " simulator.turns; see crs simulate) and write simulator.md beside the report.")
+            + " simulator.turns; see crs simulate) and write simulator.md beside the report. Each seed's models are"
+            + " simulated as soon as that seed is trained; a simulation already on the topic is reused.")
     boolean simulate;
+
+    @Option(names = "--resimulate", description = "With --simulate: run every simulation again even when the episodes"
+            + " topic already holds it from an earlier experiment.")
+    boolean resimulate;
 
     @Mixin
     ConfigOptions options;
@@ -137,18 +144,27 @@ final class ExperimentCommand implements Callable<Integer> {
             try (SemanticScoring semantic = semanticJudge == null ? null
                     : SemanticScoring.open(platform, semanticJudge, System.getenv())) {
                 String judge = semantic == null ? null : semantic.judgeDescription();
-                ExperimentRunner.Outcome outcome = new ExperimentRunner(platform, System.out)
-                        .semanticScores(semantic)
-                        .afterEachSeed(partial -> writeQuietly(partial, judge, dir))
-                        .run(plan, Duration.ofMinutes(timeoutMinutes));
-                Path html = new ExperimentReport(outcome, judge).write(dir);
-                System.out.println("report: " + html.toAbsolutePath());
-                System.out.println("        " + dir.resolve("report.md").toAbsolutePath());
-                if (simulate) {
-                    try (SeekerSimulator seeker = Seekers.create(config, System.getenv(), platform)) {
-                        Path simulated = ExperimentSimulations.simulate(platform, outcome, seeker,
-                                config.getInt("simulator.turns"), System.out).write(dir);
-                        System.out.println("        " + simulated.toAbsolutePath());
+                int turns = config.getInt("simulator.turns");
+                Set<String> simulated = new HashSet<>();
+                try (SeekerSimulator seeker = simulate ? Seekers.create(config, System.getenv(), platform) : null) {
+                    ExperimentRunner.Outcome outcome = new ExperimentRunner(platform, System.out)
+                            .semanticScores(semantic)
+                            .afterEachSeed(partial -> {
+                                writeQuietly(partial, judge, dir);
+                                if (seeker != null) {
+                                    // the seed's models under the simulator now, so a stopped grid keeps them
+                                    ExperimentSimulations.simulate(platform, partial, seeker, turns, System.out,
+                                            !resimulate, simulated).writeQuietly(dir);
+                                }
+                            })
+                            .run(plan, Duration.ofMinutes(timeoutMinutes));
+                    Path html = new ExperimentReport(outcome, judge).write(dir);
+                    System.out.println("report: " + html.toAbsolutePath());
+                    System.out.println("        " + dir.resolve("report.md").toAbsolutePath());
+                    if (seeker != null) {
+                        Path page = ExperimentSimulations.simulate(platform, outcome, seeker, turns, System.out,
+                                !resimulate, simulated).write(dir);
+                        System.out.println("        " + page.toAbsolutePath());
                         System.out.println("        " + dir.resolve("simulator.md").toAbsolutePath());
                     }
                 }

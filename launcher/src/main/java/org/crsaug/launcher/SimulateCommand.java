@@ -44,6 +44,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Report directory (default reports/simulate-<dataset>-<time>).")
     Path out;
 
+    @Option(names = "--resimulate", description = "Simulate again even when the episodes topic already holds every"
+            + " episode of this simulation (same checkpoint, simulator version and turns); by default those are reused.")
+    boolean resimulate;
+
     @Mixin
     ConfigOptions options;
 
@@ -67,7 +71,12 @@ final class SimulateCommand implements Callable<Integer> {
                         + checkpoint.getDataset() + ", not " + name + "; pass --dataset " + checkpoint.getDataset());
             }
             SimulationJob.Outcome outcome = SimulationJob.run(platform, checkpoint, seeker,
-                    config.getInt("simulator.turns"));
+                    config.getInt("simulator.turns"),
+                    resimulate ? SimulationJob.Earlier.NONE : SimulationJob.Earlier.fromTopic(platform));
+            if (outcome.reused()) {
+                System.out.println("reused the " + outcome.result().episodes().size() + " episodes an earlier run of"
+                        + " this simulation published (--resimulate runs it again)");
+            }
             SimulationReport report = new SimulationReport(outcome);
             System.out.println("checkpoint " + checkpoint.getCheckpointId() + ", simulator " + outcome.simulatorVersion()
                     + ", " + name + " test split");

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code crs simulate} as a person runs it, against a checkpoint really trained on an INSPIRED slice (the
  * mirror where present, else the synthetic data): the table and report, the episodes on their topic, turn 1
- * agreeing with the offline evaluation of the same checkpoint, and a second run reproducing the first.
+ * agreeing with the offline evaluation of the same checkpoint, a second run reusing the published episodes, and
+ * a run with --resimulate reproducing the first.
  */
 class SimulateCommandTest {
 
@@ -95,8 +96,17 @@ class SimulateCommandTest {
         assertThat(summary.recall()[0][1]).isCloseTo(offline.metrics().get("recall@10"), within(1e-9));
         assertThat(summary.recall()[0][2]).isCloseTo(offline.metrics().get("recall@50"), within(1e-9));
 
-        // the same simulation again: the same words and ranks under the same keys
+        // run again, it reads the published episodes back: the same table, nothing simulated or published
+        String firstTable = table(printed);
+        console.reset();
         assertThat(Crs.execute(simulate)).as(console.stderr()).isZero();
+        assertThat(console.stdout()).contains("reused the " + episodes + " episodes");
+        assertThat(table(console.stdout())).isEqualTo(firstTable);
+        assertThat(TestKafka.readAll(platform, Topics.SIMULATION_EPISODES, episodes, Duration.ofSeconds(30)))
+                .hasSize(episodes);
+
+        // the same simulation run again (--resimulate): the same words and ranks under the same keys
+        assertThat(Crs.execute(SmallRun.concat(simulate, new String[] {"--resimulate"}))).as(console.stderr()).isZero();
         List<ConsumerRecord<String, SimulationEpisode>> all = TestKafka.readAll(platform,
                 Topics.SIMULATION_EPISODES, 2 * episodes, Duration.ofSeconds(30));
         assertThat(all).hasSize(2 * episodes);
@@ -123,8 +133,15 @@ class SimulateCommandTest {
             int paid = server.requests().size();
             assertThat(paid).isPositive();
             assertThat(server.requests().get(0).firstUser()).contains("<<<CONVERSATION");
-            assertThat(Crs.execute(llm)).as(console.stderr()).isZero();
+            // simulated again, its seeker's replies come from the cache
+            assertThat(Crs.execute(SmallRun.concat(llm, new String[] {"--resimulate"}))).as(console.stderr()).isZero();
+            assertThat(console.stdout()).doesNotContain("reused the");
             assertThat(server.requests()).hasSize(paid);
         }
+    }
+
+    /** The printed per-turn table and mean turns, up to the episode count (after which the time follows). */
+    private static String table(String printed) {
+        return printed.substring(printed.indexOf("turn "), printed.indexOf(" episodes ("));
     }
 }

@@ -6,10 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.crsaug.launcher.experiment.ReportPage.Table;
 import org.crsaug.model.encoder.RememberingEncoder;
@@ -17,6 +19,7 @@ import org.crsaug.model.encoder.TextEncoders;
 import org.crsaug.model.eval.Significance;
 import org.crsaug.model.simulate.SeekerSimulator;
 import org.crsaug.model.simulate.Simulation;
+import org.crsaug.model.simulate.SimulationEpisodes;
 import org.crsaug.model.simulate.SimulationJob;
 import org.crsaug.model.simulate.SimulationSummary;
 import org.crsaug.platform.kafka.Platform;
@@ -25,7 +28,7 @@ import org.crsaug.schema.SimulatedTurn;
 import org.crsaug.schema.SimulationEpisode;
 
 /**
- * {@code crs experiment --simulate-turns T}: every model of the grid evaluated again under the user
+ * {@code crs experiment --simulate}: every model of the grid evaluated again under the user
  * simulator, next to its offline numbers. Per setting: the end recall under the simulator (mean and
  * standard deviation over seeds), its difference to the baseline with a paired bootstrap over the
  * episodes of all seeds, and the offline difference beside it, so the method's prediction (a larger gain
@@ -59,9 +62,16 @@ public final class ExperimentSimulations {
         this.simulatorVersion = simulatorVersion;
     }
 
-    /** Simulates the checkpoint of every run of the experiment, each in its label variant's namespace. */
+    /**
+     * Simulates the checkpoint of every run of the experiment, each in its label variant's namespace. A
+     * simulation whose every episode is already on the topic (same checkpoint, seeker version and turns) is read
+     * back instead of run again when {@code reuse} is set, or when this experiment made it itself (it is called
+     * after every seed, then once more at the end); so a long grid that was stopped resumes where it stopped.
+     *
+     * @param madeHere the simulation ids this experiment has run so far; the ones run now are added
+     */
     public static ExperimentSimulations simulate(Platform platform, ExperimentRunner.Outcome outcome,
-            SeekerSimulator seeker, int turns, PrintStream out) {
+            SeekerSimulator seeker, int turns, PrintStream out, boolean reuse, Set<String> madeHere) {
         List<Run> done = new ArrayList<>();
         Map<String, Run> byCheckpoint = new LinkedHashMap<>();
         for (ExperimentPlan.LabelVariant variant : outcome.plan().labelVariants()) {
@@ -76,6 +86,17 @@ public final class ExperimentSimulations {
                             vp.config().modelCache()), REMEMBERED_TEXTS)) {
                 Map<String, org.crsaug.schema.Checkpoint> checkpoints = new LinkedHashMap<>();
                 CheckpointDirectory.all(vp).forEach(c -> checkpoints.put(c.getCheckpointId(), c));
+                Set<String> reusable = new HashSet<>();
+                for (RunResult r : mine) {
+                    String id = Simulation.simulationId(new Simulation.Settings(r.checkpointId(),
+                            outcome.plan().dataset(), turns), seeker);
+                    if (reuse || madeHere.contains(id)) {
+                        reusable.add(id);
+                    }
+                }
+                // one pass over the topic for every simulation this call may reuse
+                Map<String, Map<String, SimulationEpisode>> earlier = reusable.isEmpty() ? Map.of()
+                        : SimulationEpisodes.read(vp, reusable);
                 for (RunResult r : mine) {
                     // the same model listed under two comparisons (two-stage at the default alpha) is simulated once
                     Run known = byCheckpoint.get(r.checkpointId());
@@ -86,11 +107,14 @@ public final class ExperimentSimulations {
                                     + variant.name() + " is not on " + vp.config().topic(
                                     org.crsaug.platform.topic.Topics.CHECKPOINTS));
                         }
-                        SimulationJob.Outcome o = SimulationJob.run(vp, cp, seeker, turns, encoder);
+                        SimulationJob.Outcome o = SimulationJob.run(vp, cp, seeker, turns, encoder,
+                                id -> earlier.getOrDefault(id, Map.of()));
+                        madeHere.add(o.result().simulationId());
                         known = new Run(r, o.summary(), bestRanks(o.result().episodes()));
                         byCheckpoint.put(r.checkpointId(), known);
-                        out.printf(Locale.ROOT, "   simulated %s: R@1 %5.2f R@10 %5.2f R@50 %5.2f after %d turns"
-                                + " (%d episodes, %.0f s)%n", r.checkpointId(), 100 * o.summary().finalRecall(0),
+                        out.printf(Locale.ROOT, "   %s %s: R@1 %5.2f R@10 %5.2f R@50 %5.2f after %d turns"
+                                + " (%d episodes, %.0f s)%n", o.reused() ? "reused the simulation of" : "simulated",
+                                r.checkpointId(), 100 * o.summary().finalRecall(0),
                                 100 * o.summary().finalRecall(1), 100 * o.summary().finalRecall(2), turns,
                                 o.summary().episodes(), o.seconds());
                     }
@@ -237,6 +261,15 @@ public final class ExperimentSimulations {
         Path html = dir.resolve("simulator.html");
         Files.writeString(html, ReportPage.html(title, intro(), tables(rows), plots));
         return html;
+    }
+
+    /** {@link #write}, for a partial page written after a seed: failing to write it must not stop the experiment. */
+    public void writeQuietly(Path dir) {
+        try {
+            write(dir);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("could not write the partial simulator report to " + dir + ": " + e.getMessage());
+        }
     }
 
     private double offlineMean(Row row, String metric) {

@@ -9,11 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.crsaug.model.recommender.TrainingMode;
 import org.crsaug.model.simulate.AttributeSeeker;
 import org.crsaug.platform.kafka.Platform;
+import org.crsaug.platform.topic.Topics;
 import org.crsaug.testkit.DataSlices;
 import org.crsaug.testkit.TestKafka;
 import org.junit.jupiter.api.Test;
@@ -47,7 +50,9 @@ class ExperimentSimulationsTest {
         PrintStream out = new PrintStream(progress, true, StandardCharsets.UTF_8);
         ExperimentRunner.Outcome outcome = new ExperimentRunner(platform, out).run(plan, Duration.ofMinutes(5));
 
-        ExperimentSimulations sims = ExperimentSimulations.simulate(platform, outcome, new AttributeSeeker(), 2, out);
+        Set<String> made = new HashSet<>();
+        ExperimentSimulations sims = ExperimentSimulations.simulate(platform, outcome, new AttributeSeeker(), 2, out,
+                false, made);
 
         long distinct = outcome.runs().stream().map(RunResult::checkpointId).distinct().count();
         assertThat(progress.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("simulated ")))
@@ -70,11 +75,45 @@ class ExperimentSimulationsTest {
                 .as(run.run().checkpointId())
                 .isCloseTo(run.run().metrics().get("recall@10"), within(1e-9)));
 
+        // once more, as at the end of an experiment that simulated after every seed: every simulation this run made
+        // is read back from the topic, the same episodes, and nothing is simulated or published again
+        int published = TestKafka.readAll(platform, Topics.SIMULATION_EPISODES, 1, Duration.ofSeconds(30)).size();
+        ByteArrayOutputStream second = new ByteArrayOutputStream();
+        ExperimentSimulations reused = ExperimentSimulations.simulate(platform, outcome, new AttributeSeeker(), 2,
+                new PrintStream(second, true, StandardCharsets.UTF_8), false, made);
+        assertThat(second.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("simulated "))).isEmpty();
+        assertThat(second.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("reused the simulation of")))
+                .hasSize((int) distinct);
+        assertSameRuns(reused, sims);
+        assertThat(TestKafka.readAll(platform, Topics.SIMULATION_EPISODES, published, Duration.ofSeconds(30)))
+                .hasSize(published);
+        // a later experiment reuses them too unless told not to (--resimulate): then it simulates anew, alike
+        ByteArrayOutputStream third = new ByteArrayOutputStream();
+        ExperimentSimulations again = ExperimentSimulations.simulate(platform, outcome, new AttributeSeeker(), 2,
+                new PrintStream(third, true, StandardCharsets.UTF_8), false, new HashSet<>());
+        assertThat(third.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("simulated ")))
+                .hasSize((int) distinct);
+        assertSameRuns(again, sims);
+        ExperimentSimulations later = ExperimentSimulations.simulate(platform, outcome, new AttributeSeeker(), 2,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), true, new HashSet<>());
+        assertSameRuns(later, sims);
+
         Path html = sims.write(tmp.resolve("report"));
         assertThat(html).isNotEmptyFile();
         assertThat(Files.readString(tmp.resolve("report/simulator.md"))).startsWith(
                 "# Experiment under the user simulator").contains("Training schemes under the user simulator",
                 "Sweeps under the user simulator", "| top2 | metadata | semantic | modes | two-stage | 2 |");
         assertThat(tmp.resolve("report/recall-vs-alpha-offline-and-simulator.png")).isNotEmptyFile();
+    }
+
+    private static void assertSameRuns(ExperimentSimulations actual, ExperimentSimulations expected) {
+        assertThat(actual.runs()).hasSameSizeAs(expected.runs());
+        for (int i = 0; i < expected.runs().size(); i++) {
+            ExperimentSimulations.Run a = actual.runs().get(i);
+            ExperimentSimulations.Run e = expected.runs().get(i);
+            assertThat(a.run().checkpointId()).isEqualTo(e.run().checkpointId());
+            assertThat(a.bestRanks()).as(e.run().checkpointId()).isEqualTo(e.bestRanks());
+            assertThat(a.summary().recall()).isDeepEqualTo(e.summary().recall());
+        }
     }
 }

@@ -72,7 +72,65 @@ public final class Simulation {
 
     /** The key of an episode on the topic. */
     public static String key(SimulationEpisode e) {
-        return e.getSimulationId() + "|" + e.getContextId() + "|" + e.getTargetItemId();
+        return key(e.getSimulationId(), e.getContextId(), e.getTargetItemId());
+    }
+
+    static String key(String simulationId, String contextId, String targetItemId) {
+        return simulationId + "|" + contextId + "|" + targetItemId;
+    }
+
+    /**
+     * The episodes a simulation over these contexts holds, in the order it runs and returns them: one per (context,
+     * gold item) pair whose gold item is in the ranker's catalogue and has metadata.
+     *
+     * @param episodes             each episode's context and target, in order
+     * @param pairsOutsideCatalogue the test pairs left out
+     */
+    public record Plan(List<Map.Entry<DialogueContext, Item>> episodes, int pairsOutsideCatalogue) {
+
+        /** The topic key of every planned episode, in order ({@link #key}). */
+        public List<String> keys(String simulationId) {
+            return episodes.stream().map(e -> key(simulationId, e.getKey().contextId(), e.getValue().getItemId()))
+                    .toList();
+        }
+    }
+
+    /** Which episodes a simulation of these contexts against this catalogue runs; nothing is ranked or said. */
+    public static Plan plan(List<DialogueContext> contexts, Map<String, Item> items, List<String> catalogue) {
+        Set<String> known = new java.util.HashSet<>(catalogue);
+        List<Map.Entry<DialogueContext, Item>> episodes = new ArrayList<>();
+        int outside = 0;
+        for (DialogueContext c : contexts) {
+            for (String gold : c.goldItemIds()) {
+                Item target = items.get(gold);
+                if (!known.contains(gold) || target == null) {
+                    outside++;
+                    continue;
+                }
+                episodes.add(Map.entry(c, target));
+            }
+        }
+        return new Plan(List.copyOf(episodes), outside);
+    }
+
+    /**
+     * The result of an earlier run of the same simulation, from its published episodes: what {@link #run} would
+     * return again, since the id covers everything that decides an episode (checkpoint, seeker version, turns).
+     *
+     * @param stored the published episodes by key ({@link SimulationEpisodes#read})
+     * @return empty unless every planned episode is there (a run stopped while publishing left only some)
+     */
+    public static java.util.Optional<Result> stored(Plan plan, String simulationId,
+            Map<String, SimulationEpisode> stored) {
+        List<SimulationEpisode> episodes = new ArrayList<>(plan.episodes().size());
+        for (String key : plan.keys(simulationId)) {
+            SimulationEpisode e = stored.get(key);
+            if (e == null) {
+                return java.util.Optional.empty();
+            }
+            episodes.add(e);
+        }
+        return java.util.Optional.of(new Result(simulationId, List.copyOf(episodes), plan.pairsOutsideCatalogue()));
     }
 
     /** Runs one episode per (context, gold item) pair whose gold item the ranker can rank. */
@@ -84,18 +142,12 @@ public final class Simulation {
         for (int i = 0; i < catalogue.size(); i++) {
             positions.put(catalogue.get(i), i);
         }
+        Plan plan = plan(contexts, items, catalogue);
         List<Live> live = new ArrayList<>();
-        int outside = 0;
-        for (DialogueContext c : contexts) {
-            for (String gold : c.goldItemIds()) {
-                Item target = items.get(gold);
-                if (!positions.containsKey(gold) || target == null) {
-                    outside++;
-                    continue;
-                }
-                live.add(new Live(c, target, positions.get(gold)));
-            }
+        for (Map.Entry<DialogueContext, Item> e : plan.episodes()) {
+            live.add(new Live(e.getKey(), e.getValue(), positions.get(e.getValue().getItemId())));
         }
+        int outside = plan.pairsOutsideCatalogue();
         List<Live> all = List.copyOf(live);
         for (int turn = 1; turn <= settings.turns() && !live.isEmpty(); turn++) {
             if (turn > 1) {

@@ -2,9 +2,11 @@ package org.crsaug.model.simulate;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,14 +47,24 @@ public final class SimulationEpisodes {
 
     /** The latest record of every episode of one simulation, by key, in the order first written. */
     public static Map<String, SimulationEpisode> read(Platform platform, String simulationId) {
-        Map<String, SimulationEpisode> out = new LinkedHashMap<>();
+        return read(platform, Set.of(simulationId)).getOrDefault(simulationId, Map.of());
+    }
+
+    /**
+     * The same for several simulations in one pass over the topic (an experiment's checkpoints): per simulation
+     * id that has episodes, its episodes by key.
+     */
+    public static Map<String, Map<String, SimulationEpisode>> read(Platform platform, Set<String> simulationIds) {
+        Map<String, Map<String, SimulationEpisode>> out = new HashMap<>();
         try (TopicFollower<SimulationEpisode> f = new TopicFollower<>(platform, Topics.SIMULATION_EPISODES,
                 "crs-simulation-reader")) {
             f.catchUp(r -> {
                 if (r.value() == null) {
-                    out.remove(r.key());
-                } else if (r.value().getSimulationId().equals(simulationId)) {
-                    out.put(r.key(), r.value());
+                    // a tombstone names its simulation only in its key, whose first two parts may hold '|'
+                    out.values().forEach(episodes -> episodes.remove(r.key()));
+                } else if (simulationIds.contains(r.value().getSimulationId())) {
+                    out.computeIfAbsent(r.value().getSimulationId(), id -> new LinkedHashMap<>())
+                            .put(r.key(), r.value());
                 }
             }, Duration.ofMinutes(2));
         }

@@ -2,6 +2,8 @@ package org.crsaug.model.simulate;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.crsaug.data.context.EncoderText;
 import org.crsaug.data.context.DialogueContext;
 import org.crsaug.data.state.PipelineState;
@@ -12,6 +14,7 @@ import org.crsaug.model.encoder.TextEncoders;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.schema.Checkpoint;
+import org.crsaug.schema.SimulationEpisode;
 
 /**
  * {@code crs simulate}'s work: one checkpoint, its dataset's test contexts, a seeker, and the episodes
@@ -20,17 +23,45 @@ import org.crsaug.schema.Checkpoint;
  */
 public final class SimulationJob {
 
-    /** A finished simulation and how long it took (reading, encoding, scoring and publishing). */
+    /**
+     * A finished simulation and how long it took (reading, encoding, scoring and publishing).
+     *
+     * @param reused whether the episodes were those of an earlier run of the same simulation, read back from the
+     *               topic instead of simulated again
+     */
     public record Outcome(Checkpoint checkpoint, String simulator, String simulatorVersion, Simulation.Result result,
-            SimulationSummary summary, double seconds) {
+            SimulationSummary summary, double seconds, boolean reused) {
+    }
+
+    /**
+     * Where earlier runs' episodes are looked up: by simulation id, the published episodes by key (empty when
+     * there are none).
+     */
+    @FunctionalInterface
+    public interface Earlier {
+        Map<String, SimulationEpisode> episodes(String simulationId);
+
+        /** Every simulation is run again. */
+        Earlier NONE = id -> Map.of();
+
+        /** Reads the topic for each simulation asked about. */
+        static Earlier fromTopic(Platform platform) {
+            return id -> SimulationEpisodes.read(platform, id);
+        }
     }
 
     private SimulationJob() {
     }
 
-    public static Outcome run(Platform platform, Checkpoint checkpoint, SeekerSimulator seeker, int turns) {
+    /**
+     * Simulates the checkpoint, unless {@code earlier} holds every episode of the same simulation (same
+     * checkpoint, seeker version and turns, which decide every word and rank): then those are the result, and
+     * nothing is encoded, asked or published.
+     */
+    public static Outcome run(Platform platform, Checkpoint checkpoint, SeekerSimulator seeker, int turns,
+            Earlier earlier) {
         try (TextEncoder encoder = TextEncoders.create(platform.config(), platform.config().modelCache())) {
-            return run(platform, checkpoint, seeker, turns, encoder);
+            return run(platform, checkpoint, seeker, turns, encoder, earlier);
         }
     }
 
@@ -39,7 +70,7 @@ public final class SimulationJob {
      * remembers the texts it encoded); it must be the encoder {@code platform}'s configuration names.
      */
     public static Outcome run(Platform platform, Checkpoint checkpoint, SeekerSimulator seeker, int turns,
-            TextEncoder encoder) {
+            TextEncoder encoder, Earlier earlier) {
         long start = System.nanoTime();
         CrsConfig config = platform.config();
         try (PipelineState state = new PipelineState(platform, "crs-simulate");
@@ -51,13 +82,19 @@ public final class SimulationJob {
                         + checkpoint.getDataset() + " test dialogues; ingest the dataset and train again (crs run)");
             }
             TurnRanker ranker = new CheckpointRanker(model, encoder, state.itemsById(), EncoderText.fromConfig(config));
-            Simulation.Result result = Simulation.run(contexts, state.itemsById(), ranker, seeker,
-                    new Simulation.Settings(checkpoint.getCheckpointId(), checkpoint.getDataset(), turns),
-                    System.currentTimeMillis());
-            SimulationEpisodes.publish(platform, result.episodes());
+            Simulation.Settings settings = new Simulation.Settings(checkpoint.getCheckpointId(),
+                    checkpoint.getDataset(), turns);
+            String simulationId = Simulation.simulationId(settings, seeker);
+            Optional<Simulation.Result> stored = Simulation.stored(Simulation.plan(contexts, state.itemsById(),
+                    ranker.itemIds()), simulationId, earlier.episodes(simulationId));
+            Simulation.Result result = stored.orElseGet(() -> Simulation.run(contexts, state.itemsById(), ranker,
+                    seeker, settings, System.currentTimeMillis()));
+            if (stored.isEmpty()) {
+                SimulationEpisodes.publish(platform, result.episodes());
+            }
             SimulationSummary summary = SimulationSummary.of(result.episodes(), turns, Simulation.KS);
             return new Outcome(checkpoint, seeker.name(), seeker.version(), result, summary,
-                    (System.nanoTime() - start) / 1e9);
+                    (System.nanoTime() - start) / 1e9, stored.isPresent());
         }
     }
 }

@@ -1,0 +1,100 @@
+package org.crsaug.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.crsaug.testkit.ConsoleCapture;
+import org.crsaug.testkit.DataSlices;
+import org.crsaug.testkit.TestKafka;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code crs experiment --simulate} as a person runs it on a synthetic INSPIRED slice: each seed's models are
+ * simulated right after that seed is trained (so a stopped grid keeps them), the closing pass reads them back, and
+ * the same command run again trains and simulates nothing.
+ */
+class ExperimentSimulateCommandTest {
+
+    @RegisterExtension
+    static final TestKafka kafka = new TestKafka();
+
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
+
+    @Test
+    void simulatesEachSeedAsItIsTrainedAndARepeatedCommandReusesEverything(@TempDir Path tmp) throws Exception {
+        Path data = DataSlices.inspiredSlice(DataSlices.synthetic(), tmp.resolve("data"),
+                Map.of("train", 24, "valid", 6, "test", 8));
+        Path state = tmp.resolve("state");
+        Path report = tmp.resolve("report");
+        String[] experiment = {"experiment", "--dataset", "inspired", "--seeds", "2", "--backbones", "semantic",
+            "--modes", "baseline,two-stage", "--alphas", "none", "--sizes", "none", "--no-self-distillation",
+            "--simulate", "--bootstrap", "200", "--out", report.toString(),
+            "--bootstrap-servers", kafka.bootstrapServers(), "--schema-registry-url", kafka.registryUrl(),
+            "--state-dir", state.toString(), "--data-dir", data.toString(), "--set", "topic.prefix=expsim.",
+            "--set", "trainer.pretrain.epochs=1", "--set", "trainer.finetune.epochs=2", "--set", "retriever.top.k=10",
+            "--set", "simulator.turns=2"};
+
+        assertThat(Crs.execute(experiment)).as(console.stderr()).isZero();
+        List<String> lines = console.stdout().lines().toList();
+        // seed 1: its two models simulated; seed 2: its two simulated, seed 1's read back; the end: all four read back
+        assertThat(lines.stream().filter(l -> l.contains(" simulated ")).count()).as(console.stdout()).isEqualTo(4);
+        assertThat(lines.stream().filter(l -> l.contains("reused the simulation of")).count()).isEqualTo(2 + 4);
+        int firstSeedTwo = secondSeed(lines);
+        int lastSimulated = lastIndexOf(lines, " simulated ");
+        // the second seed's models are simulated after that seed was trained, not all at the end
+        assertThat(firstSeedTwo).isPositive();
+        assertThat(indexOf(lines, " simulated ")).isLessThan(firstSeedTwo);
+        assertThat(lastSimulated).isGreaterThan(firstSeedTwo).isLessThan(indexOf(lines, "report: "));
+        String page = Files.readString(report.resolve("simulator.md"));
+        assertThat(page).contains("| retrieval-only | metadata | semantic | modes | two-stage | 2 |");
+
+        // the same command again (a stopped grid resumed): every model and every simulation is reused
+        console.reset();
+        assertThat(Crs.execute(experiment)).as(console.stderr()).isZero();
+        List<String> again = console.stdout().lines().toList();
+        assertThat(again.stream().filter(l -> l.contains(" simulated "))).as(console.stdout()).isEmpty();
+        assertThat(again.stream().filter(l -> l.contains("reused the simulation of")).count()).isEqualTo(2 + 4 + 4);
+        assertThat(Files.readString(report.resolve("simulator.md"))).isEqualTo(page);
+    }
+
+    /** The first progress line of the second seed ("   seed N ..."). */
+    private static int secondSeed(List<String> lines) {
+        String first = null;
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i).strip();
+            if (l.startsWith("seed ")) {
+                String seed = l.split("\\s+")[1];
+                if (first == null) {
+                    first = seed;
+                } else if (!seed.equals(first)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static int indexOf(List<String> lines, String part) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(part)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int lastIndexOf(List<String> lines, String part) {
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (lines.get(i).contains(part)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
