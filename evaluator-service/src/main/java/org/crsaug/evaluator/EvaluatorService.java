@@ -68,6 +68,15 @@ public final class EvaluatorService extends WorkerService {
         this.collaborativeScore = platform.config().getBoolean("evaluator.collaborative.score");
     }
 
+    /**
+     * Stopping interrupts the worker, so the CS@k model's training (about a minute on ReDial) is given up at its
+     * next batch instead of holding the stop; the checkpoint it was for is evaluated again at the next start.
+     */
+    @Override
+    protected boolean interruptOnStop() {
+        return true;
+    }
+
     /** Called with each evaluation after it has been published. */
     public void onEvaluation(Consumer<Evaluation> listener) {
         listeners.add(listener);
@@ -153,6 +162,10 @@ public final class EvaluatorService extends WorkerService {
             return collaborative.computeIfAbsent(dataset, d ->
                     CollaborativeModel.obtain(() -> state, platform.config(), d));
         } catch (RuntimeException e) {
+            if (!running()) {
+                // stopped while training it: the evaluation is not to go out without its CS@k
+                throw e;
+            }
             LOG.warn("No CS@k for {} this time: {}", dataset, e.getMessage());
             return null;
         }
@@ -185,6 +198,11 @@ public final class EvaluatorService extends WorkerService {
             evaluated.increment();
             return true;
         } catch (RuntimeException e) {
+            if (!running()) {
+                // a failure while stopping (an interrupted training or send) is not the checkpoint's fault: it
+                // is not dead-lettered, and with its offset uncommitted it is evaluated at the next start
+                throw e;
+            }
             LOG.error("Cannot evaluate checkpoint {}", cp.getCheckpointId(), e);
             DeadLetter letter = DeadLetters.fromRecord(r.topic(), r.partition(), r.offset(), name(), e,
                     r.key() == null ? null : r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),

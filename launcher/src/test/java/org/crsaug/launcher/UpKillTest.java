@@ -51,6 +51,7 @@ class UpKillTest {
     private static final Duration WAIT = Duration.ofMinutes(3);
     private static final String DATASET = "inspired";
     private static final String READY = "crs up: ready in";
+    private static final String READY_BLOCK_END = "Services run until Ctrl-C";
 
     private int files;
 
@@ -83,7 +84,8 @@ class UpKillTest {
         Set<String> roundsBeforeKill;
         Stream.Result streamed;
         try {
-            String ready = first.awaitOutput(READY, START);
+            // the block's last line: the lines after "ready in" arrive one by one, and the test read too early once
+            String ready = first.awaitOutput(READY_BLOCK_END, START);
             assertThat(ready).as("the ready block names the watched directory")
                     .contains("watching         " + watch.toAbsolutePath().normalize());
             try (Platform guest = attach(state, first)) {

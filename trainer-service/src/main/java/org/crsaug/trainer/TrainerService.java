@@ -101,10 +101,19 @@ public final class TrainerService extends WorkerService {
         return done;
     }
 
-    /** A round in progress finishes before the service stops. */
+    /**
+     * A round in progress is given up at its next training batch ({@code interruptOnStop}): nothing of it is
+     * published (artifacts appear by rename, checkpoints after them), and the next start trains it again under
+     * the same number. Waiting for it instead held a Ctrl-C for up to this long while a ReDial stage ran on.
+     */
     @Override
     protected long stopTimeoutMs() {
         return 60_000;
+    }
+
+    @Override
+    protected boolean interruptOnStop() {
+        return true;
     }
 
     @Override
@@ -171,7 +180,7 @@ public final class TrainerService extends WorkerService {
                                         train(rounds, state, producer, dataset, defaultModes());
                                     } catch (RuntimeException e) {
                                         // one dataset without labels yet must not stop rounds for the others
-                                        LOG.error("Automatic round for {} failed", dataset, e);
+                                        logFailedRound("Automatic round for " + dataset, e);
                                     }
                                 }
                                 return null;
@@ -188,7 +197,7 @@ public final class TrainerService extends WorkerService {
                                 return train(rounds, state, producer, request.dataset(), request.modes());
                             }));
                         } catch (RuntimeException e) {
-                            LOG.error("Training round failed", e);
+                            logFailedRound("Training round", e);
                             request.done().completeExceptionally(e);
                         }
                     }
@@ -201,6 +210,26 @@ public final class TrainerService extends WorkerService {
                 r.done().completeExceptionally(new IllegalStateException("trainer stopped"));
             }
         }
+    }
+
+    /** A round given up because the trainer is stopping is no error; any other failure is. */
+    private void logFailedRound(String what, RuntimeException e) {
+        if (!running() && interrupted(e)) {
+            LOG.info("{} given up: the trainer is stopping ({})", what, e.getMessage());
+        } else {
+            LOG.error("{} failed", what, e);
+        }
+    }
+
+    private static boolean interrupted(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.crsaug.model.recommender.TrainingInterruptedException
+                    || t instanceof org.apache.kafka.common.errors.InterruptException
+                    || t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The state directory's trainer lock, or a refusal naming the trainer that holds it and what to do. */

@@ -59,6 +59,8 @@ public final class RecommenderTrainer {
     public TrainedRecommender train(TrainingData data, TrainerSettings s, TrainedRecommender warmStart) {
         // one training at a time per process: DJL records gradients process-wide
         synchronized (DjlRuntime.trainingLock()) {
+            // a stop that came while this waited for the lock ends it before anything is built
+            StopOnInterrupt.check("start");
             return trainAlone(data, s, warmStart);
         }
     }
@@ -163,7 +165,7 @@ public final class RecommenderTrainer {
         DefaultTrainingConfig config = new DefaultTrainingConfig(new RecommenderLoss(s.alpha()))
                 .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) s.learningRate())).build())
                 .optDevices(new Device[] {DjlRuntime.device()})
-                .addTrainingListeners(epochLog, selection);
+                .addTrainingListeners(epochLog, selection, new StopOnInterrupt(name));
         Weights best;
         try (Model model = TrainedRecommender.newModel(backbone, dims, start, "crs-" + name);
              Model teacher = teacherWeights == null ? null

@@ -54,4 +54,31 @@ class ConcurrentTrainingTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void anInterruptedTrainingEndsAtItsNextBatchAndReleasesTheLock() throws Exception {
+        // far more epochs than the test would ever wait for: only the interrupt can end it in time
+        TrainerSettings endless = new TrainerSettings(16, 0.01, 16, 0, 1_000_000, 0.0, 1.0, 0, 5L,
+                TrainingMode.BASELINE, HybridBackbone.NAME);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean flagAfter = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread training = new Thread(() -> {
+            try (TrainedRecommender r = new RecommenderTrainer().train(data(9), endless)) {
+                failure.set(new AssertionError("the endless training finished"));
+            } catch (Throwable e) {
+                failure.set(e);
+                flagAfter.set(Thread.currentThread().isInterrupted());
+            }
+        }, "endless-training");
+        training.start();
+        training.interrupt();
+        training.join(TimeUnit.MINUTES.toMillis(2));
+        assertThat(training.isAlive()).as("still training two minutes after the interrupt").isFalse();
+        assertThat(failure.get()).isInstanceOf(TrainingInterruptedException.class);
+        // the exception is the news: the flag is cleared, so the caller's clients close normally
+        assertThat(flagAfter.get()).isFalse();
+
+        // the lock is free again: the next training in the process runs and gives the model it gives alone
+        assertThat(train(SequentialBackbone.NAME)).isDeepEqualTo(train(SequentialBackbone.NAME));
+    }
 }

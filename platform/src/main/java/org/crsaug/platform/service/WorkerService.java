@@ -30,6 +30,19 @@ public abstract class WorkerService implements Service {
         return 30_000;
     }
 
+    /**
+     * Whether {@link #stop()} also interrupts the loop's thread when it has not ended within
+     * {@link #INTERRUPT_AFTER_MS}, for a service whose step can last minutes (a training round) and can be given
+     * up safely: what it leaves half done is redone at the next start. An idle loop ends by itself before that
+     * (it checks {@link #running()} every poll), so its clients close on a thread that was never interrupted.
+     */
+    protected boolean interruptOnStop() {
+        return false;
+    }
+
+    /** How long {@link #stop()} lets the loop end by itself before interrupting it ({@link #interruptOnStop()}). */
+    static final long INTERRUPT_AFTER_MS = 2_000;
+
     @Override
     public final String name() {
         return name;
@@ -64,6 +77,12 @@ public abstract class WorkerService implements Service {
             return;
         }
         try {
+            if (interruptOnStop()) {
+                worker.join(INTERRUPT_AFTER_MS);
+                if (worker.isAlive()) {
+                    worker.interrupt();
+                }
+            }
             worker.join(stopTimeoutMs());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
