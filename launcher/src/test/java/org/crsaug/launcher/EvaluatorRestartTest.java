@@ -21,6 +21,7 @@ import org.crsaug.evaluator.EvaluatorService;
 import org.crsaug.schema.Checkpoint;
 import org.crsaug.schema.Evaluation;
 import org.crsaug.trainer.TrainerService;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -111,6 +112,67 @@ class EvaluatorRestartTest {
             String dialogues = p.config().topic(Topics.DIALOGUES);
             assertThat(recordsRead(after, dialogues)).isEqualTo(recordsRead(before, dialogues) + 1);
             assertThat(recordsRead(before, p.config().topic(Topics.EMBEDDINGS))).isPositive();
+        } finally {
+            trainer.stop();
+        }
+    }
+
+    /** Whether the evaluator's worker thread is inside a training now (the CS@k model's). */
+    private static boolean evaluatorTraining() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().equals("evaluator"))
+                .anyMatch(e -> java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().equals(
+                        org.crsaug.model.recommender.RecommenderTrainer.class.getName())));
+    }
+
+    @Test
+    void anEvaluatorStoppedWhileItsCollaborativeModelTrainsNeitherPublishesNorDeadLettersAndEvaluatesOnRestart(
+            @TempDir Path tmp) throws Exception {
+        Path slice = DataSlices.inspiredSlice(DataSlices.synthetic(), tmp.resolve("data"),
+                Map.of("train", 30, "valid", 6, "test", 10));
+        Map<String, String> settings = Map.of("topic.prefix", "eval-stop.", "artifact.dir",
+                tmp.resolve("artifacts").toString(), "trainer.round.min.new.labels", "0", "trainer.hidden", "16",
+                "trainer.pretrain.epochs", "2", "trainer.finetune.epochs", "2", "kafka.session.timeout.ms", "6000");
+        Platform p = kafka.platform(settings);
+        PipelineInputs.publish(p, slice);
+        TrainerService trainer = start(new TrainerService(p));
+        try {
+            Checkpoint cp = trainer.requestRound("inspired", List.of(TrainingMode.BASELINE)).get(3, TimeUnit.MINUTES)
+                    .get(0);
+            // Given an evaluator whose CS@k model would train far longer than anyone waits
+            Map<String, String> endless = new java.util.HashMap<>(settings);
+            endless.put("trainer.finetune.epochs", "1000000");
+            endless.put("trainer.patience", "1000000");
+            List<Evaluation> byFirst = new CopyOnWriteArrayList<>();
+            EvaluatorService first = new EvaluatorService(kafka.platform(endless));
+            first.onEvaluation(byFirst::add);
+            start(first);
+            try {
+                Await.until("the evaluator training its CS@k model", WAIT,
+                        EvaluatorRestartTest::evaluatorTraining);
+            } finally {
+                // When it is stopped then
+                first.stop();
+            }
+            // Then the training was given up, nothing went out, and the checkpoint is not a dead letter
+            assertThat(evaluatorTraining()).as("still training after stop()").isFalse();
+            assertThat(first.failure()).isNull();
+            assertThat(byFirst).isEmpty();
+            assertThat(TestKafka.readAll(p, Topics.DEAD_LETTERS, 0, WAIT)).isEmpty();
+            assertThat(TestKafka.readAll(p, Topics.EVALUATIONS, 0, WAIT)).isEmpty();
+
+            // and an evaluator started again evaluates the checkpoint, whose offset was not committed
+            List<Evaluation> bySecond = new CopyOnWriteArrayList<>();
+            EvaluatorService second = new EvaluatorService(p);
+            second.onEvaluation(bySecond::add);
+            start(second);
+            try {
+                Await.until("the evaluation of " + cp.getCheckpointId(), WAIT, () -> !bySecond.isEmpty());
+            } finally {
+                second.stop();
+            }
+            assertThat(bySecond).extracting(Evaluation::getCheckpointId).containsOnly(cp.getCheckpointId());
+            assertThat(bySecond.get(0).getMetrics()).containsKey("cs@10");
         } finally {
             trainer.stop();
         }
