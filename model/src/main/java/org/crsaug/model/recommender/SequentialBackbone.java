@@ -20,7 +20,7 @@ import java.util.Random;
  * mention, and never the context text. The last {@link #MAX_LENGTH} mentions (left-padded) become item
  * embeddings plus learned position embeddings, pass through {@link #BLOCKS} causal self-attention blocks
  * (one head, pre-normalised queries, a ReLU feed-forward of width {@code trainer.hidden}, residuals; no
- * dropout, so training stays bit-reproducible on CPU), and the state at the most recent mention is scored
+ * dropout, though training is still not quite bit-reproducible across JVMs: docs/design-training.md), and the state at the most recent mention is scored
  * against every item with the same item vectors that embed the input (tied, as in SASRec) plus a bias.
  *
  * <p>A context that named no item yet has nothing to attend to: its state is zero, so it is ranked by the

@@ -42,13 +42,15 @@ class ConcurrentTrainingTest {
 
     @Test
     void twoTrainingsAtOnceBothFinishWithTheModelsTheyGiveAlone() throws Exception {
-        float[][] sequentialAlone = train(SequentialBackbone.NAME);
+        // not the sequential backbone: its training is not bit-reproducible from one JVM to the next (known,
+        // docs/design-training.md), which would make this test about that rather than about the lock
+        float[][] semanticAlone = train(SemanticBackbone.NAME);
         float[][] hybridAlone = train(HybridBackbone.NAME);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            Future<float[][]> sequential = pool.submit(() -> train(SequentialBackbone.NAME));
+            Future<float[][]> semantic = pool.submit(() -> train(SemanticBackbone.NAME));
             Future<float[][]> hybrid = pool.submit(() -> train(HybridBackbone.NAME));
-            assertThat(sequential.get(5, TimeUnit.MINUTES)).isDeepEqualTo(sequentialAlone);
+            assertThat(semantic.get(5, TimeUnit.MINUTES)).isDeepEqualTo(semanticAlone);
             assertThat(hybrid.get(5, TimeUnit.MINUTES)).isDeepEqualTo(hybridAlone);
         } finally {
             pool.shutdownNow();
@@ -79,6 +81,6 @@ class ConcurrentTrainingTest {
         assertThat(flagAfter.get()).isFalse();
 
         // the lock is free again: the next training in the process runs and gives the model it gives alone
-        assertThat(train(SequentialBackbone.NAME)).isDeepEqualTo(train(SequentialBackbone.NAME));
+        assertThat(train(SemanticBackbone.NAME)).isDeepEqualTo(train(SemanticBackbone.NAME));
     }
 }
