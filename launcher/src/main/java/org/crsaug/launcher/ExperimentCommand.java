@@ -7,10 +7,8 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.crsaug.platform.config.ConfigException;
 import org.crsaug.platform.config.CrsConfig;
@@ -23,6 +21,7 @@ import org.crsaug.launcher.experiment.ExperimentRunner;
 import org.crsaug.scorer.Judges;
 import org.crsaug.scorer.semantic.SemanticScoring;
 import org.crsaug.launcher.experiment.ExperimentSimulations;
+import org.crsaug.launcher.experiment.SeedSimulations;
 import org.crsaug.model.simulate.SeekerSimulator;
 import org.crsaug.model.simulate.Seekers;
 import picocli.CommandLine.Command;
@@ -144,26 +143,24 @@ final class ExperimentCommand implements Callable<Integer> {
             try (SemanticScoring semantic = semanticJudge == null ? null
                     : SemanticScoring.open(platform, semanticJudge, System.getenv())) {
                 String judge = semantic == null ? null : semantic.judgeDescription();
-                int turns = config.getInt("simulator.turns");
-                Set<String> simulated = new HashSet<>();
-                try (SeekerSimulator seeker = simulate ? Seekers.create(config, System.getenv(), platform) : null) {
+                try (SeekerSimulator seeker = simulate ? Seekers.create(config, System.getenv(), platform) : null;
+                        SeedSimulations simulations = seeker == null ? null : new SeedSimulations(platform, seeker,
+                                config.getInt("simulator.turns"), System.out, !resimulate, dir)) {
                     ExperimentRunner.Outcome outcome = new ExperimentRunner(platform, System.out)
                             .semanticScores(semantic)
                             .afterEachSeed(partial -> {
                                 writeQuietly(partial, judge, dir);
-                                if (seeker != null) {
-                                    // the seed's models under the simulator now, so a stopped grid keeps them
-                                    ExperimentSimulations.simulate(platform, partial, seeker, turns, System.out,
-                                            !resimulate, simulated).writeQuietly(dir);
+                                if (simulations != null) {
+                                    // simulated while the next seed trains, so a stopped grid keeps them
+                                    simulations.afterSeed(partial);
                                 }
                             })
                             .run(plan, Duration.ofMinutes(timeoutMinutes));
                     Path html = new ExperimentReport(outcome, judge).write(dir);
                     System.out.println("report: " + html.toAbsolutePath());
                     System.out.println("        " + dir.resolve("report.md").toAbsolutePath());
-                    if (seeker != null) {
-                        Path page = ExperimentSimulations.simulate(platform, outcome, seeker, turns, System.out,
-                                !resimulate, simulated).write(dir);
+                    if (simulations != null) {
+                        Path page = simulations.all(outcome).write(dir);
                         System.out.println("        " + page.toAbsolutePath());
                         System.out.println("        " + dir.resolve("simulator.md").toAbsolutePath());
                     }
