@@ -42,8 +42,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class CollaborativeModel implements AutoCloseable {
 
-    /** Part of the fingerprint: raise it when the model or its training changes, so old artifacts are not reused. */
-    static final String VERSION = "1";
+    /**
+     * Part of the fingerprint: raise it when the model or its training changes, so old artifacts are not reused.
+     * 2: the sequential backbone's training no longer reads freed memory now and then ({@code Params#times}).
+     */
+    static final String VERSION = "2";
     static final String ARTIFACT_PREFIX = "collaborative-";
     static final String INFO_FILE = "collaborative.txt";
     private static final Logger LOG = LoggerFactory.getLogger(CollaborativeModel.class);

@@ -1,5 +1,6 @@
 package org.crsaug.model.recommender;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -18,6 +19,23 @@ final class Params {
         p.setInitializer((NDManager manager, Shape s, DataType dataType) ->
                 manager.create(values, s).toType(dataType, false));
         return p;
+    }
+
+    /**
+     * {@code x} times a constant, in a graph that will be differentiated. Not {@code x.mul(c)}: DJL's PyTorch
+     * engine makes the constant a tensor over a Java direct buffer and closes it as soon as the product is made,
+     * but autograd keeps that tensor for the backward pass, and once the buffer is unreachable the garbage
+     * collector may free its memory first. The backward pass then read freed memory now and then, and training
+     * was not reproducible (docs/design-training.md). Made in {@code x}'s manager, the constant lives until that
+     * manager closes, after the backward pass and the step.
+     */
+    static NDArray times(NDArray x, float c) {
+        return x.mul(x.getManager().create(c));
+    }
+
+    /** {@code x} divided by a constant; see {@link #times}. */
+    static NDArray dividedBy(NDArray x, float c) {
+        return x.div(x.getManager().create(c));
     }
 
     static float[] uniform(Random rng, int size, double limit) {

@@ -44,6 +44,6 @@ final class RecommenderLoss extends Loss {
         }
         NDArray softLog = labels.get(1);
         NDArray kl = logp.exp().mul(logp.sub(softLog)).sum(new int[] {CLASS_AXIS}).mean();
-        return loss.add(kl.mul((float) alpha));
+        return loss.add(Params.times(kl, (float) alpha));
     }
 }

@@ -20,7 +20,7 @@ import java.util.Random;
  * mention, and never the context text. The last {@link #MAX_LENGTH} mentions (left-padded) become item
  * embeddings plus learned position embeddings, pass through {@link #BLOCKS} causal self-attention blocks
  * (one head, pre-normalised queries, a ReLU feed-forward of width {@code trainer.hidden}, residuals; no
- * dropout, though training is still not quite bit-reproducible across JVMs: docs/design-training.md), and the state at the most recent mention is scored
+ * dropout, so training stays bit-reproducible on CPU; constants go through {@link Params#times}), and the state at the most recent mention is scored
  * against every item with the same item vectors that embed the input (tied, as in SASRec) plus a bias.
  *
  * <p>A context that named no item yet has nothing to attend to: its state is zero, so it is ranked by the
@@ -167,8 +167,7 @@ public final class SequentialBackbone implements Backbone {
             NDArray attentionMask = inputs.get(2);
             int len = MAX_LENGTH;
             NDArray table = ps.getValue(itemVectorParameter(), mask.getDevice(), training);
-            NDArray x = Embedding.embedding(ids, table, SparseFormat.DENSE).head()
-                    .mul((float) Math.sqrt(WIDTH))
+            NDArray x = Params.times(Embedding.embedding(ids, table, SparseFormat.DENSE).head(), (float) Math.sqrt(WIDTH))
                     .add(ps.getValue(positions, mask.getDevice(), training))
                     .mul(mask.expandDims(2));
             for (int b = 0; b < BLOCKS; b++) {
@@ -192,9 +191,8 @@ public final class SequentialBackbone implements Backbone {
             NDArray q = norm(ps, queries, p.queryNormGain(), p.queryNormBias(), training);
             NDArray keys = dense(ps, x, p.keyWeight(), p.keyBias(), training);
             NDArray values = dense(ps, x, p.valueWeight(), p.valueBias(), training);
-            NDArray weights = dense(ps, q, p.queryWeight(), p.queryBias(), training)
-                    .batchMatMul(keys.transpose(0, 2, 1))
-                    .div((float) Math.sqrt(WIDTH))
+            NDArray weights = Params.dividedBy(dense(ps, q, p.queryWeight(), p.queryBias(), training)
+                    .batchMatMul(keys.transpose(0, 2, 1)), (float) Math.sqrt(WIDTH))
                     .add(attentionMask)
                     .softmax(2);
             NDArray h = norm(ps, q.add(weights.batchMatMul(values)), p.ffnNormGain(), p.ffnNormBias(), training);

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two trainings started at once in one JVM, as the trainer's round and the evaluator's CS@k model do in
- * {@code crs run}: DJL records gradients process-wide, so without {@link DjlRuntime#trainingLock()} one of them
- * fails ("A PtGradientCollector is already collecting"). Both must finish, each with exactly the model it gives
- * when trained alone.
+ * {@code crs run}: DJL allows one open gradient collector per process, so without {@link DjlRuntime#trainingLock()}
+ * one of them fails ("A PtGradientCollector is already collecting"). All must finish, each with exactly the model it
+ * gives when trained alone, which also needs every training to be reproducible within the JVM: the sequential
+ * backbone was not while constants were multiplied in with DJL's {@code mul(Number)} (see {@code Params#times}).
  */
 class ConcurrentTrainingTest {
 
@@ -34,24 +35,37 @@ class ConcurrentTrainingTest {
     }
 
     private static float[][] train(String backbone) {
-        TrainerSettings s = new TrainerSettings(16, 0.01, 16, 0, 4, 0.0, 1.0, 0, 5L, TrainingMode.BASELINE, backbone);
-        try (TrainedRecommender r = new RecommenderTrainer().train(data(9), s)) {
+        return train(backbone, TrainingMode.BASELINE);
+    }
+
+    /** Two-stage pre-trains on augmented labels and fine-tunes with the KL term to its own frozen teacher. */
+    private static float[][] train(String backbone, TrainingMode mode) {
+        boolean twoStage = mode == TrainingMode.TWO_STAGE;
+        TrainerSettings s = new TrainerSettings(16, 0.01, 16, twoStage ? 2 : 0, 4, twoStage ? 0.5 : 0.0, 1.0, 0, 5L,
+                mode, backbone);
+        TrainingData d = data(9);
+        if (twoStage) {
+            d = new TrainingData(d.numItems(), null, d.real(), data(10).real(), List.of());
+        }
+        try (TrainedRecommender r = new RecommenderTrainer().train(d, s)) {
             return r.score(new float[][] {new float[6], new float[6]}, new int[][] {{3}, {7, 8}});
         }
     }
 
     @Test
-    void twoTrainingsAtOnceBothFinishWithTheModelsTheyGiveAlone() throws Exception {
-        // not the sequential backbone: its training is not bit-reproducible from one JVM to the next (known,
-        // docs/design-training.md), which would make this test about that rather than about the lock
-        float[][] semanticAlone = train(SemanticBackbone.NAME);
+    void threeTrainingsAtOnceAllFinishWithTheModelsTheyGiveAlone() throws Exception {
+        float[][] sequentialAlone = train(SequentialBackbone.NAME);
         float[][] hybridAlone = train(HybridBackbone.NAME);
-        ExecutorService pool = Executors.newFixedThreadPool(2);
+        float[][] twoStageAlone = train(SemanticBackbone.NAME, TrainingMode.TWO_STAGE);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
-            Future<float[][]> semantic = pool.submit(() -> train(SemanticBackbone.NAME));
+            // one after another behind the lock, in whatever order the threads reach it
+            Future<float[][]> sequential = pool.submit(() -> train(SequentialBackbone.NAME));
             Future<float[][]> hybrid = pool.submit(() -> train(HybridBackbone.NAME));
-            assertThat(semantic.get(5, TimeUnit.MINUTES)).isDeepEqualTo(semanticAlone);
+            Future<float[][]> twoStage = pool.submit(() -> train(SemanticBackbone.NAME, TrainingMode.TWO_STAGE));
+            assertThat(sequential.get(5, TimeUnit.MINUTES)).isDeepEqualTo(sequentialAlone);
             assertThat(hybrid.get(5, TimeUnit.MINUTES)).isDeepEqualTo(hybridAlone);
+            assertThat(twoStage.get(5, TimeUnit.MINUTES)).isDeepEqualTo(twoStageAlone);
         } finally {
             pool.shutdownNow();
         }
@@ -81,6 +95,30 @@ class ConcurrentTrainingTest {
         assertThat(flagAfter.get()).isFalse();
 
         // the lock is free again: the next training in the process runs and gives the model it gives alone
-        assertThat(train(SemanticBackbone.NAME)).isDeepEqualTo(train(SemanticBackbone.NAME));
+        assertThat(train(SequentialBackbone.NAME)).isDeepEqualTo(train(SequentialBackbone.NAME));
+    }
+
+    @Test
+    void trainingsUnderConstantGarbageCollectionGiveTheSameModels() throws Exception {
+        float[][] sequential = train(SequentialBackbone.NAME);
+        float[][] twoStage = train(SemanticBackbone.NAME, TrainingMode.TWO_STAGE);
+        // a collector running all the time frees whatever native memory nothing reachable holds; a constant that
+        // autograd kept but Java let go of (DJL's mul(Number)) is then read after it was freed
+        java.util.concurrent.atomic.AtomicBoolean collecting = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread collector = new Thread(() -> {
+            while (collecting.get()) {
+                System.gc();
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+            }
+        }, "constant-gc");
+        collector.setDaemon(true);
+        collector.start();
+        try {
+            assertThat(train(SequentialBackbone.NAME)).isDeepEqualTo(sequential);
+            assertThat(train(SemanticBackbone.NAME, TrainingMode.TWO_STAGE)).isDeepEqualTo(twoStage);
+        } finally {
+            collecting.set(false);
+            collector.join();
+        }
     }
 }
