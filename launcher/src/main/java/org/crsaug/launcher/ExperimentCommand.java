@@ -103,6 +103,11 @@ final class ExperimentCommand implements Callable<Integer> {
             + " topic already holds it from an earlier experiment.")
     boolean resimulate;
 
+    @Option(names = "--retrain", description = "Train every model again, even one whose checkpoint an earlier"
+            + " experiment published from the same data and settings (by default that checkpoint is reused, so a"
+            + " grid run again or resumed after a stop trains only what it lacks).")
+    boolean retrain;
+
     @Mixin
     ConfigOptions options;
 
@@ -148,6 +153,7 @@ final class ExperimentCommand implements Callable<Integer> {
                                 config.getInt("simulator.turns"), System.out, !resimulate, dir)) {
                     ExperimentRunner.Outcome outcome = new ExperimentRunner(platform, System.out)
                             .semanticScores(semantic)
+                            .reuseCheckpoints(!retrain)
                             .afterEachSeed(partial -> {
                                 writeQuietly(partial, judge, dir);
                                 if (simulations != null) {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code crs experiment --simulate} as a person runs it on a synthetic INSPIRED slice: each seed's models are
  * simulated once that seed is trained (beside the next seed's training; a stopped grid keeps them), the closing
- * pass reads them back, and the same command run again trains and simulates nothing.
+ * pass reads them back, and the same command run again trains and simulates nothing; with --retrain it trains
+ * every model again, to the same checkpoints.
  */
 class ExperimentSimulateCommandTest {
 
@@ -50,12 +51,26 @@ class ExperimentSimulateCommandTest {
         String page = Files.readString(report.resolve("simulator.md"));
         assertThat(page).contains("| retrieval-only | metadata | semantic | modes | two-stage | 2 |");
 
+        assertThat(lines.stream().filter(l -> l.contains("checkpoint reused"))).isEmpty();
+
         // the same command again (a stopped grid resumed): every model and every simulation is reused
         console.reset();
         assertThat(Crs.execute(experiment)).as(console.stderr()).isZero();
         List<String> again = console.stdout().lines().toList();
+        assertThat(again.stream().filter(l -> l.strip().startsWith("seed "))).hasSize(4)
+                .allSatisfy(l -> assertThat(l).contains("checkpoint reused"));
         assertThat(again.stream().filter(l -> l.contains(" simulated "))).as(console.stdout()).isEmpty();
         assertThat(again.stream().filter(l -> l.contains("reused the simulation of")).count()).isEqualTo(2 + 4 + 4);
+        assertThat(Files.readString(report.resolve("simulator.md"))).isEqualTo(page);
+
+        // --retrain trains every model anew; training is deterministic, so the checkpoints, and with them the
+        // simulations read back, are the same
+        console.reset();
+        assertThat(Crs.execute(SmallRun.concat(experiment, new String[] {"--retrain"}))).as(console.stderr()).isZero();
+        List<String> retrained = console.stdout().lines().toList();
+        assertThat(retrained.stream().filter(l -> l.strip().startsWith("seed "))).hasSize(4)
+                .noneSatisfy(l -> assertThat(l).contains("checkpoint reused"));
+        assertThat(retrained.stream().filter(l -> l.contains(" simulated "))).isEmpty();
         assertThat(Files.readString(report.resolve("simulator.md"))).isEqualTo(page);
     }
 

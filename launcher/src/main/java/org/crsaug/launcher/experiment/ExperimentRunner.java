@@ -37,6 +37,7 @@ import org.crsaug.data.context.DialogueContexts;
 import org.crsaug.model.checkpoint.LoadedCheckpoint;
 import org.crsaug.schema.Candidate;
 import org.crsaug.schema.Candidates;
+import org.crsaug.platform.store.CheckpointDirectory;
 import org.crsaug.schema.Checkpoint;
 import org.crsaug.model.training.ExtraPretraining;
 import org.crsaug.model.training.TrainingRound;
@@ -58,6 +59,7 @@ public final class ExperimentRunner {
     private final Platform platform;
     private final PrintStream out;
     private Consumer<Outcome> afterEachSeed = outcome -> { };
+    private boolean reuseCheckpoints = true;
     private SemanticScoring semantic;
     /** The CS@k model of the experiment's dataset, shared by every variant (it never sees augmented labels). */
     private CollaborativeModel collaborative;
@@ -84,6 +86,16 @@ public final class ExperimentRunner {
      */
     public ExperimentRunner semanticScores(SemanticScoring scoring) {
         this.semantic = scoring;
+        return this;
+    }
+
+    /**
+     * Whether a model whose checkpoint is already published, trained by this code on the same data with the same
+     * settings ({@link TrainingRound#alreadyTrained}), is taken instead of trained again (default true): a grid
+     * run again, or resumed after a stop, trains only what it lacks. False ({@code --retrain}) trains every model.
+     */
+    public ExperimentRunner reuseCheckpoints(boolean reuse) {
+        this.reuseCheckpoints = reuse;
         return this;
     }
 
@@ -252,11 +264,15 @@ public final class ExperimentRunner {
     private void trainAll(ExperimentPlan plan, ExperimentPlan.LabelVariant variant, Platform vp,
             PipelineState state, Map<String, LabelQuality> quality, List<RunResult> runs) {
         try (KafkaProducer<String, Checkpoint> producer = vp.producer(Topics.CHECKPOINTS, "crs-experiment")) {
+            Map<String, Checkpoint> published = new java.util.HashMap<>();
+            if (reuseCheckpoints) {
+                CheckpointDirectory.all(vp).forEach(c -> published.put(c.getCheckpointId(), c));
+            }
             for (String catalogue : plan.catalogues()) {
                 // the labels were made once; only the item set the models rank over changes
                 CrsConfig config = vp.config().with("catalogue", catalogue);
                 boolean sweeps = catalogue.equals(plan.catalogues().get(0));
-                trainCatalogue(plan, variant, config, state, quality, producer, sweeps, runs);
+                trainCatalogue(plan, variant, config, state, quality, producer, published, sweeps, runs);
             }
             producer.flush();
         }
@@ -264,7 +280,8 @@ public final class ExperimentRunner {
 
     private void trainCatalogue(ExperimentPlan plan, ExperimentPlan.LabelVariant variant,
             CrsConfig config, PipelineState state, Map<String, LabelQuality> quality,
-            KafkaProducer<String, Checkpoint> producer, boolean sweeps, List<RunResult> runs) {
+            KafkaProducer<String, Checkpoint> producer, Map<String, Checkpoint> published, boolean sweeps,
+            List<RunResult> runs) {
         String catalogue = config.get("catalogue");
         TrainingRound round = new TrainingRound(config, new ArtifactStore(config.artifactRoot()));
         int tailMax = config.getInt("evaluator.tail.max.mentions");
@@ -281,8 +298,11 @@ public final class ExperimentRunner {
             CollaborativeModel cf = collaborative(state, config, plan.dataset());
             Trainer trainer = (group, setting, backbone, settings, snap) -> {
                 long started = System.nanoTime();
-                Checkpoint cp = round.train(snap, settings, 0, null);
-                producer.send(new ProducerRecord<>(config.topic(Topics.CHECKPOINTS), cp.getCheckpointId(), cp));
+                java.util.Optional<Checkpoint> earlier = round.alreadyTrained(snap, settings, 0, published);
+                Checkpoint cp = earlier.orElseGet(() -> round.train(snap, settings, 0, null));
+                if (earlier.isEmpty()) {
+                    producer.send(new ProducerRecord<>(config.topic(Topics.CHECKPOINTS), cp.getCheckpointId(), cp));
+                }
                 CheckpointEvaluator.Scored scored = CheckpointEvaluator.score(state, cp);
                 Map<String, Double> metrics = new TreeMap<>(RecallMetrics.compute(scored.scores(),
                         scored.contexts(), RecallMetrics.Protocol.STRICT, tailPositions, KS));
@@ -298,11 +318,12 @@ public final class ExperimentRunner {
                     relevance.meanAt().forEach((k, v) -> metrics.put("s@" + k, v));
                 }
                 out.printf(Locale.ROOT, "   seed %d %-8s %-10s %-6s %-10s R@1 %5.2f R@10 %5.2f R@50 %5.2f%s"
-                        + " (%d pairs, %.0f s)%n", seed, catalogue, backbone, group, setting,
+                        + " (%d pairs, %.0f s%s)%n", seed, catalogue, backbone, group, setting,
                         100 * metrics.get("recall@1"), 100 * metrics.get("recall@10"),
                         100 * metrics.get("recall@50"), metrics.containsKey("cs@10") ? String.format(Locale.ROOT,
                                 " CS@10 %.2f CS@50 %.2f", metrics.get("cs@10"), metrics.getOrDefault("cs@50",
-                                        Double.NaN)) : "", ranks.length, (System.nanoTime() - started) / 1e9);
+                                        Double.NaN)) : "", ranks.length, (System.nanoTime() - started) / 1e9,
+                        earlier.isPresent() ? ", checkpoint reused" : "");
                 runs.add(new RunResult(variant.name(), catalogue, backbone, group, setting, seed,
                         cp.getCheckpointId(), metrics, ranks));
             };

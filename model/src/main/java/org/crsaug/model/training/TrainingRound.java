@@ -243,6 +243,28 @@ public final class TrainingRound {
                 && new java.util.HashSet<>(previous.getInputRanges()).equals(new java.util.HashSet<>(snapshot.ranges()));
     }
 
+    /**
+     * The published checkpoint that training these settings on this snapshot from scratch would only repeat: the
+     * same id (data, settings, round), no parent, trained by this code with the same recorded settings on the same
+     * offset ranges, and its artifact still in the store. Training is deterministic on CPU, so it is the model
+     * training would give again. An experiment run again (a stopped grid resumed) takes these instead of training.
+     *
+     * @param published checkpoints by id (the checkpoints topic)
+     */
+    public java.util.Optional<Checkpoint> alreadyTrained(Snapshot snapshot, TrainerSettings settings, int round,
+            Map<String, Checkpoint> published) {
+        Checkpoint cp = published.get(checkpointId(snapshot, settings.mode(), settings, round, null));
+        if (cp == null || cp.getParentCheckpointId() != null || !cp.getCodeVersion().equals(codeVersion())
+                || !java.nio.file.Files.isDirectory(artifacts.root().resolve(cp.getCheckpointId()))) {
+            return java.util.Optional.empty();
+        }
+        Map<String, String> then = new TreeMap<>(cp.getConfig());
+        then.remove(WARM_START_KEY);
+        boolean same = then.equals(recordedConfig(snapshot, settings))
+                && new java.util.HashSet<>(cp.getInputRanges()).equals(new java.util.HashSet<>(snapshot.ranges()));
+        return same ? java.util.Optional.of(cp) : java.util.Optional.empty();
+    }
+
     /** {@code catalogue=metadata} restricts models to items with descriptive metadata; {@code all} keeps every title. */
     static boolean catalogueMetadataOnly(CrsConfig config) {
         String scope = config.get("catalogue");
