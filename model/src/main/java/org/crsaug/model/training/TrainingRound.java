@@ -234,13 +234,18 @@ public final class TrainingRound {
      * from it, drift away from what the same command printed before.
      */
     public boolean trainedOn(Snapshot snapshot, TrainingMode mode, Checkpoint previous) {
-        if (previous == null || !previous.getCodeVersion().equals(codeVersion())) {
+        return previous != null && sameTraining(previous, snapshot, TrainerSettings.fromConfig(config, mode));
+    }
+
+    /** This code, these recorded settings (its warm start aside) and these offset ranges made {@code cp}. */
+    private boolean sameTraining(Checkpoint cp, Snapshot snapshot, TrainerSettings settings) {
+        if (!cp.getCodeVersion().equals(codeVersion())) {
             return false;
         }
-        Map<String, String> then = new TreeMap<>(previous.getConfig());
+        Map<String, String> then = new TreeMap<>(cp.getConfig());
         then.remove(WARM_START_KEY);
-        return then.equals(recordedConfig(snapshot, TrainerSettings.fromConfig(config, mode)))
-                && new java.util.HashSet<>(previous.getInputRanges()).equals(new java.util.HashSet<>(snapshot.ranges()));
+        return then.equals(recordedConfig(snapshot, settings))
+                && new java.util.HashSet<>(cp.getInputRanges()).equals(new java.util.HashSet<>(snapshot.ranges()));
     }
 
     /**
@@ -254,15 +259,9 @@ public final class TrainingRound {
     public java.util.Optional<Checkpoint> alreadyTrained(Snapshot snapshot, TrainerSettings settings, int round,
             Map<String, Checkpoint> published) {
         Checkpoint cp = published.get(checkpointId(snapshot, settings.mode(), settings, round, null));
-        if (cp == null || cp.getParentCheckpointId() != null || !cp.getCodeVersion().equals(codeVersion())
-                || !java.nio.file.Files.isDirectory(artifacts.root().resolve(cp.getCheckpointId()))) {
-            return java.util.Optional.empty();
-        }
-        Map<String, String> then = new TreeMap<>(cp.getConfig());
-        then.remove(WARM_START_KEY);
-        boolean same = then.equals(recordedConfig(snapshot, settings))
-                && new java.util.HashSet<>(cp.getInputRanges()).equals(new java.util.HashSet<>(snapshot.ranges()));
-        return same ? java.util.Optional.of(cp) : java.util.Optional.empty();
+        boolean reusable = cp != null && cp.getParentCheckpointId() == null && sameTraining(cp, snapshot, settings)
+                && java.nio.file.Files.isDirectory(artifacts.root().resolve(cp.getCheckpointId()));
+        return reusable ? java.util.Optional.of(cp) : java.util.Optional.empty();
     }
 
     /** {@code catalogue=metadata} restricts models to items with descriptive metadata; {@code all} keeps every title. */
