@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import org.crsaug.launcher.experiment.ReportPage.Table;
 import org.crsaug.model.encoder.RememberingEncoder;
-import org.crsaug.model.encoder.TextEncoders;
 import org.crsaug.model.eval.Significance;
 import org.crsaug.model.simulate.SeekerSimulator;
 import org.crsaug.model.simulate.Simulation;
@@ -38,8 +37,6 @@ import org.crsaug.schema.SimulationEpisode;
 public final class ExperimentSimulations {
 
     private static final String PLOT = "recall-vs-alpha-offline-and-simulator.png";
-    /** Texts whose vectors are remembered across checkpoints: about 2.5 KiB each, so at most ~250 MiB. */
-    private static final int REMEMBERED_TEXTS = 100_000;
 
     /**
      * One model under the simulator.
@@ -69,9 +66,11 @@ public final class ExperimentSimulations {
      * after every seed, then once more at the end); so a long grid that was stopped resumes where it stopped.
      *
      * @param madeHere the simulation ids this experiment has run so far; the ones run now are added
+     * @param encoders the experiment's query encoders, which remember the texts of its earlier calls
      */
     public static ExperimentSimulations simulate(Platform platform, ExperimentRunner.Outcome outcome,
-            SeekerSimulator seeker, int turns, PrintStream out, boolean reuse, Set<String> madeHere) {
+            SeekerSimulator seeker, int turns, PrintStream out, boolean reuse, Set<String> madeHere,
+            SimulatorEncoders encoders) {
         List<Run> done = new ArrayList<>();
         Map<String, Run> byCheckpoint = new LinkedHashMap<>();
         for (ExperimentPlan.LabelVariant variant : outcome.plan().labelVariants()) {
@@ -79,11 +78,9 @@ public final class ExperimentSimulations {
             if (mine.isEmpty()) {
                 continue;
             }
-            // one encoder per variant (a variant may name another encoder), remembering what it encoded: every
-            // checkpoint's first turn is the same test contexts, and later turns repeat where models agree
-            try (Platform vp = ExperimentRunner.variantPlatform(platform, variant);
-                    RememberingEncoder encoder = new RememberingEncoder(TextEncoders.create(vp.config(),
-                            vp.config().modelCache()), REMEMBERED_TEXTS)) {
+            try (Platform vp = ExperimentRunner.variantPlatform(platform, variant)) {
+                RememberingEncoder encoder = encoders.of(variant.name(), vp);
+                long[] before = encoder.counts();
                 Map<String, org.crsaug.schema.Checkpoint> checkpoints = new LinkedHashMap<>();
                 CheckpointDirectory.all(vp).forEach(c -> checkpoints.put(c.getCheckpointId(), c));
                 Set<String> reusable = new HashSet<>();
@@ -120,9 +117,9 @@ public final class ExperimentSimulations {
                     }
                     done.add(new Run(r, known.summary(), known.bestRanks()));
                 }
-                long[] counts = encoder.counts();
+                long[] after = encoder.counts();
                 out.printf(Locale.ROOT, "   simulator texts of label variant %s: %d encoded, %d remembered from an earlier"
-                        + " checkpoint%n", variant.name(), counts[1], counts[0]);
+                        + " checkpoint%n", variant.name(), after[1] - before[1], after[0] - before[0]);
             }
         }
         return new ExperimentSimulations(outcome, done, turns, seeker.version());

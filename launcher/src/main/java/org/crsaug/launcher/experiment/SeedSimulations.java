@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.crsaug.model.simulate.SeekerSimulator;
 import org.crsaug.platform.kafka.Platform;
 
@@ -32,6 +33,8 @@ public final class SeedSimulations implements AutoCloseable {
     private final Path dir;
     /** Simulation ids run by this experiment: reused by its later passes even with --resimulate. */
     private final Set<String> madeHere = ConcurrentHashMap.newKeySet();
+    /** Shared by every seed's simulations, so a text one seed encoded is not encoded again for the next. */
+    private final SimulatorEncoders encoders = new SimulatorEncoders();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "experiment-simulations");
         t.setDaemon(true);
@@ -54,13 +57,13 @@ public final class SeedSimulations implements AutoCloseable {
     public void afterSeed(ExperimentRunner.Outcome partial) {
         throwIfFailed(false);
         pending.add(worker.submit(() -> ExperimentSimulations.simulate(platform, partial, seeker, turns, out, reuse,
-                madeHere).writeQuietly(dir)));
+                madeHere, encoders).writeQuietly(dir)));
     }
 
     /** Waits for the seeds' simulations, then the whole grid under the simulator, every simulation read back. */
     public ExperimentSimulations all(ExperimentRunner.Outcome outcome) {
         throwIfFailed(true);
-        return ExperimentSimulations.simulate(platform, outcome, seeker, turns, out, reuse, madeHere);
+        return ExperimentSimulations.simulate(platform, outcome, seeker, turns, out, reuse, madeHere, encoders);
     }
 
     private void throwIfFailed(boolean wait) {
@@ -83,5 +86,14 @@ public final class SeedSimulations implements AutoCloseable {
     @Override
     public void close() {
         worker.shutdownNow();
+        try {
+            if (worker.awaitTermination(1, TimeUnit.SECONDS)) {
+                encoders.close();
+            }
+            // else a seed's simulation is still encoding (it does not stop when interrupted): freeing the native
+            // model under it could crash the JVM, which is on its way out anyway and frees it then
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

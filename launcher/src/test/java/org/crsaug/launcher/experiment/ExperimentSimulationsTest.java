@@ -51,59 +51,65 @@ class ExperimentSimulationsTest {
         ExperimentRunner.Outcome outcome = new ExperimentRunner(platform, out).run(plan, Duration.ofMinutes(5));
 
         Set<String> made = new HashSet<>();
-        ExperimentSimulations sims = ExperimentSimulations.simulate(platform, outcome, new AttributeSeeker(), 2, out,
-                false, made);
+        try (SimulatorEncoders encoders = new SimulatorEncoders()) {
+            ExperimentSimulations sims = ExperimentSimulations.simulate(platform, outcome, new AttributeSeeker(), 2, out,
+                    false, made, encoders);
 
-        long distinct = outcome.runs().stream().map(RunResult::checkpointId).distinct().count();
-        assertThat(progress.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("simulated ")))
-                .hasSize((int) distinct);
-        // every variant's later checkpoints meet the test contexts its first one encoded (and whose turn 1 is
-        // checked against the offline recall below, so the remembered vectors are the right ones)
-        assertThat(progress.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("simulator texts of")))
-                .hasSize(2).allSatisfy(l -> assertThat(l).matches(".* \\d+ encoded, [1-9]\\d* remembered .*"));
-        List<ExperimentSimulations.Row> rows = sims.rows();
-        // 2 variants x (2 modes + 2 alphas)
-        assertThat(rows).hasSize(8);
-        for (ExperimentSimulations.Row r : rows) {
-            assertThat(r.episodes()).isEqualTo(r.first().ranks().length).isPositive();
-            boolean baseline = r.first().setting().equals("baseline");
-            assertThat(r.sim10() == null).isEqualTo(baseline);
-            assertThat(r.offline10() == null).isEqualTo(baseline);
+            long distinct = outcome.runs().stream().map(RunResult::checkpointId).distinct().count();
+            assertThat(progress.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("simulated ")))
+                    .hasSize((int) distinct);
+            // every variant's later checkpoints meet the test contexts its first one encoded (and whose turn 1 is
+            // checked against the offline recall below, so the remembered vectors are the right ones)
+            assertThat(progress.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("simulator texts of")))
+                    .hasSize(2).allSatisfy(l -> assertThat(l).matches(".* \\d+ encoded, [1-9]\\d* remembered .*"));
+            List<ExperimentSimulations.Row> rows = sims.rows();
+            // 2 variants x (2 modes + 2 alphas)
+            assertThat(rows).hasSize(8);
+            for (ExperimentSimulations.Row r : rows) {
+                assertThat(r.episodes()).isEqualTo(r.first().ranks().length).isPositive();
+                boolean baseline = r.first().setting().equals("baseline");
+                assertThat(r.sim10() == null).isEqualTo(baseline);
+                assertThat(r.offline10() == null).isEqualTo(baseline);
+            }
+            // turn 1 is the dialogue the offline evaluation scored: the same recall, model by model
+            sims.runs().forEach(run -> assertThat(run.summary().recall()[0][1])
+                    .as(run.run().checkpointId())
+                    .isCloseTo(run.run().metrics().get("recall@10"), within(1e-9)));
+
+            // once more, as at the end of an experiment that simulated after every seed: every simulation this run made
+            // is read back from the topic, the same episodes, and nothing is simulated or published again
+            int published = TestKafka.readAll(platform, Topics.SIMULATION_EPISODES, 1, Duration.ofSeconds(30)).size();
+            ByteArrayOutputStream second = new ByteArrayOutputStream();
+            ExperimentSimulations reused = ExperimentSimulations.simulate(platform, outcome, new AttributeSeeker(), 2,
+                    new PrintStream(second, true, StandardCharsets.UTF_8), false, made, encoders);
+            assertThat(second.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("simulated "))).isEmpty();
+            assertThat(second.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("reused the simulation of")))
+                    .hasSize((int) distinct);
+            assertSameRuns(reused, sims);
+            assertThat(TestKafka.readAll(platform, Topics.SIMULATION_EPISODES, published, Duration.ofSeconds(30)))
+                    .hasSize(published);
+            // a later experiment reuses them too unless told not to (--resimulate): then it simulates anew, alike
+            ByteArrayOutputStream third = new ByteArrayOutputStream();
+            ExperimentSimulations again = ExperimentSimulations.simulate(platform, outcome, new AttributeSeeker(), 2,
+                    new PrintStream(third, true, StandardCharsets.UTF_8), false, new HashSet<>(), encoders);
+            assertThat(third.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("simulated ")))
+                    .hasSize((int) distinct);
+            assertSameRuns(again, sims);
+            // and every text it meets was encoded by the first pass, whose encoders it shares (as seeds share them)
+            assertThat(third.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("simulator texts of")))
+                    .hasSize(2).allSatisfy(l -> assertThat(l).matches(".*: 0 encoded, [1-9]\\d* remembered .*"));
+            ExperimentSimulations later = ExperimentSimulations.simulate(platform, outcome, new AttributeSeeker(), 2,
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), true, new HashSet<>(),
+                    encoders);
+            assertSameRuns(later, sims);
+
+            Path html = sims.write(tmp.resolve("report"));
+            assertThat(html).isNotEmptyFile();
+            assertThat(Files.readString(tmp.resolve("report/simulator.md"))).startsWith(
+                    "# Experiment under the user simulator").contains("Training schemes under the user simulator",
+                    "Sweeps under the user simulator", "| top2 | metadata | semantic | modes | two-stage | 2 |");
+            assertThat(tmp.resolve("report/recall-vs-alpha-offline-and-simulator.png")).isNotEmptyFile();
         }
-        // turn 1 is the dialogue the offline evaluation scored: the same recall, model by model
-        sims.runs().forEach(run -> assertThat(run.summary().recall()[0][1])
-                .as(run.run().checkpointId())
-                .isCloseTo(run.run().metrics().get("recall@10"), within(1e-9)));
-
-        // once more, as at the end of an experiment that simulated after every seed: every simulation this run made
-        // is read back from the topic, the same episodes, and nothing is simulated or published again
-        int published = TestKafka.readAll(platform, Topics.SIMULATION_EPISODES, 1, Duration.ofSeconds(30)).size();
-        ByteArrayOutputStream second = new ByteArrayOutputStream();
-        ExperimentSimulations reused = ExperimentSimulations.simulate(platform, outcome, new AttributeSeeker(), 2,
-                new PrintStream(second, true, StandardCharsets.UTF_8), false, made);
-        assertThat(second.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("simulated "))).isEmpty();
-        assertThat(second.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("reused the simulation of")))
-                .hasSize((int) distinct);
-        assertSameRuns(reused, sims);
-        assertThat(TestKafka.readAll(platform, Topics.SIMULATION_EPISODES, published, Duration.ofSeconds(30)))
-                .hasSize(published);
-        // a later experiment reuses them too unless told not to (--resimulate): then it simulates anew, alike
-        ByteArrayOutputStream third = new ByteArrayOutputStream();
-        ExperimentSimulations again = ExperimentSimulations.simulate(platform, outcome, new AttributeSeeker(), 2,
-                new PrintStream(third, true, StandardCharsets.UTF_8), false, new HashSet<>());
-        assertThat(third.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("simulated ")))
-                .hasSize((int) distinct);
-        assertSameRuns(again, sims);
-        ExperimentSimulations later = ExperimentSimulations.simulate(platform, outcome, new AttributeSeeker(), 2,
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), true, new HashSet<>());
-        assertSameRuns(later, sims);
-
-        Path html = sims.write(tmp.resolve("report"));
-        assertThat(html).isNotEmptyFile();
-        assertThat(Files.readString(tmp.resolve("report/simulator.md"))).startsWith(
-                "# Experiment under the user simulator").contains("Training schemes under the user simulator",
-                "Sweeps under the user simulator", "| top2 | metadata | semantic | modes | two-stage | 2 |");
-        assertThat(tmp.resolve("report/recall-vs-alpha-offline-and-simulator.png")).isNotEmptyFile();
     }
 
     private static void assertSameRuns(ExperimentSimulations actual, ExperimentSimulations expected) {
