@@ -9,9 +9,8 @@ import org.crsaug.platform.kafka.Platform;
 /**
  * The query encoders an experiment's simulations share, one per label variant (a variant may name another
  * encoder), each remembering what it encoded for as long as the experiment runs. Every seed's models meet the same
- * test contexts at turn 1, and a model's later turns repeat another's wherever both recommended the same film,
- * which models of one setting trained with different seeds often do; so a grid simulated seed by seed encodes
- * each such text once, not once per seed.
+ * test contexts at turn 1, and a model's later turns repeat another's wherever both recommended the same film;
+ * so a grid simulated seed by seed encodes each such text once, not once per seed.
  */
 public final class SimulatorEncoders implements AutoCloseable {
 
