@@ -1,22 +1,15 @@
 package org.crsaug.model.encoder;
 
-import ai.djl.Device;
-import ai.djl.MalformedModelException;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
-import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.TranslateException;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * A bundled quantised sentence encoder ({@link OnnxModelSpec}) run by DJL on ONNX Runtime (CPU): the
+ * A bundled quantised sentence encoder ({@link OnnxModelSpec}) run by ONNX Runtime on the CPU: the
  * files come out of the langchain4j jar ({@link BundledModelFiles}), each text becomes one vector in
- * one graph call ({@link PoolingTranslator}), and the calls run one per core side by side
- * ({@link PredictorPool}). Queries and documents get the spec's prefixes first.
+ * one graph call ({@link OrtEmbedder}), and the calls run one per core side by side
+ * ({@link CallPool}). Queries and documents get the spec's prefixes first.
  *
  * <p>Texts go to the pool {@code batchSize} at a time, longest first, but the graph sees one unpadded sequence
  * per call.
@@ -27,13 +20,10 @@ import java.util.Objects;
  */
 public class OnnxEncoder implements TextEncoder {
 
-    private static final String ENGINE = "OnnxRuntime";
-
     private final OnnxModelSpec spec;
     private final int batchSize;
     private final String id;
-    private final PoolingTranslator translator;
-    private final PredictorPool<String, float[]> pool;
+    private final CallPool<String, float[]> pool;
 
     public OnnxEncoder(OnnxModelSpec spec, Path cacheDir, int batchSize) {
         this(spec, cacheDir, batchSize, Runtime.getRuntime().availableProcessors());
@@ -52,30 +42,8 @@ public class OnnxEncoder implements TextEncoder {
         BundledModelFiles files = BundledModelFiles.extract(spec, cacheDir);
         // the model digest is part of the id so that a different bundled model invalidates cached vectors
         this.id = spec.name() + "-q@" + spec.maxTokens() + "#" + files.modelDigest().substring(0, 12);
-        PoolingTranslator pooling = null;
-        ZooModel<String, float[]> model;
-        try {
-            pooling = PoolingTranslator.forSpec(spec, files.tokenizer());
-            Criteria<String, float[]> criteria = Criteria.builder()
-                    .setTypes(String.class, float[].class)
-                    .optEngine(ENGINE)
-                    .optDevice(Device.cpu())
-                    .optModelPath(files.model())
-                    // the cores are used by calls side by side (see the class comment), not by threading one call
-                    .optOption("intraOpNumThreads", "1")
-                    .optOption("interOpNumThreads", "1")
-                    .optTranslator(pooling)
-                    .build();
-            model = criteria.loadModel();
-        } catch (IOException | ModelNotFoundException | MalformedModelException e) {
-            if (pooling != null) {
-                pooling.close();
-            }
-            throw new IllegalStateException("Cannot load " + spec.name() + " from " + files.model() + ": "
-                    + e.getMessage(), e);
-        }
-        this.translator = pooling;
-        this.pool = new PredictorPool<>(model, threads, "Encoder " + id, spec.name() + "-encoder-");
+        OrtEmbedder graph = OrtEmbedder.open(spec, files);
+        this.pool = new CallPool<>(graph::embed, graph, threads, "Encoder " + id, spec.name() + "-encoder-");
     }
 
     @Override
@@ -119,23 +87,19 @@ public class OnnxEncoder implements TextEncoder {
         }
         java.util.Arrays.sort(order, java.util.Comparator.comparingInt((Integer i) -> -length(texts.get(i))));
         float[][] sorted = new float[n][];
-        try {
-            // at least one call, even for no texts, so a closed encoder always refuses
-            int from = 0;
-            do {
-                int to = Math.min(from + batchSize, n);
-                List<String> batch = new ArrayList<>(to - from);
-                for (int j = from; j < to; j++) {
-                    String t = texts.get(order[j]);
-                    // null is treated like empty text rather than crashing the native tokenizer
-                    batch.add(prefix + (t == null ? "" : t));
-                }
-                pool.predictAll(batch, sorted, from);
-                from = to;
-            } while (from < n);
-        } catch (TranslateException e) {
-            throw new IllegalStateException("Encoding with " + id + " failed: " + e.getMessage(), e);
-        }
+        // at least one call, even for no texts, so a closed encoder always refuses
+        int from = 0;
+        do {
+            int to = Math.min(from + batchSize, n);
+            List<String> batch = new ArrayList<>(to - from);
+            for (int j = from; j < to; j++) {
+                String t = texts.get(order[j]);
+                // null is treated like empty text rather than crashing the native tokenizer
+                batch.add(prefix + (t == null ? "" : t));
+            }
+            pool.applyAll(batch, sorted, from);
+            from = to;
+        } while (from < n);
         float[][] out = new float[n][];
         for (int j = 0; j < n; j++) {
             out[order[j]] = sorted[j];
@@ -149,9 +113,7 @@ public class OnnxEncoder implements TextEncoder {
 
     @Override
     public final void close() {
-        // resources close in reverse: the pool first, because it waits for calls still tokenising
-        try (PoolingTranslator t = translator; PredictorPool<?, ?> p = pool) {
-            // both released by try-with-resources
-        }
+        // the pool closes the graph once no call runs any more
+        pool.close();
     }
 }

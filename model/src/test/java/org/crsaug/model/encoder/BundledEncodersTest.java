@@ -90,4 +90,28 @@ class BundledEncodersTest {
             }
         }
     }
+
+    /**
+     * Reference values from DJL's ONNX Runtime predictor, which encoded every vector cached before the encoder
+     * called ONNX Runtime directly. The encoder's id names the model file but not the code that runs it, so the
+     * same text must still give the same vector, or cached and new vectors would mix under one id. Compared with a tolerance, not bit for bit:
+     * ONNX Runtime picks its kernels by CPU, and the last bits may differ on another processor (on this machine
+     * kind the bits were identical over 700,000 floats of 300 texts and all three models, docs/benchmarks.md).
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "all-minilm-l6-v2, -0.13587259, 0.037763916, -0.06374815, 0.04415963",
+            "bge-small-en-v1.5, -0.09868474, 0.033421043, -0.06951133, 0.00822591",
+            "e5-small-v2, -0.072688684, 0.03447111, 0.021464532, 0.035834324"})
+    void aQueryGivesTheVectorItAlwaysGave(String name, float first, float second, float third, float last) {
+        OnnxModelSpec spec = OnnxModelSpec.BUNDLED.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+        try (OnnxEncoder encoder = new OnnxEncoder(spec, cache, 32, 2)) {
+            float[] v = encoder.encodeQueries(List.of("Seeker: I loved The Matrix, anything like it with a twist?", "hi"))[0];
+            org.assertj.core.data.Offset<Float> close = org.assertj.core.data.Offset.offset(1e-4f);
+            assertThat(v[0]).isCloseTo(first, close);
+            assertThat(v[1]).isCloseTo(second, close);
+            assertThat(v[2]).isCloseTo(third, close);
+            assertThat(v[383]).isCloseTo(last, close);
+        }
+    }
 }

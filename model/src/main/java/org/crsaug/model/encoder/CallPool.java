@@ -1,12 +1,8 @@
 package org.crsaug.model.encoder;
 
-import ai.djl.inference.Predictor;
-import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.TranslateException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,23 +12,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Runs one model's predictions side by side, one input per call, on the caller's thread and up to
- * {@code threads - 1} workers. DJL predictors are not thread-safe, so every thread gets its own.
- * The pool owns the model and closes it.
+ * Runs one thread-safe call on many inputs side by side, one input per call, on the caller's thread and up to
+ * {@code threads - 1} workers. The pool owns what the call uses ({@code resource}) and closes it.
  */
-final class PredictorPool<I, O> implements AutoCloseable {
+final class CallPool<I, O> implements AutoCloseable {
 
-    private final ZooModel<I, O> model;
+    /** One input's call; it may run on several threads at once. */
+    @FunctionalInterface
+    interface Call<I, O> {
+        O apply(I input) throws Exception;
+    }
+
+    private final Call<I, O> call;
+    private final AutoCloseable resource;
     private final String owner;
     private final int threads;
-    /** Every predictor handed out, so close() can release those whose threads are still alive or gone. */
-    private final ConcurrentLinkedQueue<Predictor<I, O>> predictors = new ConcurrentLinkedQueue<>();
-    private final ThreadLocal<Predictor<I, O>> threadPredictor;
     /** Null with one thread: then everything runs on the caller's thread. */
     private final ExecutorService workers;
     /**
-     * Predictions share the read side; close() takes the write side, so it never frees a predictor or
-     * the model while a call runs, and a call after it fails instead of touching freed native memory.
+     * Calls share the read side; close() takes the write side, so it never frees the resource while a call
+     * runs, and a call after it fails instead of touching freed native memory.
      */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     /**
@@ -47,19 +46,15 @@ final class PredictorPool<I, O> implements AutoCloseable {
      * @param owner   names the pool in errors and its worker threads
      * @param threads calls run at once; 1 runs them on the caller's thread only
      */
-    PredictorPool(ZooModel<I, O> model, int threads, String owner, String threadPrefix) {
-        this.model = model;
+    CallPool(Call<I, O> call, AutoCloseable resource, int threads, String owner, String threadPrefix) {
+        this.call = call;
+        this.resource = resource;
         this.owner = owner;
         this.threads = threads;
         // fair: a thread that releases a permit and asks again at once queues behind those already waiting;
         // unfair, the two threads draining one caller's inputs kept the permits and starved a third caller (a
         // stream thread) until its transaction timed out
         this.running = new java.util.concurrent.Semaphore(threads, true);
-        this.threadPredictor = ThreadLocal.withInitial(() -> {
-            Predictor<I, O> p = model.newPredictor();
-            predictors.add(p);
-            return p;
-        });
         AtomicInteger workerNumber = new AtomicInteger();
         this.workers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
             Thread t = new Thread(r, threadPrefix + workerNumber.incrementAndGet());
@@ -69,19 +64,20 @@ final class PredictorPool<I, O> implements AutoCloseable {
     }
 
     /**
-     * Predicts every input with its own call and writes the result to {@code out[offset + i]}. Each
-     * input is still predicted alone, so the result does not depend on how the calls were spread.
+     * Calls every input alone and writes the result to {@code out[offset + i]}, so the result does not depend
+     * on how the calls were spread.
+     *
+     * @throws EncoderException naming the owner, when a call fails
      */
-    void predictAll(List<I> inputs, O[] out, int offset) throws TranslateException {
+    void applyAll(List<I> inputs, O[] out, int offset) {
         lifecycle.readLock().lock();
         try {
             if (closed) {
                 throw new IllegalStateException(owner + " is closed");
             }
-            Predictor<I, O> own = threadPredictor.get();
             if (workers == null || inputs.size() < 2) {
                 for (int i = 0; i < inputs.size(); i++) {
-                    out[offset + i] = predict(own, inputs.get(i));
+                    out[offset + i] = apply(inputs.get(i));
                 }
                 return;
             }
@@ -91,12 +87,11 @@ final class PredictorPool<I, O> implements AutoCloseable {
         }
     }
 
-    private void spread(List<I> inputs, O[] out, int offset) throws TranslateException {
+    private void spread(List<I> inputs, O[] out, int offset) {
         AtomicInteger next = new AtomicInteger();
         Callable<Void> drain = () -> {
-            Predictor<I, O> p = threadPredictor.get();
             for (int i = next.getAndIncrement(); i < inputs.size(); i = next.getAndIncrement()) {
-                out[offset + i] = predict(p, inputs.get(i));
+                out[offset + i] = apply(inputs.get(i));
             }
             return null;
         };
@@ -121,25 +116,29 @@ final class PredictorPool<I, O> implements AutoCloseable {
             }
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof TranslateException t) {
-                throw t;
+            if (cause instanceof RuntimeException r) {
+                throw r;
             }
             throw new IllegalStateException(owner + " failed: " + cause, cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             helpers.forEach(f -> f.cancel(true));
             throw new IllegalStateException("Interrupted in " + owner, e);
-        } catch (TranslateException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(owner + " failed: " + e, e);
         }
     }
 
-    private O predict(Predictor<I, O> p, I input) throws TranslateException {
+    private O apply(I input) {
         running.acquireUninterruptibly();
         try {
-            return p.predict(input);
+            return call.apply(input);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new EncoderException(owner + " failed: " + e.getMessage(), e);
         } finally {
             running.release();
         }
@@ -154,14 +153,14 @@ final class PredictorPool<I, O> implements AutoCloseable {
             }
             closed = true;
             if (workers != null) {
-                // their predictors are closed below; the threads themselves just need to end
+                // no call runs (the write lock), so the idle threads just need to end
                 workers.shutdownNow();
             }
-            Predictor<I, O> p;
-            while ((p = predictors.poll()) != null) {
-                p.close();
-            }
-            model.close();
+            resource.close();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("Closing " + owner + " failed: " + e.getMessage(), e);
         } finally {
             lifecycle.writeLock().unlock();
         }
