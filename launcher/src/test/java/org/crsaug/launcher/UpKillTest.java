@@ -275,12 +275,33 @@ class UpKillTest {
 
     /** Every one of these dialogues has a labelled context, and the retriever and scorer have nothing left. */
     private static void awaitLabelled(Platform guest, List<String> dialogueIds) throws InterruptedException {
-        NewDialogues.await(guest, Topics.AUGMENTED_LABELS, dialogueIds.size() + " new dialogues labelled",
-                labels -> labels.stream().map(AugmentedLabels::getDialogueId).collect(Collectors.toSet())
-                        .containsAll(dialogueIds));
+        try {
+            NewDialogues.await(guest, Topics.AUGMENTED_LABELS, dialogueIds.size() + " new dialogues labelled",
+                    labels -> labels.stream().map(AugmentedLabels::getDialogueId).collect(Collectors.toSet())
+                            .containsAll(dialogueIds));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; " + whereTheyStopped(guest, dialogueIds), e);
+        }
         Await.until("the retriever and scorer caught up", WAIT,
                 () -> UpFixture.caughtUp(guest, Topics.DIALOGUES, RetrieverService.APPLICATION_ID)
                         && UpFixture.caughtUp(guest, Topics.CANDIDATES, ScorerService.APPLICATION_ID));
+    }
+
+    /**
+     * For a failed wait: the dialogues without labels, and how far each got (visible to committed readers of
+     * dialogues, with candidates), which tells a transaction left open by the kill from a service that stopped.
+     */
+    private static String whereTheyStopped(Platform guest, List<String> dialogueIds) {
+        Set<String> labelled = NewDialogues.readNow(guest, Topics.AUGMENTED_LABELS).stream()
+                .map(AugmentedLabels::getDialogueId).collect(Collectors.toSet());
+        Set<String> published = NewDialogues.readNow(guest, Topics.DIALOGUES).stream()
+                .map(Dialogue::getDialogueId).collect(Collectors.toSet());
+        Set<String> retrieved = NewDialogues.readNow(guest, Topics.CANDIDATES).stream()
+                .map(Candidates::getDialogueId).collect(Collectors.toSet());
+        return dialogueIds.stream().filter(id -> !labelled.contains(id))
+                .map(id -> id + (published.contains(id) ? " (on dialogues" : " (not on dialogues")
+                        + (retrieved.contains(id) ? ", with candidates)" : ", no candidates)"))
+                .collect(Collectors.joining(", ", "without labels: ", ""));
     }
 
     /**

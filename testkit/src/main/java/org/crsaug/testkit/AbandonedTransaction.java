@@ -47,6 +47,14 @@ public final class AbandonedTransaction implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Commits after all: what the broker does for a run killed after asking to commit, once its coordinator gets
+     * to it. Until then committed readers do not see the records, though the commit is already decided.
+     */
+    public void commit() {
+        producer.commitTransaction();
+    }
+
     /** A dialogue as a killed run had sent it: no turns, its source saying which run. */
     public static Dialogue dialogue(String id, String source) {
         return Dialogue.newBuilder().setDialogueId(id).setDataset("inspired").setSplit("train").setTurns(List.of())

@@ -17,6 +17,12 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.crsaug.platform.kafka.Platform;
 import org.crsaug.platform.store.TopicFollower;
 import org.crsaug.platform.topic.Topics;
@@ -30,7 +36,9 @@ import org.crsaug.schema.IngestedFile;
  * and a file whose digest is recorded is skipped. A restart reads the records back, so it neither
  * repeats a file (its marker committed with its dialogues) nor skips one (no marker, no dialogues:
  * the transaction of a crashed run is aborted when the next one starts with the same transactional
- * id, which is derived from the directory).
+ * id, which is derived from the directory). A scan decides nothing while a transaction on
+ * {@code ingested-files} is undecided: a run killed after asking to commit leaves its marker there until the
+ * broker writes the commit, and a scan that read only the committed records then would take the file again.
  *
  * <p>A file is only read whole. Polling, not {@code WatchService}, decides that: a file is taken when
  * its size and modification time are unchanged for {@code ingest.watch.settle.ms}, and again after
@@ -60,6 +68,12 @@ public final class DirectoryWatcher implements AutoCloseable {
     private final Listener listener;
     private final DialogueIntake intake;
     private final TopicFollower<IngestedFile> markers;
+    /** Compares what is written on ingested-files with what committed readers see (see undecided). */
+    private final Admin admin;
+    /** When scans started to find an undecided transaction on ingested-files, or -1. */
+    private long undecidedSince = -1;
+    private long undecidedReported;
+    private static final Duration UNDECIDED_REPORT = Duration.ofSeconds(30);
     private final Set<String> ingested = new HashSet<>();
     private final Map<Path, Seen> seen = new HashMap<>();
     /** Files done with in this run, by path and version, so an unchanged file is not read at every scan. */
@@ -77,12 +91,18 @@ public final class DirectoryWatcher implements AutoCloseable {
         this.listener = listener;
         String id = transactionalId(this.dir);
         this.intake = new DialogueIntake(platform, id);
+        TopicFollower<IngestedFile> follower = null;
         try {
-            this.markers = new TopicFollower<>(platform, Topics.INGESTED_FILES, id + "-markers");
+            follower = new TopicFollower<>(platform, Topics.INGESTED_FILES, id + "-markers");
+            this.admin = Admin.create(platform.adminProps());
         } catch (RuntimeException e) {
+            if (follower != null) {
+                follower.close();
+            }
             intake.close();
             throw e;
         }
+        this.markers = follower;
     }
 
     /** Fails with what to do when {@code dir} cannot be watched; commands call it before starting anything. */
@@ -134,8 +154,27 @@ public final class DirectoryWatcher implements AutoCloseable {
         stopped.countDown();
     }
 
-    /** One scan: takes every settled file not ingested before. */
+    /**
+     * One scan: takes every settled file not ingested before. While a transaction on ingested-files is
+     * undecided it takes nothing (the next scan looks again), and says so once it has lasted 30 s.
+     */
     public void scan() {
+        if (undecided()) {
+            long now = System.nanoTime();
+            if (undecidedSince < 0) {
+                undecidedSince = now;
+                undecidedReported = now;
+            } else if (now - undecidedReported >= UNDECIDED_REPORT.toNanos()) {
+                undecidedReported = now;
+                listener.failed(dir, new IllegalStateException("No file taken for "
+                        + Duration.ofNanos(now - undecidedSince).toSeconds() + " s: a transaction on "
+                        + markers.topic() + " is neither committed nor aborted yet (a run killed while ingesting; "
+                        + "Kafka aborts an open one after transaction.timeout.ms and completes a commit when its "
+                        + "coordinator is back)"));
+            }
+            return;
+        }
+        undecidedSince = -1;
         markers.catchUp(r -> {
             if (r.value() != null) {
                 ingested.add(r.key());
@@ -169,6 +208,36 @@ public final class DirectoryWatcher implements AutoCloseable {
         ready.sort(Comparator.comparingLong((Path f) -> present.get(f).modifiedMs()).thenComparing(Path::toString));
         for (Path file : ready) {
             take(file, present.get(file));
+        }
+    }
+
+    /**
+     * Whether ingested-files holds records of a transaction not yet committed or aborted: its committed readers'
+     * end (the last stable offset) is then short of what is written. Such a record may be the marker of a file
+     * whose commit is already decided but not yet visible, so a file must not be judged by the committed
+     * records alone.
+     */
+    private boolean undecided() {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (TopicPartition tp : markers.positions().keySet()) {
+            latest.put(tp, OffsetSpec.latest());
+        }
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> committed = ends(latest,
+                IsolationLevel.READ_COMMITTED);
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> written = ends(latest,
+                IsolationLevel.READ_UNCOMMITTED);
+        return latest.keySet().stream().anyMatch(tp -> committed.get(tp).offset() < written.get(tp).offset());
+    }
+
+    private Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends(Map<TopicPartition, OffsetSpec> latest,
+            IsolationLevel isolation) {
+        try {
+            return admin.listOffsets(latest, new ListOffsetsOptions(isolation)).all().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading the ends of " + markers.topic(), e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Could not read the ends of " + markers.topic() + ": " + e.getMessage(), e);
         }
     }
 
@@ -246,6 +315,7 @@ public final class DirectoryWatcher implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        admin.close(Duration.ZERO);
         markers.close();
         intake.close();
     }

@@ -72,9 +72,15 @@ public final class EmbeddedKafka implements Service {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the embedded Kafka directory " + logDir, e);
         }
-        int port = requestedPort == 0 ? freePort() : requireFree(requestedPort);
+        // With no fixed port, the ports of the last start are taken again while they are free. On a new port the
+        // restarted broker's transaction coordinator first sees the old address in the metadata log and cannot
+        // reach itself there: it gives up on the commit markers of a transaction whose producer was killed while
+        // committing ("Couldn't find leader endpoint ... likely deleted"), and the partitions it wrote stay
+        // unreadable to committed readers, which stalled every later dialogue (UpKillTest, 2026-12-03).
+        Properties last = lastPorts();
+        int port = requestedPort == 0 ? reuseOrFree(last, BROKER_PORT_KEY) : requireFree(requestedPort);
         // The controller port is internal; only the broker port is part of the user's contract.
-        int controllerPort = freePort();
+        int controllerPort = reuseOrFree(last, CONTROLLER_PORT_KEY);
         KafkaConfig config = new KafkaConfig(brokerProperties(logDir, port, controllerPort), false);
 
         boolean fresh = !Files.exists(logDir.resolve("meta.properties"));
@@ -101,6 +107,7 @@ public final class EmbeddedKafka implements Service {
                     + hint, e);
         }
         server = s;
+        rememberPorts(port, controllerPort);
         bootstrapServers = HOST + ":" + port;
         ready = true;
         log.info("Embedded Kafka {} at {} (data in {})", fresh ? "started with new storage" : "restarted",
@@ -194,6 +201,63 @@ public final class EmbeddedKafka implements Service {
         }
     }
 
+    private static final String PORTS_FILE = "ports.properties";
+    private static final String BROKER_PORT_KEY = "broker.port";
+    private static final String CONTROLLER_PORT_KEY = "controller.port";
+
+    /** The ports of the last start on this directory; empty when there was none or the file is unreadable. */
+    private Properties lastPorts() {
+        Properties p = new Properties();
+        Path file = dataDir.resolve(PORTS_FILE);
+        if (Files.exists(file)) {
+            try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(in);
+            } catch (IOException | IllegalArgumentException e) {
+                log.warn("Ignoring {} ({}); the embedded broker takes any free port", file, e.toString());
+                p.clear();
+            }
+        }
+        return p;
+    }
+
+    private static int reuseOrFree(Properties last, String key) {
+        try {
+            int port = Integer.parseInt(last.getProperty(key, "0").trim());
+            if (port > 0 && port <= 65535 && isFree(port)) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // a hand-edited file: any free port will do
+        }
+        return freePort();
+    }
+
+    /** Written after a successful start only, replaced atomically, so a crash never leaves half a file. */
+    private void rememberPorts(int port, int controllerPort) {
+        Path file = dataDir.resolve(PORTS_FILE);
+        Path tmp = dataDir.resolve(PORTS_FILE + ".tmp");
+        try {
+            Files.writeString(tmp, "# the embedded broker's last ports, taken again at the next start while free\n"
+                    + BROKER_PORT_KEY + "=" + port + "\n" + CONTROLLER_PORT_KEY + "=" + controllerPort + "\n",
+                    StandardCharsets.UTF_8);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // only a later restart's port choice depends on it
+            log.warn("Could not record the embedded broker's ports in {}: {}", file, e.toString());
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName(HOST))) {
             return socket.getLocalPort();
@@ -204,13 +268,10 @@ public final class EmbeddedKafka implements Service {
 
     // Checked up front because Kafka's own bind failure is buried in a long startup stack trace.
     private static int requireFree(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
-            return port;
-        } catch (IOException e) {
-            throw new IllegalStateException(portInUse(port), e);
+        if (!isFree(port)) {
+            throw new IllegalStateException(portInUse(port));
         }
+        return port;
     }
 
     static String portInUse(int port) {

@@ -197,6 +197,39 @@ class DirectoryWatcherTest {
                 .satisfies(d -> assertThat(d.getSource()).endsWith("c.json"));
     }
 
+    @Test
+    void aScanTakesNothingWhileAMarkerTransactionIsUndecided(@TempDir Path tmp) throws Exception {
+        Platform platform = kafka.platform(Map.of("topic.prefix", "undecided-"));
+        NewDialogues catalogue = NewDialogues.publishCatalogue(platform, tmp.resolve("data"));
+        Path dir = Files.createDirectories(tmp.resolve("incoming"));
+        String content = NewDialogues.simple("u1", catalogue.title(0));
+        drop(dir, "u.json", content);
+
+        // another run ingested the same content and was killed after asking to commit: its marker is written, and
+        // committed readers will see it only once the broker writes the commit (here: once the test commits)
+        try (AbandonedTransaction other = new AbandonedTransaction(platform, "another-ingest");
+                DirectoryWatcher watcher = new DirectoryWatcher(platform, dir, "inspired", Duration.ZERO, listener)) {
+            other.send(Topics.DIALOGUES, "inspired:u1", AbandonedTransaction.dialogue("inspired:u1", "other run"));
+            IngestedFile marker = IngestedFile.newBuilder().setSha256(DialogueIntake.sha256(
+                            content.getBytes(StandardCharsets.UTF_8)))
+                    .setDataset("inspired").setPath("other run").setDialogues(1).setBadRecords(0)
+                    .setIngestedAtMs(0).build();
+            other.send(Topics.INGESTED_FILES, DialogueIntake.fileKey("inspired", marker.getSha256()), marker);
+
+            watcher.scan();
+            assertThat(events).as("nothing decided while the marker's transaction is open").isEmpty();
+
+            other.commit();
+            Await.until("the other run's marker visible", WAIT,
+                    () -> !NewDialogues.readNow(platform, Topics.INGESTED_FILES).isEmpty());
+            watcher.scan();
+        }
+        assertThat(events).containsExactly("skipped u.json");
+        assertThat(NewDialogues.readNow(platform, Topics.DIALOGUES)).filteredOn(d -> d.getDialogueId()
+                .equals("inspired:u1")).as("published once, by the other run").singleElement()
+                .satisfies(d -> assertThat(d.getSource()).isEqualTo("other run"));
+    }
+
     private static Thread runInBackground(DirectoryWatcher watcher) {
         Thread t = new Thread(() -> {
             try {

@@ -48,7 +48,9 @@ class PlatformRestartTest {
         CrsConfig config = CrsConfig.defaults().withAll(Map.of("state.dir", freshStateDir().toString(),
                 "topic.partitions", "2"));
         int itemSchemaId;
+        String firstAddress;
         try (Platform first = Platform.start(config)) {
+            firstAddress = first.bootstrapServers();
             assertThat(first.bootstrapServers()).startsWith("127.0.0.1:");
             assertThat(first.registryUrl()).startsWith("http://127.0.0.1:");
             first.ensureTopics();
@@ -62,6 +64,8 @@ class PlatformRestartTest {
         }
 
         try (Platform second = Platform.start(config)) {
+            // embedded.kafka.port=0 takes the last start's port again while it is free (see EmbeddedKafka.start)
+            assertThat(second.bootstrapServers()).as("the broker's address after a restart").isEqualTo(firstAddress);
             try (Admin admin = Admin.create(second.adminProps())) {
                 Set<String> names = admin.listTopics().names().get();
                 for (TopicSpec<?> spec : Topics.all()) {
@@ -82,6 +86,27 @@ class PlatformRestartTest {
 
             List<ConsumerRecord<String, Item>> items = TestKafka.readAll(second, Topics.ITEMS, 2, Duration.ofSeconds(20));
             assertThat(items).extracting(r -> r.value().getTitle()).containsExactlyInAnyOrder("Alpha", "Beta");
+        }
+    }
+
+    @Test
+    void aRestartWhoseLastPortIsTakenListensOnAnotherOne() throws Exception {
+        Path dir = freshStateDir();
+        EmbeddedKafka kafka = new EmbeddedKafka(dir, 0);
+        kafka.start();
+        String before = kafka.bootstrapServers();
+        kafka.stop();
+        int lastPort = Integer.parseInt(before.substring(before.lastIndexOf(':') + 1));
+        try (ServerSocket taken = new ServerSocket(lastPort, 50, InetAddress.getByName("127.0.0.1"))) {
+            kafka.start();
+            try {
+                assertThat(kafka.bootstrapServers()).isNotEqualTo(before).startsWith("127.0.0.1:");
+                try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                    assertThat(admin.describeCluster().nodes().get()).hasSize(1);
+                }
+            } finally {
+                kafka.stop();
+            }
         }
     }
 
