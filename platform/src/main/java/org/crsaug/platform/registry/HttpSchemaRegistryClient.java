@@ -146,7 +146,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         HttpResponse<String> response;
         try {
-            response = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            try {
+                response = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            } catch (IOException first) {
+                // Once more on a new connection: a pooled keep-alive connection the server had just closed for
+                // idleness fails with no bytes of an answer ("header parser received no bytes"; seen in a cold
+                // crs run, whose evaluator registers its schema after minutes without a call). Every call here
+                // is idempotent: reads, and registering a schema, which gives the same id again.
+                response = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            }
         } catch (IOException e) {
             throw new SchemaRegistryException("Schema registry " + baseUrl + " unreachable for " + call + ": "
                     + e, e);

@@ -210,6 +210,54 @@ class EmbeddedSchemaRegistryTest {
     }
 
     @Test
+    void aConnectionClosedWithoutAnAnswerIsTriedOnceMore() throws Exception {
+        // a server that drops its first connection after reading the request (as one closing an idle keep-alive
+        // connection does), then answers on the next
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            Thread serving = new Thread(() -> {
+                for (int n = 0; n < 2; n++) {
+                    try (java.net.Socket s = server.accept()) {
+                        readRequest(s.getInputStream());
+                        if (n == 1) {
+                            byte[] body = "{\"id\": 7}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                            s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                    + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+                                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                            s.getOutputStream().write(body);
+                            s.getOutputStream().flush();
+                        }
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            serving.setDaemon(true);
+            serving.start();
+            HttpSchemaRegistryClient client = new HttpSchemaRegistryClient("http://127.0.0.1:" + server.getLocalPort());
+            assertThat(client.register("retry-value", V1)).isEqualTo(7);
+            serving.join(10_000);
+        }
+    }
+
+    /** Reads one request: headers, then Content-Length bytes of body. */
+    private static void readRequest(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                return;
+            }
+            head.append((char) c);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length:\\s*(\\d+)")
+                .matcher(head);
+        if (m.find()) {
+            in.readNBytes(Integer.parseInt(m.group(1)));
+        }
+    }
+
+    @Test
     void busyPortNamesTheSetting() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50,
                 java.net.InetAddress.getByName("127.0.0.1"))) {
