@@ -11,9 +11,11 @@ import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One text in, one sentence vector out: tokenises the text, runs the graph on it as one unpadded sequence
@@ -42,6 +44,8 @@ final class OrtEmbedder implements AutoCloseable {
     /** The graph's inputs; the exported graphs differ in whether token_type_ids exists. */
     private final List<String> inputNames;
     private final String output;
+    /** The one output every call asks for (the graphs may have more, e.g. a pooler output we do not use). */
+    private final Set<String> requested;
 
     private OrtEmbedder(OnnxModelSpec spec, HuggingFaceTokenizer tokenizer, OrtSession.SessionOptions options,
             OrtSession session) throws OrtException {
@@ -57,6 +61,7 @@ final class OrtEmbedder implements AutoCloseable {
         }
         Map<String, NodeInfo> outputs = session.getOutputInfo();
         this.output = outputs.containsKey(HIDDEN_STATES) ? HIDDEN_STATES : outputs.keySet().iterator().next();
+        this.requested = Set.of(output);
     }
 
     /** Opens the graph and the tokenizer of {@code files}; every failure closes what was already opened. */
@@ -103,14 +108,14 @@ final class OrtEmbedder implements AutoCloseable {
                 // flat buffers: the Java API copies them into native memory once, with no nested arrays to walk
                 inputs.put(name, OnnxTensor.createTensor(env, LongBuffer.wrap(byName.get(name)), shape));
             }
-            try (OrtSession.Result result = session.run(inputs, java.util.Set.of(output))) {
+            try (OrtSession.Result result = session.run(inputs, requested)) {
                 OnnxValue value = result.get(0);
                 if (!(value instanceof OnnxTensor hidden)) {
                     throw new IllegalStateException("Model output '" + output + "' is not a tensor");
                 }
                 long[] s = hidden.getInfo().getShape();
                 if (s.length != 3 || s[0] != 1 || s[2] != spec.dimension()) {
-                    throw new IllegalStateException("Model produced states of shape " + java.util.Arrays.toString(s)
+                    throw new IllegalStateException("Model produced states of shape " + Arrays.toString(s)
                             + ", expected [1, T, " + spec.dimension() + "]");
                 }
                 return pool(hidden.getFloatBuffer(), (int) s[1], mask);
