@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -16,6 +17,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.crsaug.platform.deadletter.DeadLetters;
 import org.crsaug.model.eval.RecallMetrics.Protocol;
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * Evaluates every published checkpoint once (its consumer group remembers which) and publishes the
  * result. More evaluators (e.g. {@code crs service evaluator} beside {@code crs up}) share the work as one
  * group: each checkpoint partition has one owner at a time. A checkpoint that cannot be evaluated becomes a
- * dead letter with the reason.
+ * dead letter with the reason and the record's own bytes, so {@code crs dlq resubmit} hands it back once the
+ * cause is fixed; whoever waits for its evaluation is told at once ({@link #onFailure}).
  */
 public final class EvaluatorService extends WorkerService {
 
@@ -50,6 +53,9 @@ public final class EvaluatorService extends WorkerService {
     private final Map<String, CollaborativeModel> collaborative =
             new HashMap<>();
     private final List<Consumer<Evaluation>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Failure>> failureListeners = new CopyOnWriteArrayList<>();
+    /** Checkpoints asked for by {@link #requestEvaluation}, taken by the worker between polls. */
+    private final LinkedBlockingQueue<Checkpoint> requested = new LinkedBlockingQueue<>();
     private final io.micrometer.core.instrument.Counter evaluated = org.crsaug.platform.metrics.StageMeters
             .records(STAGE, org.crsaug.platform.metrics.StageMeters.OK);
     private final io.micrometer.core.instrument.Counter deadLettered = org.crsaug.platform.metrics.StageMeters
@@ -82,6 +88,28 @@ public final class EvaluatorService extends WorkerService {
         listeners.add(listener);
     }
 
+    /** A checkpoint that could not be evaluated, and why (the dead letter's reason). */
+    public record Failure(Checkpoint checkpoint, String reason) {
+    }
+
+    /**
+     * Called with each checkpoint that could not be evaluated, after it was dead-lettered (when it came from the
+     * topic), so a caller waiting for its evaluation stops waiting instead of waiting out its timeout.
+     */
+    public void onFailure(Consumer<Failure> listener) {
+        failureListeners.add(listener);
+    }
+
+    /**
+     * Evaluates a checkpoint that is already on the topic but has no evaluation: the group has moved past it
+     * because its evaluation failed (it is a dead letter), or it was evaluated under other protocols. A failure
+     * here goes to {@link #onFailure} only: the checkpoint stays on its topic, and the dead letter of its first
+     * failure, if any, is still there.
+     */
+    public void requestEvaluation(Checkpoint checkpoint) {
+        requested.add(java.util.Objects.requireNonNull(checkpoint, "checkpoint"));
+    }
+
     @Override
     protected void work() {
         Properties props = platform.consumerProps(GROUP_ID);
@@ -94,7 +122,9 @@ public final class EvaluatorService extends WorkerService {
                         platform.valueSerde(Topics.CHECKPOINTS).deserializer());
                 KafkaProducer<String, Evaluation> producer = platform.producer(Topics.EVALUATIONS, GROUP_ID);
                 KafkaProducer<String, DeadLetter> deadLetters = platform.producer(Topics.DEAD_LETTERS, GROUP_ID)) {
-            consumer.subscribe(List.of(platform.config().topic(Topics.CHECKPOINTS)));
+            String topic = platform.config().topic(Topics.CHECKPOINTS);
+            Serializer<Checkpoint> wire = platform.valueSerde(Topics.CHECKPOINTS).serializer();
+            consumer.subscribe(List.of(topic));
             // the consumer's lag and fetch rates, on the service's /metrics
             clientMetrics = new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer);
             clientMetrics.bindTo(org.crsaug.platform.metrics.CrsMetrics.registry());
@@ -104,8 +134,7 @@ public final class EvaluatorService extends WorkerService {
                 try {
                     records = consumer.poll(Duration.ofMillis(500));
                 } catch (RecordDeserializationException e) {
-                    DeadLetter letter = DeadLetters.fromRecord(e.topicPartition().topic(),
-                            e.topicPartition().partition(), e.offset(), name(), e, null, null);
+                    DeadLetter letter = DeadLetters.fromDeserialization(e, name());
                     deadLetters.send(new ProducerRecord<>(platform.config().topic(Topics.DEAD_LETTERS),
                             DeadLetters.key(letter), letter));
                     deadLettered.increment();
@@ -114,13 +143,32 @@ public final class EvaluatorService extends WorkerService {
                 }
                 for (ConsumerRecord<String, Checkpoint> r : records) {
                     if (r.value() != null) {
-                        states.use(state -> handle(state, r, producer, deadLetters));
+                        states.use(state -> {
+                            Exception failure = evaluate(state, r.value(), producer);
+                            if (failure != null) {
+                                deadLetter(r, wire, failure, deadLetters);
+                                // the letter is out before anyone waiting is told (and may stop this service)
+                                deadLetters.flush();
+                                reportFailure(r.value(), failure);
+                            }
+                            return failure == null;
+                        });
                     }
                 }
                 if (!records.isEmpty()) {
                     producer.flush();
                     deadLetters.flush();
                     commit(consumer);
+                }
+                for (Checkpoint cp = requested.poll(); cp != null && running(); cp = requested.poll()) {
+                    Checkpoint asked = cp;
+                    states.use(state -> {
+                        Exception failure = evaluate(state, asked, producer);
+                        if (failure != null) {
+                            reportFailure(asked, failure);
+                        }
+                        return failure == null;
+                    });
                 }
                 states.releaseIfIdle();
             }
@@ -171,10 +219,11 @@ public final class EvaluatorService extends WorkerService {
         }
     }
 
-    /** Evaluates one checkpoint, or dead-letters it with the reason; returns whether it was evaluated. */
-    private boolean handle(PipelineState state, ConsumerRecord<String, Checkpoint> r,
-            KafkaProducer<String, Evaluation> producer, KafkaProducer<String, DeadLetter> deadLetters) {
-        Checkpoint cp = r.value();
+    /**
+     * Evaluates one checkpoint and publishes the result; returns the failure (already logged), or null when it
+     * was evaluated.
+     */
+    private Exception evaluate(PipelineState state, Checkpoint cp, KafkaProducer<String, Evaluation> producer) {
         try {
             List<Evaluation> evaluations;
             try (org.crsaug.platform.metrics.StageMeters.Span span = org.crsaug.platform.metrics.StageMeters.begin(
@@ -196,7 +245,7 @@ public final class EvaluatorService extends WorkerService {
                 listeners.forEach(l -> l.accept(ev));
             }
             evaluated.increment();
-            return true;
+            return null;
         } catch (RuntimeException e) {
             if (!running()) {
                 // a failure while stopping (an interrupted training or send) is not the checkpoint's fault: it
@@ -204,13 +253,34 @@ public final class EvaluatorService extends WorkerService {
                 throw e;
             }
             LOG.error("Cannot evaluate checkpoint {}", cp.getCheckpointId(), e);
-            DeadLetter letter = DeadLetters.fromRecord(r.topic(), r.partition(), r.offset(), name(), e,
-                    r.key() == null ? null : r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    cp.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            deadLetters.send(new ProducerRecord<>(platform.config().topic(Topics.DEAD_LETTERS),
-                    DeadLetters.key(letter), letter));
-            deadLettered.increment();
-            return false;
+            return e;
         }
+    }
+
+    private void reportFailure(Checkpoint cp, Exception error) {
+        Failure failure = new Failure(cp, DeadLetters.describe(error));
+        failureListeners.forEach(l -> l.accept(failure));
+    }
+
+    /**
+     * The checkpoint as its record's bytes (the registry's wire format), so that re-submitting the letter puts
+     * back a record the evaluator can read; as text only if even that fails, which the reason then says.
+     */
+    private void deadLetter(ConsumerRecord<String, Checkpoint> r, Serializer<Checkpoint> wire, Exception error,
+            KafkaProducer<String, DeadLetter> deadLetters) {
+        byte[] value;
+        Exception cause = error;
+        try {
+            value = wire.serialize(r.topic(), r.value());
+        } catch (RuntimeException e) {
+            value = r.value().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            cause = new IllegalStateException(error.getMessage() + " [the checkpoint is kept as text, not as its"
+                    + " record's bytes (" + e.getMessage() + "): re-submitting this letter cannot work]", error);
+        }
+        DeadLetter letter = DeadLetters.fromRecord(r.topic(), r.partition(), r.offset(), name(), cause,
+                r.key() == null ? null : r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), value);
+        deadLetters.send(new ProducerRecord<>(platform.config().topic(Topics.DEAD_LETTERS), DeadLetters.key(letter),
+                letter));
+        deadLettered.increment();
     }
 }

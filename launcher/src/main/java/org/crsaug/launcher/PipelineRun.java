@@ -73,6 +73,7 @@ public final class PipelineRun {
         ingest(dataset);
 
         Map<String, Evaluation> evaluations = new ConcurrentHashMap<>();
+        Map<String, String> failedEvaluations = new ConcurrentHashMap<>();
         RetrieverService retriever = new RetrieverService(platform);
         ScorerService scorer = ScorerService.create(platform);
         TrainerService trainer = new TrainerService(platform);
@@ -84,6 +85,7 @@ public final class PipelineRun {
                 evaluations.put(e.getCheckpointId(), e);
             }
         });
+        evaluator.onFailure(f -> failedEvaluations.put(f.checkpoint().getCheckpointId(), f.reason()));
         List<Service> services = List.of(retriever, scorer, trainer, evaluator);
         try (PipelineState state = new PipelineState(platform, "crs-run-progress")) {
             services.forEach(Service::start);
@@ -97,6 +99,9 @@ public final class PipelineRun {
                 encodeOnly(state, extra.get(), Duration.ofNanos(remaining(deadline)));
             }
 
+            // what is on the topics before the round: a checkpoint the round reuses is not published again, so
+            // if it has no evaluation the evaluator must be asked for one (see below)
+            EarlierRounds earlier = earlierRounds(headline);
             ProgressBar trainBar = bar("[3/5] train   ");
             java.util.concurrent.CompletableFuture<List<Checkpoint>> round = trainer.requestRound(dataset, modes);
             while (!round.isDone()) {
@@ -111,12 +116,21 @@ public final class PipelineRun {
             trainBar.finish(checkpoints.size() + " checkpoints " + checkpoints.stream()
                     .map(Checkpoint::getCheckpointId).toList());
 
-            earlierEvaluations(headline).forEach(evaluations::putIfAbsent);
+            earlierRounds(headline).evaluations().forEach(evaluations::putIfAbsent);
+            for (Checkpoint cp : checkpoints) {
+                // reused but never evaluated under this protocol: its evaluation failed last time (a dead letter
+                // now), or the protocols changed since; the evaluator's group has moved past it on the topic
+                if (!evaluations.containsKey(cp.getCheckpointId())
+                        && earlier.checkpointIds().contains(cp.getCheckpointId())) {
+                    evaluator.requestEvaluation(cp);
+                }
+            }
             ProgressBar evalBar = bar("[4/5] evaluate");
             List<Row> rows = new ArrayList<>();
             for (Checkpoint cp : checkpoints) {
                 evalBar.update(new ProgressBar.Counter("checkpoints evaluated on test", rows.size(), checkpoints.size()));
-                Evaluation ev = awaitEvaluation(evaluations, cp.getCheckpointId(), services, deadline);
+                Evaluation ev = awaitEvaluation(evaluations, failedEvaluations, cp.getCheckpointId(), services,
+                        deadline);
                 // the evaluation record holds only the means; the interval of a lift needs every pair's rank,
                 // so the (small) test split is scored once more here, under the same protocol
                 CheckpointEvaluator.Scored scored = CheckpointEvaluator.score(state, cp);
@@ -265,16 +279,22 @@ public final class PipelineRun {
         }
     }
 
+    /** The checkpoints already on the topic, and their headline evaluations by checkpoint. */
+    private record EarlierRounds(java.util.Set<String> checkpointIds, Map<String, Evaluation> evaluations) {
+    }
+
     /**
-     * Headline evaluations already on the topic, by checkpoint: a round the trainer reuses (the same data
-     * and settings as before) was evaluated then, and the evaluator does not evaluate a checkpoint twice.
+     * What earlier runs left on the topics: a round the trainer reuses (the same data and settings as before)
+     * was evaluated then, and the evaluator does not evaluate a checkpoint twice.
      */
-    private Map<String, Evaluation> earlierEvaluations(String headline) {
+    private EarlierRounds earlierRounds(String headline) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
         Map<String, Evaluation> out = new java.util.HashMap<>();
         try (CheckpointHistory history =
                 new CheckpointHistory(platform, "crs-run-history")) {
             history.catchUp(Duration.ofMinutes(1));
             for (CheckpointHistory.Entry e : history.entries()) {
+                ids.add(e.checkpoint().getCheckpointId());
                 e.evaluationsByProtocol().forEach((protocol, ev) -> {
                     if (protocol.equalsIgnoreCase(headline)) {
                         out.put(e.checkpoint().getCheckpointId(), ev);
@@ -282,12 +302,22 @@ public final class PipelineRun {
                 });
             }
         }
-        return out;
+        return new EarlierRounds(ids, out);
     }
 
-    private static Evaluation awaitEvaluation(Map<String, Evaluation> evaluations, String checkpointId,
-            List<Service> services, long deadline) throws InterruptedException {
+    /**
+     * Waits for the checkpoint's evaluation; throws as soon as the evaluator reports that it could not make it
+     * (in {@code failures}, by checkpoint), with the evaluator's reason and what to do.
+     */
+    private static Evaluation awaitEvaluation(Map<String, Evaluation> evaluations, Map<String, String> failures,
+            String checkpointId, List<Service> services, long deadline) throws InterruptedException {
         while (!evaluations.containsKey(checkpointId)) {
+            String failure = failures.get(checkpointId);
+            if (failure != null) {
+                throw new IllegalStateException("The evaluator could not evaluate checkpoint " + checkpointId + ": "
+                        + failure + ". Fix the cause and run the command again: the trained checkpoint is kept and"
+                        + " is evaluated then (crs dlq list --stage evaluator shows the letter)");
+            }
             checkHealth(services);
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("Timed out waiting for the evaluation of " + checkpointId);

@@ -1,6 +1,7 @@
 package org.crsaug.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -20,6 +21,7 @@ import org.crsaug.testkit.TestKafka;
 import org.crsaug.platform.topic.Topics;
 import org.crsaug.schema.Checkpoint;
 import org.crsaug.schema.Evaluation;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.crsaug.testkit.FakeChatServer;
@@ -148,6 +150,47 @@ class PipelineRunTest {
             assertThat(again.replaceAll("(?s).*(semantic S@10 \\S+  S@50 \\S+).*", "$1"))
                     .isEqualTo(first.replaceAll("(?s).*(semantic S@10 \\S+  S@50 \\S+).*", "$1"));
         }
+    }
+
+    @Test
+    void aFailedEvaluationEndsTheRunWithItsReasonAndTheNextRunAsksForItAgain(@TempDir Path tmp) throws Exception {
+        // Given a slice without test dialogues: its checkpoint trains, and evaluating it cannot work
+        Path data = DataSlices.inspiredSlice(DataSlices.synthetic(), tmp.resolve("data"),
+                Map.of("train", 30, "valid", 6, "test", 0));
+        Platform platform = kafka.platform(SmallRun.settings(data, tmp.resolve("state"),
+                Map.of("topic.prefix", "no-test.")));
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+        // When a run waits for that evaluation, it ends with the evaluator's reason (not at its timeout)
+        assertThatThrownBy(() -> new PipelineRun(platform, quiet).run("inspired", List.of(TrainingMode.BASELINE),
+                Duration.ofMinutes(8)))
+                .hasMessageContaining("could not evaluate checkpoint")
+                .hasMessageContaining("No test contexts with embeddings for dataset inspired")
+                .hasMessageContaining("crs dlq list --stage evaluator");
+        List<ConsumerRecord<String, Checkpoint>> checkpoints = TestKafka.readAll(platform, Topics.CHECKPOINTS, 1,
+                Duration.ofSeconds(30));
+        assertThat(checkpoints).hasSize(1);
+        Checkpoint trained = checkpoints.get(0).value();
+
+        // Then the checkpoint is a dead letter holding its record's own bytes, which re-submitting hands back
+        List<ConsumerRecord<String, org.crsaug.schema.DeadLetter>> letters = TestKafka.readAll(platform,
+                Topics.DEAD_LETTERS, 1, Duration.ofSeconds(30));
+        assertThat(letters).singleElement().satisfies(r -> {
+            assertThat(r.value().getStage()).isEqualTo("evaluator");
+            assertThat(r.value().getError()).contains("No test contexts");
+            assertThat(platform.valueSerde(Topics.CHECKPOINTS).deserializer().deserialize(
+                    platform.config().topic(Topics.CHECKPOINTS),
+                    new org.apache.kafka.common.header.internals.RecordHeaders(), r.value().getOriginalValue()))
+                    .isEqualTo(trained);
+        });
+
+        // And a second run reuses the trained round, whose checkpoint the evaluator's group has moved past: the
+        // run asks for its evaluation and reports the same failure instead of waiting for a record never coming
+        assertThatThrownBy(() -> new PipelineRun(platform, quiet).run("inspired", List.of(TrainingMode.BASELINE),
+                Duration.ofMinutes(8)))
+                .hasMessageContaining("could not evaluate checkpoint " + trained.getCheckpointId())
+                .hasMessageContaining("No test contexts");
+        assertThat(TestKafka.readAll(platform, Topics.CHECKPOINTS, 1, Duration.ofSeconds(30))).hasSize(1);
     }
 
     /** Runs a crs command in this JVM and returns what it printed; it must succeed. */

@@ -2,6 +2,7 @@ package org.crsaug.retriever;
 
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -29,9 +30,12 @@ final class ContextRetrievalProcessor implements Processor<String, Dialogue, Str
     private final io.micrometer.core.instrument.Counter deadLettered =
             org.crsaug.platform.metrics.StageMeters.records(STAGE, org.crsaug.platform.metrics.StageMeters.DEAD_LETTER);
     private ProcessorContext<String, SpecificRecord> context;
+    private final Serializer<Dialogue> wire;
 
-    ContextRetrievalProcessor(RetrieverParts parts) {
+    /** @param wire the dialogues topic's serializer: a dead letter keeps the dialogue as its record's bytes */
+    ContextRetrievalProcessor(RetrieverParts parts, Serializer<Dialogue> wire) {
         this.retriever = new ContextRetriever(parts);
+        this.wire = wire;
     }
 
     @Override
@@ -53,7 +57,7 @@ final class ContextRetrievalProcessor implements Processor<String, Dialogue, Str
             result = retriever.retrieve(dialogue);
         } catch (RuntimeException e) {
             context.forward(record.withValue(DeadLetters.fromProcessing(context.recordMetadata(),
-                    Topics.DIALOGUES.baseName(), STAGE, e, record.key(), dialogue)), TO_DEAD_LETTERS);
+                    Topics.DIALOGUES.baseName(), STAGE, e, record.key(), dialogue, wire)), TO_DEAD_LETTERS);
             deadLettered.increment();
             return;
         }

@@ -17,7 +17,8 @@ public final class RetrieverTopology {
     public static Topology build(Platform platform, RetrieverParts parts) {
         Topology t = new Topology();
         TopologyTopics.source(t, platform, SOURCE, Topics.DIALOGUES);
-        t.addProcessor(PROCESSOR, () -> new ContextRetrievalProcessor(parts), SOURCE);
+        t.addProcessor(PROCESSOR, () -> new ContextRetrievalProcessor(parts,
+                platform.valueSerde(Topics.DIALOGUES).serializer()), SOURCE);
         TopologyTopics.sink(t, platform, ContextRetrievalProcessor.TO_EMBEDDINGS, Topics.EMBEDDINGS, PROCESSOR);
         TopologyTopics.sink(t, platform, ContextRetrievalProcessor.TO_CANDIDATES, Topics.CANDIDATES, PROCESSOR);
         TopologyTopics.sink(t, platform, ContextRetrievalProcessor.TO_DEAD_LETTERS, Topics.DEAD_LETTERS, PROCESSOR);

@@ -244,11 +244,16 @@ class RetrieverTopologyTest {
         RetrieverParts broken = new RetrieverParts(parts.encoder(), wrong, new SemanticSource(wrong, null),
                 parts.cache(), parts.contextMean(), parts.coMentions(), parts.items(), parts.settings());
         try (Driver d = drive(broken)) {
-            d.dialogues().pipeInput("t:d6", horrorDialogue("t:d6", "train"));
+            Dialogue dialogue = horrorDialogue("t:d6", "train");
+            d.dialogues().pipeInput("t:d6", dialogue);
             List<DeadLetter> dead = d.deadLetters().readValuesToList();
             assertThat(dead).hasSize(1);
             assertThat(dead.get(0).getStage()).isEqualTo("retriever");
             assertThat(dead.get(0).getError()).contains("dimensions");
+            // the dialogue as its record's bytes: re-submitting the letter hands the retriever a record it reads
+            assertThat(platform.valueSerde(Topics.DIALOGUES).deserializer().deserialize(topic(Topics.DIALOGUES),
+                    new org.apache.kafka.common.header.internals.RecordHeaders(), dead.get(0).getOriginalValue()))
+                    .isEqualTo(dialogue);
             assertThat(d.candidates().isEmpty()).isTrue();
         }
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -38,12 +39,15 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
     private final float threshold;
     private final JudgeMeters meters;
     private final JudgementJournal journal;
+    private final Serializer<Candidates> wire;
     /** Cache keys the journal wrote during the current record; the judge's threads add to it. */
     private final Set<String> journaled = ConcurrentHashMap.newKeySet();
     private ProcessorContext<String, SpecificRecord> context;
     private JudgeInputs inputs;
 
-    JudgeProcessor(RelevanceJudge judge, float threshold, JudgementJournal journal) {
+    /** @param wire the candidates topic's serializer: a dead letter keeps the candidates as their record's bytes */
+    JudgeProcessor(RelevanceJudge judge, float threshold, JudgementJournal journal, Serializer<Candidates> wire) {
+        this.wire = wire;
         this.judge = judge;
         this.threshold = threshold;
         this.meters = JudgeMeters.of(judge.id());
@@ -85,7 +89,7 @@ final class JudgeProcessor implements Processor<String, Candidates, String, Spec
             throw e;
         } catch (RuntimeException e) {
             context.forward(input.withValue(DeadLetters.fromProcessing(context.recordMetadata(),
-                    Topics.CANDIDATES.baseName(), STAGE, e, input.key(), candidates)), TO_DEAD_LETTERS);
+                    Topics.CANDIDATES.baseName(), STAGE, e, input.key(), candidates, wire)), TO_DEAD_LETTERS);
             meters.deadLettered().increment();
             return;
         }

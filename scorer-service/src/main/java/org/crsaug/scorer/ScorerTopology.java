@@ -43,7 +43,8 @@ public final class ScorerTopology {
         globalStore(t, platform, ITEM_STORE, Topics.ITEMS);
         globalStore(t, platform, JUDGEMENT_STORE, Topics.JUDGEMENTS);
         TopologyTopics.source(t, platform, SOURCE, Topics.CANDIDATES);
-        t.addProcessor(PROCESSOR, () -> new JudgeProcessor(judge, threshold, journal), SOURCE);
+        t.addProcessor(PROCESSOR, () -> new JudgeProcessor(judge, threshold, journal,
+                platform.valueSerde(Topics.CANDIDATES).serializer()), SOURCE);
         TopologyTopics.sink(t, platform, JudgeProcessor.TO_SCORED_PAIRS, Topics.SCORED_PAIRS, PROCESSOR);
         TopologyTopics.sink(t, platform, JudgeProcessor.TO_LABELS, Topics.AUGMENTED_LABELS, PROCESSOR);
         TopologyTopics.sink(t, platform, JudgeProcessor.TO_JUDGEMENTS, Topics.JUDGEMENTS, PROCESSOR);

@@ -107,12 +107,17 @@ class ScorerTopologyTest {
                     platform.config().topic(Topics.AUGMENTED_LABELS), Serdes.String().deserializer(),
                     platform.valueSerde(Topics.AUGMENTED_LABELS).deserializer());
 
-            in.pipeInput("c#1", RetrievalOnlyJudgeTest.candidates(3));
+            Candidates input = RetrievalOnlyJudgeTest.candidates(3);
+            in.pipeInput("c#1", input);
 
             DeadLetter letter = dead.readValue();
             assertThat(letter.getStage()).isEqualTo("scorer");
             assertThat(letter.getError()).contains("not-a-candidate");
             assertThat(letter.getSourceTopic()).isEqualTo(platform.config().topic(Topics.CANDIDATES));
+            // the candidates as their record's bytes: re-submitting the letter hands the scorer a record it reads
+            assertThat(platform.valueSerde(Topics.CANDIDATES).deserializer().deserialize(letter.getSourceTopic(),
+                    new org.apache.kafka.common.header.internals.RecordHeaders(), letter.getOriginalValue()))
+                    .isEqualTo(input);
             assertThat(labels.isEmpty()).isTrue();
         }
     }

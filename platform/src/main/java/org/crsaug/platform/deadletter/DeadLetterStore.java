@@ -1,6 +1,5 @@
 package org.crsaug.platform.deadletter;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,8 +51,8 @@ public final class DeadLetterStore {
                     fromFiles++;
                     continue;
                 }
-                producer.send(new ProducerRecord<>(d.getSourceTopic(), bytes(d.getOriginalKey()),
-                        bytes(d.getOriginalValue())));
+                producer.send(new ProducerRecord<>(d.getSourceTopic(), DeadLetters.bytes(d.getOriginalKey()),
+                        DeadLetters.bytes(d.getOriginalValue())));
                 sent++;
             }
             producer.flush();
@@ -61,12 +60,4 @@ public final class DeadLetterStore {
         return new Resubmitted(sent, fromFiles);
     }
 
-    private static byte[] bytes(ByteBuffer b) {
-        if (b == null) {
-            return null;
-        }
-        byte[] out = new byte[b.remaining()];
-        b.duplicate().get(out);
-        return out;
-    }
 }

@@ -16,16 +16,50 @@ public final class DeadLetters {
     }
 
     /**
-     * A record a stream processor could not handle: where it was read from (when the stream knows)
-     * and its decoded value as text, since the raw bytes are no longer at hand.
+     * A record a consumer could not deserialize, with the key and value bytes Kafka keeps on the exception, so
+     * the letter can be re-submitted once a reader that understands them runs.
      */
-    public static DeadLetter fromProcessing(java.util.Optional<org.apache.kafka.streams.processor.api.RecordMetadata> meta,
-            String fallbackTopic, String stage, Throwable error, String key, Object value) {
+    public static DeadLetter fromDeserialization(org.apache.kafka.common.errors.RecordDeserializationException e,
+            String stage) {
+        return fromRecord(e.topicPartition().topic(), e.topicPartition().partition(), e.offset(), stage, e,
+                bytes(e.keyBuffer()), bytes(e.valueBuffer()));
+    }
+
+    /** The buffer's remaining bytes (the buffer itself is left as it was); null for null. */
+    static byte[] bytes(java.nio.ByteBuffer b) {
+        if (b == null) {
+            return null;
+        }
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    /**
+     * A record a stream processor could not handle: where it was read from (when the stream knows) and its value
+     * as its topic's bytes again ({@code wire}, the topic's serializer), so re-submitting the letter hands the
+     * stage a record it can read once the cause is fixed. The raw bytes are no longer at hand after the source
+     * deserialized them; if the value cannot be serialized either, it is kept as text and the reason says that
+     * re-submitting cannot work.
+     */
+    public static <V> DeadLetter fromProcessing(java.util.Optional<org.apache.kafka.streams.processor.api.RecordMetadata> meta,
+            String fallbackTopic, String stage, Throwable error, String key, V value,
+            org.apache.kafka.common.serialization.Serializer<V> wire) {
         org.apache.kafka.streams.processor.api.RecordMetadata m = meta.orElse(null);
-        return fromRecord(m == null ? fallbackTopic : m.topic(), m == null ? -1 : m.partition(),
-                m == null ? -1 : m.offset(), stage, error,
-                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                value == null ? null : value.toString().getBytes(StandardCharsets.UTF_8));
+        String topic = m == null ? fallbackTopic : m.topic();
+        String reason = describe(error);
+        byte[] bytes = null;
+        if (value != null) {
+            try {
+                bytes = wire.serialize(topic, value);
+            } catch (RuntimeException e) {
+                bytes = value.toString().getBytes(StandardCharsets.UTF_8);
+                reason += " [kept as text, not as the record's bytes (" + describe(e) + "): re-submitting this"
+                        + " letter cannot work]";
+            }
+        }
+        return build(topic, m == null ? -1 : m.partition(), m == null ? -1 : m.offset(), stage, reason,
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8), bytes);
     }
 
     public static DeadLetter fromFileLine(String file, long lineNumber, String stage, String reason, String line) {
