@@ -94,9 +94,9 @@ final class AllBenchCommand implements Callable<Integer> {
         if (texts < 1 || queries < 1 || samples < 1 || repeats < 1 || (batch != null && batch < 1)) {
             throw new ConfigException("--texts, --queries, --samples, --repeats and --batch must be at least 1");
         }
-        // the pipeline part runs as crs run does: rounds only when asked, every mode from the same seeded weights
-        CrsConfig config = options.load(Map.of("trainer.dataset", dataset, "trainer.round.min.new.labels", "0",
-                "trainer.warm.start", "false"));
+        // the pipeline part runs as crs run does (rounds only when asked, every mode from the same seeded weights,
+        // stream commits of a batch job)
+        CrsConfig config = options.load(org.crsaug.launcher.BatchJobSettings.run(dataset));
         Logging.toFile(config);
         int cores = Runtime.getRuntime().availableProcessors();
         System.out.printf(Locale.ROOT, "crs bench all: dataset %s, %d cores, load average %.2f at the start%n", dataset,

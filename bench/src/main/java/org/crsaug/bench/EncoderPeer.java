@@ -51,10 +51,13 @@ final class EncoderPeer {
     private final int repeats;
     /** The least length of one timed run (see rate). */
     private static final double MIN_RUN_SECONDS = 0.4;
-    /** Timed pairs of a bin of short passes: fewer left single-run ratios of ±0.1 (see measure). */
-    private static final int MIN_PAIRS = 9;
+    /**
+     * Timed pairs of a bin of short passes: fewer left single-run ratios of ±0.1 (see measure); with 9 the
+     * median still moved by about ±0.05 between runs of the command with the same code on both sides.
+     */
+    private static final int MIN_PAIRS = 21;
     /** Timed seconds a bin's pairs may take together, where one pass is long (see measure). */
-    private static final double PAIR_SECONDS = 8.0;
+    private static final double PAIR_SECONDS = 40.0;
     private final PrintStream out;
 
     /** @param pipeline the encoder as the pipeline builds it; its graph is opened a second time, bare */

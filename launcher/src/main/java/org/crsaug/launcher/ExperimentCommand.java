@@ -122,7 +122,7 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CrsConfig config = options.load(Map.of("trainer.dataset", dataset, "trainer.round.min.new.labels", "0"));
+        CrsConfig config = options.load(BatchJobSettings.experiment(dataset));
         SettingsCheck.before(config, SettingsCheck.PIPELINE);
         if (semanticJudge != null) {
             Judges.checkSemanticScoreJudge(config, semanticJudge, System.getenv());

@@ -3,7 +3,6 @@ package org.crsaug.launcher;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.crsaug.platform.config.CrsConfig;
 import org.crsaug.data.dataset.DataDirectory;
@@ -30,10 +29,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // the run drives training rounds itself; automatic rounds would train on half-labelled data. Warm starts
-        // are off so that every mode of this comparison starts from the same seeded weights, not from last run's
-        CrsConfig config = options.load(Map.of("trainer.dataset", dataset, "trainer.round.min.new.labels", "0",
-                "trainer.warm.start", "false"));
+        CrsConfig config = options.load(BatchJobSettings.run(dataset));
         SettingsCheck.before(config, SettingsCheck.PIPELINE);
         // fail on a wrong dataset or data directory before starting anything
         DataDirectory.datasetDir(config, dataset);

@@ -357,7 +357,7 @@ public final class Platform implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, streamsDir().toAbsolutePath().toString());
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.get("streams.commit.interval.ms"));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get("topic.replication.factor"));
         if (config.has("topic.min.insync.replicas")) {
             // Streams' own changelog and repartition topics, like ours: a write survives the loss of a broker
