@@ -234,48 +234,65 @@ public final class PipelineRun {
     private void awaitRetrievalAndLabels(PipelineState state, String dataset, List<Service> services, long deadline,
             boolean needLabels) throws InterruptedException {
         ProgressBar bar = bar("[2/5] retrieve+judge");
-        while (true) {
-            checkHealth(services);
-            state.catchUp(Duration.ofMinutes(2));
-            String encoder = state.encoderId();
-            int contexts = 0;
-            int embedded = 0;
-            int trainContexts = 0;
-            int labelled = 0;
-            for (String split : List.of("train", "valid", "test")) {
-                for (DialogueContext c : state.contexts(dataset, split)) {
-                    contexts++;
-                    if (encoder != null && state.contextVector(encoder, c.contextId()) != null) {
-                        embedded++;
-                    }
-                    if (split.equals("train")) {
-                        trainContexts++;
-                        if (state.labels(c.contextId()) != null) {
-                            labelled++;
+        try (GivenUpInputs givenUp = new GivenUpInputs(platform, "crs-run-dead-letters")) {
+            while (true) {
+                checkHealth(services);
+                state.catchUp(Duration.ofMinutes(2));
+                givenUp.catchUp(Duration.ofMinutes(2));
+                String encoder = state.encoderId();
+                int contexts = 0;
+                int embedded = 0;
+                int trainContexts = 0;
+                int labelled = 0;
+                // contexts a stage dead-lettered count as done, and are named when the stage ends
+                int notEncoded = 0;
+                int notLabelled = 0;
+                for (String split : List.of("train", "valid", "test")) {
+                    for (DialogueContext c : state.contexts(dataset, split)) {
+                        contexts++;
+                        boolean notRetrieved = givenUp.dialogue(c.dialogueId());
+                        if (encoder != null && state.contextVector(encoder, c.contextId()) != null) {
+                            embedded++;
+                        } else if (notRetrieved) {
+                            notEncoded++;
+                        }
+                        if (split.equals("train")) {
+                            trainContexts++;
+                            if (state.labels(c.contextId()) != null) {
+                                labelled++;
+                            } else if (notRetrieved || givenUp.context(c.contextId())) {
+                                notLabelled++;
+                            }
                         }
                     }
                 }
+                // before the counts are drawn, so a paused stage is on the very line that stopped moving
+                bar.condition(conditions(services));
+                ProgressBar.Counter encoded = new ProgressBar.Counter("contexts encoded", embedded + notEncoded,
+                        contexts);
+                // a dataset that is only encoded is never labelled: a counter stuck at 0 would hold the bar back
+                if (needLabels) {
+                    bar.update(encoded, new ProgressBar.Counter("train contexts labelled", labelled + notLabelled,
+                            trainContexts));
+                } else {
+                    bar.update(encoded);
+                }
+                if (contexts > 0 && embedded + notEncoded == contexts
+                        && (!needLabels || labelled + notLabelled == trainContexts)) {
+                    String givenUpNote = notEncoded + notLabelled == 0 ? "" : String.format(java.util.Locale.ROOT,
+                            "; given up (dead letters, crs dlq list shows why): %d contexts not encoded, %d train"
+                                    + " contexts not labelled", notEncoded, notLabelled);
+                    bar.finish(String.format(java.util.Locale.ROOT, "%d contexts encoded, %d train contexts labelled%s",
+                            embedded, labelled, givenUpNote));
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Timed out waiting for retrieval and labels (" + embedded + "/"
+                            + contexts + " contexts encoded, " + labelled + "/" + trainContexts
+                            + " labelled); see the log file and the dead-letters topic");
+                }
+                Thread.sleep(1000);
             }
-            // before the counts are drawn, so a paused stage is on the very line that stopped moving
-            bar.condition(conditions(services));
-            ProgressBar.Counter encoded = new ProgressBar.Counter("contexts encoded", embedded, contexts);
-            // a dataset that is only encoded is never labelled: a counter stuck at 0 would hold the bar back
-            if (needLabels) {
-                bar.update(encoded, new ProgressBar.Counter("train contexts labelled", labelled, trainContexts));
-            } else {
-                bar.update(encoded);
-            }
-            if (contexts > 0 && embedded == contexts && (!needLabels || labelled == trainContexts)) {
-                bar.finish(String.format(java.util.Locale.ROOT, "%d contexts encoded, %d train contexts labelled",
-                        embedded, labelled));
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Timed out waiting for retrieval and labels (" + embedded + "/"
-                        + contexts + " contexts encoded, " + labelled + "/" + trainContexts
-                        + " labelled); see the log file and the dead-letters topic");
-            }
-            Thread.sleep(1000);
         }
     }
 

@@ -193,6 +193,42 @@ class PipelineRunTest {
         assertThat(TestKafka.readAll(platform, Topics.CHECKPOINTS, 1, Duration.ofSeconds(30))).hasSize(1);
     }
 
+    @Test
+    void contextsTheJudgeGivesUpOnAreNamedAndTheRunGoesOn(@TempDir Path tmp) throws Exception {
+        // Given a slice whose first training dialogue opens with words that make every judge reply unreadable
+        Path data = DataSlices.inspiredSlice(DataSlices.synthetic(), tmp.resolve("data"),
+                Map.of("train", 30, "valid", 6, "test", 6));
+        Path train = data.resolve("inspired/train.jsonl");
+        List<String> lines = new java.util.ArrayList<>(java.nio.file.Files.readAllLines(train));
+        lines.set(0, lines.get(0).replaceFirst("\\{\"text\": \"", "{\"text\": \"UNREADABLE "));
+        assertThat(lines.get(0)).contains("UNREADABLE");
+        java.nio.file.Files.write(train, lines);
+        try (FakeChatServer llm = new FakeChatServer()) {
+            llm.responder(r -> r.firstUser().contains("UNREADABLE") ? "no idea, sorry"
+                    : FakeChatServer.chainOfThoughtReply(r));
+            Platform platform = kafka.platform(SmallRun.settings(data, tmp.resolve("state"), Map.of(
+                    "topic.prefix", "given-up.", "scorer.judge", "llm", "scorer.llm.base.url", llm.baseUrl(),
+                    "scorer.llm.api.key.env", "PATH")));
+            ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
+            // When the run waits for every training context's labels
+            List<PipelineRun.Row> rows = new PipelineRun(platform, new PrintStream(progress, true,
+                    StandardCharsets.UTF_8)).run("inspired", List.of(TrainingMode.BASELINE, TrainingMode.TWO_STAGE),
+                    Duration.ofMinutes(8));
+
+            // Then the contexts the judge dead-lettered count as done and are named, and the run trains and
+            // evaluates (before, it waited out its timeout for their labels)
+            assertThat(rows).extracting(PipelineRun.Row::mode).containsExactly("baseline", "two-stage");
+            assertThat(progress.toString(StandardCharsets.UTF_8)).containsPattern("given up \\(dead letters, crs dlq"
+                    + " list shows why\\): 0 contexts not encoded, [1-9]\\d* train contexts not labelled");
+            assertThat(TestKafka.readAll(platform, Topics.DEAD_LETTERS, 1, Duration.ofSeconds(30)))
+                    .isNotEmpty().allSatisfy(r -> {
+                        assertThat(r.value().getStage()).isEqualTo("scorer");
+                        assertThat(r.value().getSourceTopic()).isEqualTo(platform.config().topic(Topics.CANDIDATES));
+                    });
+        }
+    }
+
     /** Runs a crs command in this JVM and returns what it printed; it must succeed. */
     private static String runCli(String[] args) {
         ByteArrayOutputStream cli = new ByteArrayOutputStream();

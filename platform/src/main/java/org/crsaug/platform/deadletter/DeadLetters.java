@@ -26,7 +26,7 @@ public final class DeadLetters {
     }
 
     /** The buffer's remaining bytes (the buffer itself is left as it was); null for null. */
-    static byte[] bytes(java.nio.ByteBuffer b) {
+    public static byte[] bytes(java.nio.ByteBuffer b) {
         if (b == null) {
             return null;
         }
