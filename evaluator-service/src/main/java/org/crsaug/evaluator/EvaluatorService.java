@@ -122,9 +122,8 @@ public final class EvaluatorService extends WorkerService {
                         platform.valueSerde(Topics.CHECKPOINTS).deserializer());
                 KafkaProducer<String, Evaluation> producer = platform.producer(Topics.EVALUATIONS, GROUP_ID);
                 KafkaProducer<String, DeadLetter> deadLetters = platform.producer(Topics.DEAD_LETTERS, GROUP_ID)) {
-            String topic = platform.config().topic(Topics.CHECKPOINTS);
             Serializer<Checkpoint> wire = platform.valueSerde(Topics.CHECKPOINTS).serializer();
-            consumer.subscribe(List.of(topic));
+            consumer.subscribe(List.of(platform.config().topic(Topics.CHECKPOINTS)));
             // the consumer's lag and fetch rates, on the service's /metrics
             clientMetrics = new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer);
             clientMetrics.bindTo(org.crsaug.platform.metrics.CrsMetrics.registry());
@@ -262,23 +261,11 @@ public final class EvaluatorService extends WorkerService {
         failureListeners.forEach(l -> l.accept(failure));
     }
 
-    /**
-     * The checkpoint as its record's bytes (the registry's wire format), so that re-submitting the letter puts
-     * back a record the evaluator can read; as text only if even that fails, which the reason then says.
-     */
+    /** The checkpoint as its record's bytes, so that re-submitting the letter puts back a record it can read. */
     private void deadLetter(ConsumerRecord<String, Checkpoint> r, Serializer<Checkpoint> wire, Exception error,
             KafkaProducer<String, DeadLetter> deadLetters) {
-        byte[] value;
-        Exception cause = error;
-        try {
-            value = wire.serialize(r.topic(), r.value());
-        } catch (RuntimeException e) {
-            value = r.value().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            cause = new IllegalStateException(error.getMessage() + " [the checkpoint is kept as text, not as its"
-                    + " record's bytes (" + e.getMessage() + "): re-submitting this letter cannot work]", error);
-        }
-        DeadLetter letter = DeadLetters.fromRecord(r.topic(), r.partition(), r.offset(), name(), cause,
-                r.key() == null ? null : r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), value);
+        DeadLetter letter = DeadLetters.fromDecoded(r.topic(), r.partition(), r.offset(), name(), error, r.key(),
+                r.value(), wire);
         deadLetters.send(new ProducerRecord<>(platform.config().topic(Topics.DEAD_LETTERS), DeadLetters.key(letter),
                 letter));
         deadLettered.increment();

@@ -239,60 +239,76 @@ public final class PipelineRun {
                 checkHealth(services);
                 state.catchUp(Duration.ofMinutes(2));
                 givenUp.catchUp(Duration.ofMinutes(2));
-                String encoder = state.encoderId();
-                int contexts = 0;
-                int embedded = 0;
-                int trainContexts = 0;
-                int labelled = 0;
-                // contexts a stage dead-lettered count as done, and are named when the stage ends
-                int notEncoded = 0;
-                int notLabelled = 0;
-                for (String split : List.of("train", "valid", "test")) {
-                    for (DialogueContext c : state.contexts(dataset, split)) {
-                        contexts++;
-                        boolean notRetrieved = givenUp.dialogue(c.dialogueId());
-                        if (encoder != null && state.contextVector(encoder, c.contextId()) != null) {
-                            embedded++;
-                        } else if (notRetrieved) {
-                            notEncoded++;
-                        }
-                        if (split.equals("train")) {
-                            trainContexts++;
-                            if (state.labels(c.contextId()) != null) {
-                                labelled++;
-                            } else if (notRetrieved || givenUp.context(c.contextId())) {
-                                notLabelled++;
-                            }
-                        }
-                    }
-                }
+                Progress p = Progress.of(state, dataset, givenUp);
                 // before the counts are drawn, so a paused stage is on the very line that stopped moving
                 bar.condition(conditions(services));
-                ProgressBar.Counter encoded = new ProgressBar.Counter("contexts encoded", embedded + notEncoded,
-                        contexts);
+                ProgressBar.Counter encoded = new ProgressBar.Counter("contexts encoded", p.embedded() + p.notEncoded(),
+                        p.contexts());
                 // a dataset that is only encoded is never labelled: a counter stuck at 0 would hold the bar back
                 if (needLabels) {
-                    bar.update(encoded, new ProgressBar.Counter("train contexts labelled", labelled + notLabelled,
-                            trainContexts));
+                    bar.update(encoded, new ProgressBar.Counter("train contexts labelled",
+                            p.labelled() + p.notLabelled(), p.trainContexts()));
                 } else {
                     bar.update(encoded);
                 }
-                if (contexts > 0 && embedded + notEncoded == contexts
-                        && (!needLabels || labelled + notLabelled == trainContexts)) {
-                    String givenUpNote = notEncoded + notLabelled == 0 ? "" : String.format(java.util.Locale.ROOT,
-                            "; given up (dead letters, crs dlq list shows why): %d contexts not encoded, %d train"
-                                    + " contexts not labelled", notEncoded, notLabelled);
+                if (p.done(needLabels)) {
+                    String givenUpNote = p.notEncoded() + p.notLabelled() == 0 ? "" : String.format(
+                            java.util.Locale.ROOT, "; given up (dead letters, crs dlq list shows why): %d contexts not"
+                                    + " encoded, %d train contexts not labelled", p.notEncoded(), p.notLabelled());
                     bar.finish(String.format(java.util.Locale.ROOT, "%d contexts encoded, %d train contexts labelled%s",
-                            embedded, labelled, givenUpNote));
+                            p.embedded(), p.labelled(), givenUpNote));
                     return;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Timed out waiting for retrieval and labels (" + embedded + "/"
-                            + contexts + " contexts encoded, " + labelled + "/" + trainContexts
+                    throw new IllegalStateException("Timed out waiting for retrieval and labels (" + p.embedded() + "/"
+                            + p.contexts() + " contexts encoded, " + p.labelled() + "/" + p.trainContexts()
                             + " labelled); see the log file and the dead-letters topic");
                 }
                 Thread.sleep(1000);
             }
+        }
+    }
+
+    /**
+     * How far a dataset's contexts are: encoded, and (training split) labelled. Those a stage dead-lettered count
+     * apart ({@code notEncoded}, {@code notLabelled}): they are done too, since nothing more will come for them.
+     */
+    private record Progress(int contexts, int embedded, int notEncoded, int trainContexts, int labelled,
+            int notLabelled) {
+
+        static Progress of(PipelineState state, String dataset, GivenUpInputs givenUp) {
+            String encoder = state.encoderId();
+            int contexts = 0;
+            int embedded = 0;
+            int notEncoded = 0;
+            int trainContexts = 0;
+            int labelled = 0;
+            int notLabelled = 0;
+            for (String split : List.of("train", "valid", "test")) {
+                for (DialogueContext c : state.contexts(dataset, split)) {
+                    contexts++;
+                    boolean notRetrieved = givenUp.dialogue(c.dialogueId());
+                    if (encoder != null && state.contextVector(encoder, c.contextId()) != null) {
+                        embedded++;
+                    } else if (notRetrieved) {
+                        notEncoded++;
+                    }
+                    if (split.equals("train")) {
+                        trainContexts++;
+                        if (state.labels(c.contextId()) != null) {
+                            labelled++;
+                        } else if (notRetrieved || givenUp.context(c.contextId())) {
+                            notLabelled++;
+                        }
+                    }
+                }
+            }
+            return new Progress(contexts, embedded, notEncoded, trainContexts, labelled, notLabelled);
+        }
+
+        boolean done(boolean needLabels) {
+            return contexts > 0 && embedded + notEncoded == contexts
+                    && (!needLabels || labelled + notLabelled == trainContexts);
         }
     }
 

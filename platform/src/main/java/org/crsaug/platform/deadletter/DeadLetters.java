@@ -36,17 +36,25 @@ public final class DeadLetters {
     }
 
     /**
-     * A record a stream processor could not handle: where it was read from (when the stream knows) and its value
-     * as its topic's bytes again ({@code wire}, the topic's serializer), so re-submitting the letter hands the
-     * stage a record it can read once the cause is fixed. The raw bytes are no longer at hand after the source
-     * deserialized them; if the value cannot be serialized either, it is kept as text and the reason says that
-     * re-submitting cannot work.
+     * A record a stream processor could not handle: where it was read from (when the stream knows), as
+     * {@link #fromDecoded}.
      */
     public static <V> DeadLetter fromProcessing(java.util.Optional<org.apache.kafka.streams.processor.api.RecordMetadata> meta,
             String fallbackTopic, String stage, Throwable error, String key, V value,
             org.apache.kafka.common.serialization.Serializer<V> wire) {
         org.apache.kafka.streams.processor.api.RecordMetadata m = meta.orElse(null);
-        String topic = m == null ? fallbackTopic : m.topic();
+        return fromDecoded(m == null ? fallbackTopic : m.topic(), m == null ? -1 : m.partition(),
+                m == null ? -1 : m.offset(), stage, error, key, value, wire);
+    }
+
+    /**
+     * A record a stage read, decoded, and could not handle, with its value as its topic's bytes again ({@code
+     * wire}, the topic's serializer), so re-submitting the letter hands the stage a record it can read once the
+     * cause is fixed: the raw bytes are no longer at hand once a deserializer has read them. If the value cannot
+     * be serialized either, it is kept as text and the reason says that re-submitting cannot work.
+     */
+    public static <V> DeadLetter fromDecoded(String topic, int partition, long offset, String stage, Throwable error,
+            String key, V value, org.apache.kafka.common.serialization.Serializer<V> wire) {
         String reason = describe(error);
         byte[] bytes = null;
         if (value != null) {
@@ -58,8 +66,8 @@ public final class DeadLetters {
                         + " letter cannot work]";
             }
         }
-        return build(topic, m == null ? -1 : m.partition(), m == null ? -1 : m.offset(), stage, reason,
-                key == null ? null : key.getBytes(StandardCharsets.UTF_8), bytes);
+        return build(topic, partition, offset, stage, reason, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                bytes);
     }
 
     public static DeadLetter fromFileLine(String file, long lineNumber, String stage, String reason, String line) {
