@@ -87,7 +87,8 @@ public final class PipelineRun {
         });
         evaluator.onFailure(f -> failedEvaluations.put(f.checkpoint().getCheckpointId(), f.reason()));
         List<Service> services = List.of(retriever, scorer, trainer, evaluator);
-        try (PipelineState state = new PipelineState(platform, "crs-run-progress")) {
+        try (PipelineState state = new PipelineState(platform, "crs-run-progress");
+                CheckpointHistory history = new CheckpointHistory(platform, "crs-run-history")) {
             services.forEach(Service::start);
             awaitRetrievalAndLabels(state, dataset, services, deadline, true);
             if (extra.isPresent()) {
@@ -101,7 +102,7 @@ public final class PipelineRun {
 
             // what is on the topics before the round: a checkpoint the round reuses is not published again, so
             // if it has no evaluation the evaluator must be asked for one (see below)
-            EarlierRounds earlier = earlierRounds(headline);
+            EarlierRounds earlier = earlierRounds(history, headline);
             ProgressBar trainBar = bar("[3/5] train   ");
             java.util.concurrent.CompletableFuture<List<Checkpoint>> round = trainer.requestRound(dataset, modes);
             while (!round.isDone()) {
@@ -116,7 +117,7 @@ public final class PipelineRun {
             trainBar.finish(checkpoints.size() + " checkpoints " + checkpoints.stream()
                     .map(Checkpoint::getCheckpointId).toList());
 
-            earlierRounds(headline).evaluations().forEach(evaluations::putIfAbsent);
+            earlierRounds(history, headline).evaluations().forEach(evaluations::putIfAbsent);
             for (Checkpoint cp : checkpoints) {
                 // reused but never evaluated under this protocol: its evaluation failed last time (a dead letter
                 // now), or the protocols changed since; the evaluator's group has moved past it on the topic
@@ -317,23 +318,21 @@ public final class PipelineRun {
     }
 
     /**
-     * What earlier runs left on the topics: a round the trainer reuses (the same data and settings as before)
-     * was evaluated then, and the evaluator does not evaluate a checkpoint twice.
+     * What the topics hold so far: a round the trainer reuses (the same data and settings as before) was
+     * evaluated when it was trained, and the evaluator does not evaluate a checkpoint twice.
      */
-    private EarlierRounds earlierRounds(String headline) {
+    private static EarlierRounds earlierRounds(CheckpointHistory history, String headline) {
         java.util.Set<String> ids = new java.util.HashSet<>();
         Map<String, Evaluation> out = new java.util.HashMap<>();
-        try (CheckpointHistory history =
-                new CheckpointHistory(platform, "crs-run-history")) {
-            history.catchUp(Duration.ofMinutes(1));
-            for (CheckpointHistory.Entry e : history.entries()) {
-                ids.add(e.checkpoint().getCheckpointId());
-                e.evaluationsByProtocol().forEach((protocol, ev) -> {
-                    if (protocol.equalsIgnoreCase(headline)) {
-                        out.put(e.checkpoint().getCheckpointId(), ev);
-                    }
-                });
-            }
+        // reads on from where the last call stopped
+        history.catchUp(Duration.ofMinutes(1));
+        for (CheckpointHistory.Entry e : history.entries()) {
+            ids.add(e.checkpoint().getCheckpointId());
+            e.evaluationsByProtocol().forEach((protocol, ev) -> {
+                if (protocol.equalsIgnoreCase(headline)) {
+                    out.put(e.checkpoint().getCheckpointId(), ev);
+                }
+            });
         }
         return new EarlierRounds(ids, out);
     }
