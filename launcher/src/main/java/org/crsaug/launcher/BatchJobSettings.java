@@ -13,7 +13,8 @@ public final class BatchJobSettings {
      * Commits of the exactly-once stream stages. {@code crs up} commits every 100 ms so a streamed dialogue's
      * labels appear within a fraction of a second; a batch job waits for all of them, and every commit costs
      * broker round trips and transaction markers on each partition it wrote. On a cold ReDial run (2 cores,
-     * 2026-12-04) retrieve+judge took 182.8-192.9 s at 1,000 ms against 195.6-205.6 s at 100 ms.
+     * 2026-12-04) retrieve+judge took 182.8-202.7 s at 1,000 ms (median 191.4 s, five runs) against 192.6-205.6 s
+     * at 100 ms (median 196.9 s, four runs).
      */
     static final String COMMIT_INTERVAL_MS = "1000";
 
