@@ -41,6 +41,7 @@ import org.crsaug.platform.store.CheckpointDirectory;
 import org.crsaug.schema.Checkpoint;
 import org.crsaug.model.training.ExtraPretraining;
 import org.crsaug.model.training.TrainingRound;
+import org.crsaug.scorer.RecommenderCandidates;
 import org.crsaug.scorer.semantic.SemanticScores;
 import org.crsaug.scorer.semantic.SemanticScoring;
 
@@ -236,7 +237,7 @@ public final class ExperimentRunner {
                 }
                 producer.send(new ProducerRecord<>(config.topic(Topics.CANDIDATES), c.contextId(),
                         Candidates.newBuilder().setContextId(c.contextId()).setDialogueId(c.dialogueId())
-                                .setEncoderId("recommender:" + baseline.getCheckpointId())
+                                .setEncoderId(RecommenderCandidates.encoderId(baseline.getCheckpointId()))
                                 .setContextText(DialogueContexts.render(c.history(), maxChars))
                                 .setItems(items).build()));
                 published++;

@@ -9,6 +9,7 @@ import org.crsaug.schema.Candidates;
 import org.crsaug.schema.Judgement;
 import org.crsaug.schema.ScoredPair;
 import org.crsaug.scorer.JudgeInputs;
+import org.crsaug.scorer.RecommenderCandidates;
 import org.crsaug.scorer.RelevanceJudge;
 import org.crsaug.scorer.UnusableReplyException;
 import org.crsaug.scorer.Verdict;
@@ -56,7 +57,7 @@ public final class SemanticScores {
                         .setSource("recommender").build());
             }
             Candidates candidates = Candidates.newBuilder().setContextId(c.contextId()).setDialogueId(c.dialogueId())
-                    .setEncoderId("recommender").setContextText(c.text()).setItems(items).build();
+                    .setEncoderId(RecommenderCandidates.encoderId(null)).setContextText(c.text()).setItems(items).build();
             Verdict verdict;
             try {
                 verdict = judge.judge(candidates, inputs);

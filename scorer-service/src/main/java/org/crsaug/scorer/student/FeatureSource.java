@@ -116,11 +116,11 @@ public final class FeatureSource implements AutoCloseable {
     }
 
     /**
-     * One feature row per candidate, in candidate order. The retriever commits a context's vector with
-     * its candidates, so when the vector or the dialogue is missing one more read finds it.
+     * One feature row per candidate, in candidate order, from the vectors of {@code encoder} (the candidates'
+     * own encoder, or the student's when a recommender proposed them). The retriever commits a context's vector
+     * with its candidates, so when the vector or the dialogue is missing one more read finds it.
      */
-    public float[][] features(Candidates candidates) {
-        String encoder = candidates.getEncoderId();
+    public float[][] features(Candidates candidates, String encoder) {
         String contextId = candidates.getContextId();
         if (contextVector(encoder, contextId) == null || context(contextId).isEmpty()) {
             catchUp();

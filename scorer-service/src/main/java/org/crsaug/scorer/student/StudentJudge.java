@@ -17,6 +17,7 @@ import org.crsaug.schema.Candidates;
 import org.crsaug.schema.Judgement;
 import org.crsaug.schema.ScoredPair;
 import org.crsaug.scorer.JudgeInputs;
+import org.crsaug.scorer.RecommenderCandidates;
 import org.crsaug.scorer.RelevanceJudge;
 import org.crsaug.scorer.Verdict;
 import org.crsaug.scorer.llm.LlmJudge;
@@ -130,14 +131,22 @@ public final class StudentJudge implements RelevanceJudge {
         }
         awaitFirstVersion();
         List<Judgement> paid = teacherSample(candidates, inputs);
-        float[][] features = source.features(candidates);
+        // a recommender's list (S@k, self-distillation) has no vectors of its own: the pairs are read through
+        // the encoder the student learnt from, which also encoded every context and item
+        StudentArtifacts.Version now = slot.version();
+        if (now == null) {
+            throw new JudgeUnavailableException("Student judge is closed", null);
+        }
+        String vectors = RecommenderCandidates.proposedByRecommender(candidates)
+                ? now.encoderId() : candidates.getEncoderId();
+        float[][] features = source.features(candidates, vectors);
         try (StudentSlot.Lease l = slot.acquire()) {
             if (l == null) {
                 throw new JudgeUnavailableException("Student judge is closed", null);
             }
-            if (!l.version().encoderId().equals(candidates.getEncoderId())) {
+            if (!l.version().encoderId().equals(vectors)) {
                 throw new JudgeUnavailableException("Student " + l.version().id() + " was trained on vectors of "
-                        + l.version().encoderId() + " but the candidates come from " + candidates.getEncoderId()
+                        + l.version().encoderId() + " but the candidates come from " + vectors
                         + "; it retrains once that encoder's vectors are in", null);
             }
             float[] scores = l.model().score(features);

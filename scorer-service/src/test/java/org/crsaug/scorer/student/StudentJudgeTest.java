@@ -2,6 +2,7 @@ package org.crsaug.scorer.student;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,9 @@ import org.crsaug.schema.Role;
 import org.crsaug.schema.ScoredPair;
 import org.crsaug.schema.Turn;
 import org.crsaug.scorer.JudgeInputs;
+import org.crsaug.scorer.RecommenderCandidates;
+import org.crsaug.scorer.Verdict;
+import org.crsaug.scorer.semantic.SemanticScores;
 import org.crsaug.model.llm.JudgeUnavailableException;
 import org.crsaug.scorer.ScorerService;
 import org.junit.jupiter.api.Test;
@@ -112,6 +116,14 @@ class StudentJudgeTest {
                 .setEncoderId("e").setContextText("Seeker: ...").setItems(list).build();
     }
 
+    private static float[] scores(Verdict verdict) {
+        float[] out = new float[verdict.scores().size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = verdict.scores().get(i).getScore();
+        }
+        return out;
+    }
+
     @Test
     void learnsHumanFeedbackScoresEveryCandidateAndHotSwapsANewerVersion(@TempDir Path artifacts) throws Exception {
         Platform platform = kafka.platform(Map.of("topic.prefix", "student-"));
@@ -144,6 +156,21 @@ class StudentJudgeTest {
             assertThat(auc).isGreaterThan(0.8);
             assertThat(mse).isLessThan(constant * 0.7);
             assertThat(first.trainExamples()).isEqualTo(120);
+
+            // And a list a recommender proposed (S@k's top k, self-distillation's candidates), which names the
+            // recommender instead of an encoder, is scored from the vectors the student learnt from
+            Candidates retrieved = candidatesFor("s:1000#1", List.of(0, 1, 2, 3));
+            float[] expected = scores(judge.judge(retrieved, JudgeInputs.none()));
+            Candidates proposed = Candidates.newBuilder(retrieved)
+                    .setEncoderId(RecommenderCandidates.encoderId("checkpoint-1")).build();
+            assertThat(scores(judge.judge(proposed, JudgeInputs.none()))).containsExactly(expected);
+            SemanticScores.Result sk = SemanticScores.score(judge, JudgeInputs.none(), List.of(
+                    new SemanticScores.Context("s:1000#1", "s:1000", "Seeker: ...", List.of("s:0", "s:1", "s:2", "s:3"))),
+                    2, 4);
+            assertThat(sk.failed()).isZero();
+            assertThat(sk.meanAt().get(2)).isCloseTo((expected[0] + expected[1]) / 2.0, within(1e-6));
+            assertThat(sk.meanAt().get(4)).isCloseTo((expected[0] + expected[1] + expected[2] + expected[3]) / 4.0,
+                    within(1e-6));
 
             // When more feedback arrives while it runs
             givenDialogues(platform, 2000, 2200, "train", true);
