@@ -144,7 +144,8 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             if (semanticJudge != null) {
                 try (SemanticScoring scoring = SemanticScoring.open(platform, semanticJudge, System.getenv())) {
-                    System.out.print(semanticLine(scoring.score(model.catalogue(), sources, eval, scores)));
+                    System.out.print(semanticLine(scoring.score(model.catalogue(), sources, eval, scores,
+                            inputs.encoder.id())));
                 }
             }
             if (zeroShot) {

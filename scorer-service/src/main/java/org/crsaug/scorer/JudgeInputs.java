@@ -15,9 +15,21 @@ import org.crsaug.schema.Judgement;
  */
 public interface JudgeInputs {
 
+    /**
+     * A context's vector and the items it mentioned, handed over by whoever asks for the judgement, for judges
+     * that read vectors (the student): a dialogue that {@code crs evaluate} read from a file is on no topic.
+     */
+    record ContextVector(String encoderId, float[] vector, List<String> mentioned) {
+    }
+
     Optional<Item> item(String itemId);
 
     Optional<Judgement> cached(String cacheKey);
+
+    /** The caller's vector of this context, if it gave one; otherwise a judge looks it up on the topics. */
+    default Optional<ContextVector> context(String contextId) {
+        return Optional.empty();
+    }
 
     /**
      * Hands judgements to the cache the moment they are paid for, before the context's transaction
@@ -50,6 +62,32 @@ public interface JudgeInputs {
             @Override
             public void remember(List<Judgement> paid) {
                 remember.accept(paid);
+            }
+        };
+    }
+
+    /** These inputs, with the caller's vectors of the given contexts. */
+    default JudgeInputs withContexts(Map<String, ContextVector> vectors) {
+        JudgeInputs published = this;
+        return new JudgeInputs() {
+            @Override
+            public Optional<Item> item(String itemId) {
+                return published.item(itemId);
+            }
+
+            @Override
+            public Optional<Judgement> cached(String cacheKey) {
+                return published.cached(cacheKey);
+            }
+
+            @Override
+            public void remember(List<Judgement> paid) {
+                published.remember(paid);
+            }
+
+            @Override
+            public Optional<ContextVector> context(String contextId) {
+                return Optional.ofNullable(vectors.get(contextId));
             }
         };
     }

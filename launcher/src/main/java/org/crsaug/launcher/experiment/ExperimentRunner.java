@@ -315,7 +315,7 @@ public final class ExperimentRunner {
                 int[] ranks = PairRanks.compute(scored.scores(), scored.contexts(), RecallMetrics.Protocol.STRICT);
                 if (semantic != null) {
                     SemanticScores.Result relevance = semantic.score(scored.catalogue(), scored.sources(),
-                            scored.contexts(), scored.scores());
+                            scored.contexts(), scored.scores(), scored.encoderId());
                     relevance.meanAt().forEach((k, v) -> metrics.put("s@" + k, v));
                 }
                 out.printf(Locale.ROOT, "   seed %d %-8s %-10s %-6s %-10s R@1 %5.2f R@10 %5.2f R@50 %5.2f%s"

@@ -41,10 +41,11 @@ public final class CheckpointEvaluator {
      */
     /**
      * A checkpoint's scores on the test contexts, with what could not be used; {@code sources} holds the
-     * dialogue context of each evaluated context, in the same order.
+     * dialogue context of each evaluated context, in the same order, and {@code encoderId} the encoder of
+     * their vectors.
      */
     public record Scored(Catalogue catalogue, List<EvalContext> contexts, float[][] scores,
-            ExampleSets.Skipped skipped, List<DialogueContext> sources) {
+            ExampleSets.Skipped skipped, List<DialogueContext> sources, String encoderId) {
     }
 
     /** Loads the checkpoint's model (checksum verified) and scores every usable test context. */
@@ -79,7 +80,7 @@ public final class CheckpointEvaluator {
                 throw new IllegalStateException("Artifact of " + checkpoint.getCheckpointId() + " holds a "
                         + model.backbone() + " model but the checkpoint says " + checkpoint.getBackbone());
             }
-            return new Scored(catalogue, eval, model.score(inputs, mentioned), skipped, sources);
+            return new Scored(catalogue, eval, model.score(inputs, mentioned), skipped, sources, encoderId);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load the model of " + checkpoint.getCheckpointId(), e);
         }

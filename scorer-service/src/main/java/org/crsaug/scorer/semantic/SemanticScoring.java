@@ -1,6 +1,7 @@
 package org.crsaug.scorer.semantic;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.crsaug.data.context.DialogueContext;
@@ -9,6 +10,7 @@ import org.crsaug.model.eval.TopItems;
 import org.crsaug.model.recommender.EvalContext;
 import org.crsaug.model.training.Catalogue;
 import org.crsaug.platform.kafka.Platform;
+import org.crsaug.scorer.JudgeInputs;
 import org.crsaug.scorer.Judges;
 import org.crsaug.scorer.RelevanceJudge;
 
@@ -44,14 +46,19 @@ public final class SemanticScoring implements AutoCloseable {
     /**
      * S@10 and S@50 of one checkpoint's scores.
      *
-     * @param sources the dialogue context of each row of {@code scores}, as {@code ExampleSets.evalContexts} keeps them
+     * @param sources   the dialogue context of each row of {@code scores}, as {@code ExampleSets.evalContexts} keeps them
+     * @param encoderId the encoder of {@code eval}'s context vectors, handed to judges that read vectors (the
+     *                  student), so contexts of a file, which are on no topic, can be judged too
      */
     public SemanticScores.Result score(Catalogue catalogue, List<DialogueContext> sources, List<EvalContext> eval,
-            float[][] scores) {
+            float[][] scores, String encoderId) {
         int maxK = SemanticScores.KS[SemanticScores.KS.length - 1];
         List<SemanticScores.Context> contexts = new ArrayList<>();
+        Map<String, JudgeInputs.ContextVector> vectors = new HashMap<>();
         for (int i = 0; i < eval.size(); i++) {
             DialogueContext c = sources.get(i);
+            vectors.put(c.contextId(), new JudgeInputs.ContextVector(encoderId, eval.get(i).context(),
+                    c.mentionedInOrder()));
             List<String> top = new ArrayList<>();
             for (int p : TopItems.of(scores[i], eval.get(i).excludedItems(), maxK)) {
                 top.add(catalogue.itemId(p));
@@ -62,7 +69,7 @@ public final class SemanticScoring implements AutoCloseable {
         if (inputs == null) {
             inputs = new PublishedJudgeInputs(platform, "crs-semantic-score");
         }
-        return SemanticScores.score(judge, inputs, contexts, SemanticScores.KS);
+        return SemanticScores.score(judge, inputs.withContexts(vectors), contexts, SemanticScores.KS);
     }
 
     /** The judge as reports name it: id, model or version, prompt version. */

@@ -17,6 +17,7 @@ import org.crsaug.schema.ContextEmbedding;
 import org.crsaug.schema.Dialogue;
 import org.crsaug.schema.EmbeddingKind;
 import org.crsaug.schema.Item;
+import org.crsaug.scorer.JudgeInputs;
 
 /**
  * What the student needs besides its weights: context and item vectors from the compacted
@@ -105,6 +106,11 @@ public final class FeatureSource implements AutoCloseable {
         if (c == null || i == null) {
             return null;
         }
+        return StudentFeatures.of(c, i, itemById.get(itemId), known(mentioned));
+    }
+
+    /** The items of {@code mentioned} that the items topic describes. */
+    private synchronized List<Item> known(java.util.Collection<String> mentioned) {
         List<Item> known = new ArrayList<>();
         for (String m : mentioned) {
             Item it = itemById.get(m);
@@ -112,7 +118,7 @@ public final class FeatureSource implements AutoCloseable {
                 known.add(it);
             }
         }
-        return StudentFeatures.of(c, i, itemById.get(itemId), known);
+        return known;
     }
 
     /**
@@ -135,6 +141,37 @@ public final class FeatureSource implements AutoCloseable {
                 throw new IllegalStateException("No " + encoder + " vector for context " + contextId + " or item "
                         + item + " in the embeddings topic");
             }
+        }
+        return out;
+    }
+
+    /**
+     * One feature row per candidate, in candidate order, for a context the caller encoded itself (a dialogue
+     * of a file, on no topic): its vector and mentions come from {@code context}, the items' from the topics.
+     */
+    public float[][] features(Candidates candidates, JudgeInputs.ContextVector context) {
+        float[][] out = new float[candidates.getItems().size()][];
+        for (int pass = 0; pass < 2; pass++) {
+            String missing = null;
+            synchronized (this) {
+                for (int i = 0; i < out.length && missing == null; i++) {
+                    String item = candidates.getItems().get(i).getItemId();
+                    float[] v = itemVector(context.encoderId(), item);
+                    if (v == null) {
+                        missing = item;
+                    } else {
+                        out[i] = StudentFeatures.of(context.vector(), v, itemById.get(item), known(context.mentioned()));
+                    }
+                }
+            }
+            if (missing == null) {
+                return out;
+            }
+            if (pass == 1) {
+                throw new IllegalStateException("No " + context.encoderId() + " vector for item " + missing
+                        + " in the embeddings topic: the student scores items the retriever has encoded");
+            }
+            catchUp();
         }
         return out;
     }

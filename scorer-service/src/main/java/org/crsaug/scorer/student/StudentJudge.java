@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.crsaug.model.llm.JudgeUnavailableException;
 import org.crsaug.platform.artifact.ArtifactStore;
@@ -131,15 +132,17 @@ public final class StudentJudge implements RelevanceJudge {
         }
         awaitFirstVersion();
         List<Judgement> paid = teacherSample(candidates, inputs);
-        // a recommender's list (S@k, self-distillation) has no vectors of its own: the pairs are read through
-        // the encoder the student learnt from, which also encoded every context and item
         StudentArtifacts.Version now = slot.version();
         if (now == null) {
             throw new JudgeUnavailableException("Student judge is closed", null);
         }
-        String vectors = RecommenderCandidates.proposedByRecommender(candidates)
-                ? now.encoderId() : candidates.getEncoderId();
-        float[][] features = source.features(candidates, vectors);
+        Optional<JudgeInputs.ContextVector> given = inputs.context(candidates.getContextId());
+        // a recommender's list (S@k, self-distillation) has no vectors of its own: the pairs are read through
+        // the encoder the student learnt from, which also encoded every context and item
+        String vectors = given.map(JudgeInputs.ContextVector::encoderId).orElse(
+                RecommenderCandidates.proposedByRecommender(candidates) ? now.encoderId() : candidates.getEncoderId());
+        float[][] features = given.isPresent() ? source.features(candidates, given.get())
+                : source.features(candidates, vectors);
         try (StudentSlot.Lease l = slot.acquire()) {
             if (l == null) {
                 throw new JudgeUnavailableException("Student judge is closed", null);

@@ -116,6 +116,20 @@ class StudentJudgeTest {
                 .setEncoderId("e").setContextText("Seeker: ...").setItems(list).build();
     }
 
+    /** A test dialogue whose seeker names {@code mentioned}, and its context's vector. */
+    private static void givenContext(Platform p, String dialogueId, float[] vector, int mentioned) {
+        TestKafka.send(p, Topics.DIALOGUES, dialogueId, Dialogue.newBuilder().setDialogueId(dialogueId)
+                .setDataset("s").setSplit("test").setFeedback(List.of()).setTurns(List.of(
+                        Turn.newBuilder().setRole(Role.SEEKER).setText("I loved Film " + mentioned)
+                                .setMentionedItemIds(List.of("s:" + mentioned)).build(),
+                        Turn.newBuilder().setRole(Role.RECOMMENDER).setText("Try Film " + (mentioned + 1))
+                                .setMentionedItemIds(List.of("s:" + (mentioned + 1))).build()))
+                .build());
+        String contextId = dialogueId + "#1";
+        TestKafka.send(p, Topics.EMBEDDINGS, Embeddings.key("e", EmbeddingKind.CONTEXT, contextId),
+                Embeddings.record(EmbeddingKind.CONTEXT, contextId, "e", "h", vector));
+    }
+
     private static float[] scores(Verdict verdict) {
         float[] out = new float[verdict.scores().size()];
         for (int i = 0; i < out.length; i++) {
@@ -171,6 +185,17 @@ class StudentJudgeTest {
             assertThat(sk.meanAt().get(2)).isCloseTo((expected[0] + expected[1]) / 2.0, within(1e-6));
             assertThat(sk.meanAt().get(4)).isCloseTo((expected[0] + expected[1] + expected[2] + expected[3]) / 4.0,
                     within(1e-6));
+
+            // And a context on no topic (a dialogue crs evaluate read from a file) is scored from the vector and
+            // mentions its caller hands over, as the same context on the topics would be
+            float[] vector = genreVector(1, new Random(5));
+            givenContext(platform, "s:5000", vector, 5);
+            float[] onTopics = scores(judge.judge(candidatesFor("s:5000#1", List.of(0, 1, 2, 3)), JudgeInputs.none()));
+            JudgeInputs given = JudgeInputs.none().withContexts(Map.of("file@line1#1",
+                    new JudgeInputs.ContextVector("e", vector, List.of("s:5"))));
+            Candidates fromFile = Candidates.newBuilder(candidatesFor("file@line1#1", List.of(0, 1, 2, 3)))
+                    .setEncoderId(RecommenderCandidates.encoderId(null)).build();
+            assertThat(scores(judge.judge(fromFile, given))).containsExactly(onTopics);
 
             // When more feedback arrives while it runs
             givenDialogues(platform, 2000, 2200, "train", true);
