@@ -24,6 +24,7 @@ class ExperimentReportTest {
         for (long seed = 1; seed <= 3; seed++) {
             runs.add(run("baseline", seed, new int[] {0, 30, 60, 60}, 2.0 + seed / 10.0));
             runs.add(run("two-stage", seed, new int[] {0, 5, 60, 60}, 2.5 + seed / 10.0));
+            runs.add(run(ExperimentRunner.GROUP_ALPHA, "0.40", seed, new int[] {0, 5, 60, 60}, 3.0 + seed / 10.0));
         }
         ExperimentReport report = new ExperimentReport(new ExperimentRunner.Outcome(PLAN, runs, Map.of()),
                 "llm (gpt-4o-mini, prompt relevance-v1@abcd1234)");
@@ -42,7 +43,8 @@ class ExperimentReportTest {
                 "not distinguishable from no change on 3 seeds");
         assertThat(md).contains("## Semantic relevance S@k (0-4; judge llm (gpt-4o-mini, prompt relevance-v1@abcd1234)",
                 "| llm | metadata | semantic | baseline | 3 | 2.20 ± 0.10 | 2.20 ± 0.10 |",
-                "| llm | metadata | semantic | two-stage | 3 | 2.70 ± 0.10 | 2.70 ± 0.10 |");
+                "| llm | metadata | semantic | two-stage | 3 | 2.70 ± 0.10 | 2.70 ± 0.10 |",
+                "| llm | metadata | semantic | two-stage, alpha 0.40 | 3 | 3.20 ± 0.10 | 3.20 ± 0.10 |");
 
         // without S@k the table is left out
         List<RunResult> plain = runs.stream().map(r -> new RunResult(r.variant(), r.catalogue(), r.backbone(),
@@ -69,6 +71,10 @@ class ExperimentReportTest {
     }
 
     private static RunResult run(String mode, long seed, int[] ranks, double sk) {
+        return run(ExperimentRunner.GROUP_MODES, mode, seed, ranks, sk);
+    }
+
+    private static RunResult run(String group, String setting, long seed, int[] ranks, double sk) {
         Map<String, Double> metrics = new HashMap<>();
         for (int k : new int[] {1, 10, 50}) {
             int hits = 0;
@@ -79,7 +85,7 @@ class ExperimentReportTest {
         }
         metrics.put("s@10", sk);
         metrics.put("s@50", sk);
-        return new RunResult("llm", "metadata", "semantic", ExperimentRunner.GROUP_MODES, mode, seed,
-                mode + "-" + seed, metrics, ranks);
+        return new RunResult("llm", "metadata", "semantic", group, setting, seed, setting + "-" + seed, metrics,
+                ranks);
     }
 }
