@@ -150,28 +150,20 @@ public final class FeatureSource implements AutoCloseable {
      * of a file, on no topic): its vector and mentions come from {@code context}, the items' from the topics.
      */
     public float[][] features(Candidates candidates, JudgeInputs.ContextVector context) {
+        String encoder = context.encoderId();
+        if (candidates.getItems().stream().anyMatch(c -> itemVector(encoder, c.getItemId()) == null)) {
+            catchUp();
+        }
+        List<Item> known = known(context.mentioned());
         float[][] out = new float[candidates.getItems().size()][];
-        for (int pass = 0; pass < 2; pass++) {
-            String missing = null;
-            synchronized (this) {
-                for (int i = 0; i < out.length && missing == null; i++) {
-                    String item = candidates.getItems().get(i).getItemId();
-                    float[] v = itemVector(context.encoderId(), item);
-                    if (v == null) {
-                        missing = item;
-                    } else {
-                        out[i] = StudentFeatures.of(context.vector(), v, itemById.get(item), known(context.mentioned()));
-                    }
-                }
-            }
-            if (missing == null) {
-                return out;
-            }
-            if (pass == 1) {
-                throw new IllegalStateException("No " + context.encoderId() + " vector for item " + missing
+        for (int i = 0; i < out.length; i++) {
+            String item = candidates.getItems().get(i).getItemId();
+            float[] v = itemVector(encoder, item);
+            if (v == null) {
+                throw new IllegalStateException("No " + encoder + " vector for item " + item
                         + " in the embeddings topic: the student scores items the retriever has encoded");
             }
-            catchUp();
+            out[i] = StudentFeatures.of(context.vector(), v, item(item).orElse(null), known);
         }
         return out;
     }
