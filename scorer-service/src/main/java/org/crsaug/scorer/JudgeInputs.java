@@ -48,6 +48,17 @@ public interface JudgeInputs {
      */
     static JudgeInputs of(Function<String, Item> items, Function<String, Judgement> cache,
             Consumer<List<Judgement>> remember) {
+        return of(items, cache, remember, contextId -> null);
+    }
+
+    /** These inputs, with the caller's vectors of the given contexts. */
+    default JudgeInputs withContexts(Map<String, ContextVector> vectors) {
+        return of(itemId -> item(itemId).orElse(null), cacheKey -> cached(cacheKey).orElse(null), this::remember,
+                vectors::get);
+    }
+
+    private static JudgeInputs of(Function<String, Item> items, Function<String, Judgement> cache,
+            Consumer<List<Judgement>> remember, Function<String, ContextVector> contexts) {
         return new JudgeInputs() {
             @Override
             public Optional<Item> item(String itemId) {
@@ -60,34 +71,13 @@ public interface JudgeInputs {
             }
 
             @Override
+            public Optional<ContextVector> context(String contextId) {
+                return Optional.ofNullable(contexts.apply(contextId));
+            }
+
+            @Override
             public void remember(List<Judgement> paid) {
                 remember.accept(paid);
-            }
-        };
-    }
-
-    /** These inputs, with the caller's vectors of the given contexts. */
-    default JudgeInputs withContexts(Map<String, ContextVector> vectors) {
-        JudgeInputs published = this;
-        return new JudgeInputs() {
-            @Override
-            public Optional<Item> item(String itemId) {
-                return published.item(itemId);
-            }
-
-            @Override
-            public Optional<Judgement> cached(String cacheKey) {
-                return published.cached(cacheKey);
-            }
-
-            @Override
-            public void remember(List<Judgement> paid) {
-                published.remember(paid);
-            }
-
-            @Override
-            public Optional<ContextVector> context(String contextId) {
-                return Optional.ofNullable(vectors.get(contextId));
             }
         };
     }
