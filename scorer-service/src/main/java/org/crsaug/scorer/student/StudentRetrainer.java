@@ -129,9 +129,10 @@ final class StudentRetrainer implements AutoCloseable {
         try (StudentModel trained = r.model()) {
             StudentArtifacts.Version v = artifacts.publish(r.versionId(), trained, r.meta());
             LOG.info("Student {} trained on {} {} examples in {} ms; held-out: {} examples, MSE {} (constant {}),"
-                    + " AUC liked vs not liked {}", v.id(), have, effectiveTeacher,
+                    + " AUC liked vs not liked {}, AUC named vs unrelated {}", v.id(), have, effectiveTeacher,
                     System.currentTimeMillis() - started, split.heldOut().size(), r.meta().get("heldout.mse"),
-                    r.meta().get("heldout.mse.constant"), r.meta().get("heldout.auc.liked"));
+                    r.meta().get("heldout.mse.constant"), r.meta().get("heldout.auc.liked"),
+                    r.meta().get("heldout.auc.named"));
             swapTo(v);
         }
     }

@@ -48,6 +48,14 @@ public final class StudentTraining {
             }
             meta.setProperty("heldout.mse.constant", Double.toString(constantMse(judgedTrain, judged)));
         }
+        // the sampled unrelated items do count for the question S@k asks: is a suggestion better than chance
+        if (!split.heldOut().isEmpty()) {
+            double named = TeacherExamples.aucNamedVsUnrelated(split.heldOut(),
+                    model.score(features(split.heldOut())));
+            if (!Double.isNaN(named)) {
+                meta.setProperty("heldout.auc.named", Double.toString(named));
+            }
+        }
         String settings = s + "|" + encoderId;
         return new Result(model, StudentArtifacts.versionId(teacher, split.train(), settings), meta);
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.crsaug.data.context.DialogueContext;
 import org.crsaug.data.context.DialogueContexts;
 import org.crsaug.schema.Dialogue;
@@ -150,11 +151,25 @@ public final class TeacherExamples {
 
     /** Area under the ROC curve of liked (positive) vs not liked, from the student's scores. */
     public static double aucLikedVsNotLiked(List<Example> examples, float[] scores) {
+        return auc(examples, scores, Example::liked);
+    }
+
+    /**
+     * Area under the ROC curve of the items the recommender named (liked or not) against the unrelated items
+     * sampled at score 0: how well the student tells a plausible suggestion from a random film, which is what
+     * S@k asks of it. NaN where there are no sampled items (an LLM teacher's examples).
+     */
+    public static double aucNamedVsUnrelated(List<Example> examples, float[] scores) {
+        return auc(examples, scores, e -> e.liked() != null);
+    }
+
+    /** Rank-sum AUC of the examples {@code positive} calls true against those it calls false; null skips one. */
+    private static double auc(List<Example> examples, float[] scores, Function<Example, Boolean> positive) {
         double positives = 0;
         double negatives = 0;
         List<double[]> pairs = new ArrayList<>();
         for (int i = 0; i < examples.size(); i++) {
-            Boolean l = examples.get(i).liked();
+            Boolean l = positive.apply(examples.get(i));
             if (l != null) {
                 pairs.add(new double[] {scores[i], l ? 1 : 0});
                 if (l) {

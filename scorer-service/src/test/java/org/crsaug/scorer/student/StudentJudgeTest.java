@@ -168,6 +168,8 @@ class StudentJudgeTest {
             double mse = Double.parseDouble(first.meta().getProperty("heldout.mse"));
             double constant = Double.parseDouble(first.meta().getProperty("heldout.mse.constant"));
             assertThat(auc).isGreaterThan(0.8);
+            // (no unrelated items were sampled here, so there is nothing to tell named items from)
+            assertThat(first.meta().getProperty("heldout.auc.named")).isNull();
             assertThat(mse).isLessThan(constant * 0.7);
             assertThat(first.trainExamples()).isEqualTo(120);
 
