@@ -8,14 +8,14 @@ import org.junit.jupiter.api.Test;
 
 class TeacherExamplesTest {
 
-    private static TeacherExamples.Example example(Boolean liked) {
-        return new TeacherExamples.Example("c", "i", liked == null ? 0 : liked ? 4 : 1, liked, new float[0]);
-    }
-
     // liked at 3.0 and 1.0, not liked at 2.0 and 0.5, unrelated (sampled, no answer) at 0.0 and 2.5
     private static final List<TeacherExamples.Example> EXAMPLES = List.of(example(true), example(true),
             example(false), example(false), example(null), example(null));
     private static final float[] SCORES = {3.0f, 1.0f, 2.0f, 0.5f, 0.0f, 2.5f};
+
+    private static TeacherExamples.Example example(Boolean liked) {
+        return new TeacherExamples.Example("c", "i", liked == null ? 0 : liked ? 4 : 1, liked, new float[0]);
+    }
 
     @Test
     void likedAgainstNotLikedCountsTheOrderedPairsAndIgnoresTheUnrelatedItems() {
