@@ -37,6 +37,11 @@ final class ResultTable {
                         Math.min(7, r.mode().length())), diff(r, base, 0), diff(r, base, 1), diff(r, base, 2)));
                 sb.append(intervals(r, base));
             }
+            if (!intervals(rows.get(1), base).isEmpty()) {
+                // one trained model per mode: a reader should not take an interval over pairs for one over trainings
+                sb.append("  intervals are over test pairs for one training seed; models trained again with other seeds"
+                        + " move too: `crs experiment --seeds 5` resamples both\n");
+            }
         }
         return sb.toString();
     }

@@ -74,6 +74,7 @@ class RunReportTest {
                 + " from no change on 100 test pairs");
         assertThat(table).containsPattern("R@50 +\\+10\\.00  95% interval \\[\\+[1-9][0-9.]*, \\+[0-9.]+\\]  an increase: the"
                 + " 95% interval on 100 test pairs excludes zero");
+        assertThat(table).contains("intervals are over test pairs for one training seed");
         // rows without ranks (or with other pairs) print the lift alone rather than a wrong interval
         assertThat(ResultTable.render(rows)).contains("lift").doesNotContain("interval");
     }

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.crsaug.launcher.experiment.ReportPage.Table;
 import org.crsaug.model.eval.Significance;
 
@@ -28,8 +27,11 @@ public final class ExperimentReport {
     public record Row(String variant, String catalogue, int pairs, String backbone, String group, String setting,
             int seeds,
             Map<String, double[]> meanStd, Significance.Result vsBaseline10, Significance.Result vsBaseline50,
-            List<String> checkpoints, Significance.Result seedsVsBaseline10, Significance.Result seedsVsBaseline50) {
+            List<String> checkpoints) {
     }
+
+    /** Every model's strict rank of every test pair, written beside the report. */
+    static final String RANKS_CSV = "ranks.csv";
 
     /** S@k, measured when the experiment was given a judge of relevance; summarised like the recall metrics. */
     private static final String[] SEMANTIC = {"s@10", "s@50"};
@@ -78,30 +80,17 @@ public final class ExperimentReport {
                     first.backbone());
             Significance.Result s10 = null;
             Significance.Result s50 = null;
-            Significance.Result seeds10 = null;
-            Significance.Result seeds50 = null;
             boolean isBaseline = first.group().equals(ExperimentRunner.GROUP_MODES) && first.setting().equals("baseline");
-            if (!isBaseline && baseline.size() == runs.size()) {
+            if (!isBaseline && baseline.size() == runs.size() && first.ranks().length > 0) {
                 int resamples = outcome.plan().bootstrapResamples();
-                int[] mine = concat(runs);
-                int[] theirs = concat(baseline);
-                if (mine.length == theirs.length && mine.length > 0) {
-                    s10 = Significance.pairedBootstrap(Significance.hits(mine, 10), Significance.hits(theirs, 10),
-                            resamples, 11);
-                    s50 = Significance.pairedBootstrap(Significance.hits(mine, 50), Significance.hits(theirs, 50),
-                            resamples, 51);
-                }
-                if (runs.size() > 1) {
-                    // the same bootstrap over seeds: each seed's mean recall, paired with the baseline's of that seed
-                    seeds10 = Significance.pairedBootstrap(perSeed(runs, "recall@10"), perSeed(baseline, "recall@10"),
-                            resamples, 12);
-                    seeds50 = Significance.pairedBootstrap(perSeed(runs, "recall@50"), perSeed(baseline, "recall@50"),
-                            resamples, 52);
-                }
+                int[][] mine = bySeed(runs);
+                int[][] theirs = bySeed(baseline);
+                s10 = Significance.recallDifference(mine, theirs, 10, resamples, 11);
+                s50 = Significance.recallDifference(mine, theirs, 50, resamples, 51);
             }
             out.add(new Row(first.variant(), first.catalogue(), first.ranks().length, first.backbone(), first.group(),
                     first.setting(), runs.size(), stats,
-                    s10, s50, runs.stream().map(RunResult::checkpointId).toList(), seeds10, seeds50));
+                    s10, s50, runs.stream().map(RunResult::checkpointId).toList()));
         }
         return out;
     }
@@ -114,13 +103,9 @@ public final class ExperimentReport {
                 .sorted(Comparator.comparingLong(RunResult::seed)).toList();
     }
 
-    private static double[] perSeed(List<RunResult> runs, String metric) {
-        return runs.stream().mapToDouble(r -> r.metrics().getOrDefault(metric, Double.NaN)).toArray();
-    }
-
-    /** Pairs of all seeds, seed after seed: the bootstrap then resamples over pairs and seeds together. */
-    private static int[] concat(List<RunResult> runs) {
-        return runs.stream().flatMapToInt(r -> IntStream.of(r.ranks())).toArray();
+    /** Each seed's ranks, in seed order: the bootstrap resamples the seeds and the pairs. */
+    private static int[][] bySeed(List<RunResult> runs) {
+        return runs.stream().map(RunResult::ranks).toArray(int[][]::new);
     }
 
     static double[] meanStd(double[] v) {
@@ -137,7 +122,7 @@ public final class ExperimentReport {
         return new double[] {mean, std};
     }
 
-    /** Writes report.md, report.html and the plots into the directory; returns the HTML path. */
+    /** Writes report.md, report.html, the plots and ranks.csv into the directory; returns the HTML path. */
     public Path write(Path dir) throws IOException {
         Files.createDirectories(dir);
         List<String> plots = new ArrayList<>();
@@ -152,6 +137,8 @@ public final class ExperimentReport {
             plots.add("recall-vs-data-size.png");
         }
         Files.writeString(dir.resolve("report.md"), markdown(plots));
+        PairRankCsv.write(dir.resolve(RANKS_CSV), outcome.runs().stream()
+                .map(r -> new PairRankCsv.Ranked(r, r.ranks())).toList());
         Path html = dir.resolve("report.html");
         Files.writeString(html, html(plots));
         return html;
@@ -262,27 +249,22 @@ public final class ExperimentReport {
                 cells.add(Double.isNaN(ms[0]) ? "—"
                         : String.format(Locale.ROOT, "%.2f ± %.2f", scale * ms[0], scale * ms[1]));
             }
-            cells.add(delta(r.vsBaseline10(), r.seedsVsBaseline10(), r.pairs(), r.seeds()));
-            cells.add(delta(r.vsBaseline50(), r.seedsVsBaseline50(), r.pairs(), r.seeds()));
+            cells.add(delta(r.vsBaseline10(), r.pairs(), r.seeds()));
+            cells.add(delta(r.vsBaseline50(), r.pairs(), r.seeds()));
             cells.add(String.join(" ", r.checkpoints()));
             body.add(cells.toArray(String[]::new));
         }
         return new Table(title, header.toArray(String[]::new), body);
     }
 
-    /** The difference over pairs of all seeds, then (with several seeds) over seeds, each said in words too. */
-    static String delta(Significance.Result s, Significance.Result overSeeds, int pairs, int seeds) {
+    /** The difference with its interval over the pairs and (with several) the seeds, said in words too. */
+    static String delta(Significance.Result s, int pairs, int seeds) {
         if (s == null) {
             return "—";
         }
-        String over = pairs + " test pairs" + (seeds > 1 ? " x " + seeds + " seeds" : "");
-        String cell = String.format(Locale.ROOT, "%+.2f [%+.2f, %+.2f] (p=%.3f), %s", 100 * s.difference(),
-                100 * s.lower95(), 100 * s.upper95(), s.pValue(), Significance.verdict(s, over));
-        if (overSeeds != null) {
-            cell += String.format(Locale.ROOT, "; over seeds [%+.2f, %+.2f], %s", 100 * overSeeds.lower95(),
-                    100 * overSeeds.upper95(), Significance.verdict(overSeeds, seeds + " seeds"));
-        }
-        return cell;
+        return String.format(Locale.ROOT, "%+.2f [%+.2f, %+.2f] (p=%.3f), %s", 100 * s.difference(),
+                100 * s.lower95(), 100 * s.upper95(), s.pValue(),
+                Significance.verdict(s, Significance.over(pairs, "test pairs", seeds)));
     }
 
     private static String f2(double d) {
@@ -298,9 +280,10 @@ public final class ExperimentReport {
         return String.format(Locale.ROOT, "Dataset %s, test split, strict protocol (items mentioned earlier removed from"
                 + " gold and predictions). Recall in %%, mean ± standard deviation over %d seed(s). Δ is the difference"
                 + " to the baseline of the same label variant, catalogue and backbone, with its 95%% interval and p from a two-sided paired"
-                + " bootstrap over test pairs of all seeds (%d resamples), said in words (an interval that holds zero is"
-                + " 'not distinguishable from no change'); with several seeds, also the interval of the same bootstrap"
-                + " over the seeds' mean recalls, which shows how much the result moves with the seed. Tail items are mentioned at most a few times in training."
+                + " bootstrap (%d resamples), said in words (an interval that holds zero is 'not distinguishable from no"
+                + " change'). With several seeds it resamples the seeds and the test pairs independently (a crossed"
+                + " bootstrap), so the interval holds both how much the result moves when the models are trained again"
+                + " and how much it would move on other test pairs. Tail items are mentioned at most a few times in training."
                 + " CS@k is the collaborative score: the mean logit, under a sequential model trained once on the original"
                 + " training dialogues, of the top-k items given the items the context mentioned (contexts that mention none"
                 + " are left out). Catalogue 'metadata' ranks"

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.IntStream;
 import org.crsaug.launcher.experiment.ReportPage.Table;
 import org.crsaug.model.encoder.RememberingEncoder;
 import org.crsaug.model.eval.Significance;
@@ -30,13 +29,15 @@ import org.crsaug.schema.SimulationEpisode;
  * {@code crs experiment --simulate}: every model of the grid evaluated again under the user
  * simulator, next to its offline numbers. Per setting: the end recall under the simulator (mean and
  * standard deviation over seeds), its difference to the baseline with a paired bootstrap over the
- * episodes of all seeds, and the offline difference beside it, so the method's prediction (a larger gain
+ * seeds and episodes, and the offline difference beside it, so the method's prediction (a larger gain
  * under the simulator) can be read off one row; and the alpha sweep offline and simulated on one plot
  * (the paper's Figure 3b). Written to {@code simulator.md}/{@code .html} beside the experiment's report.
  */
 public final class ExperimentSimulations {
 
     private static final String PLOT = "recall-vs-alpha-offline-and-simulator.png";
+    /** Every model's best rank of the target in every episode, written beside the page. */
+    static final String RANKS_CSV = "simulator-ranks.csv";
 
     /**
      * One model under the simulator.
@@ -168,23 +169,17 @@ public final class ExperimentSimulations {
                     .sorted(Comparator.comparingLong(r -> r.run().seed())).toList();
             boolean isBaseline = first.group().equals(ExperimentRunner.GROUP_MODES) && first.setting().equals("baseline");
             Significance.Result[] d = new Significance.Result[4];
-            if (!isBaseline && baseline.size() == group.size()) {
-                int[] mine = concat(group, true);
-                int[] theirs = concat(baseline, true);
-                int[] mineOffline = concat(group, false);
-                int[] theirsOffline = concat(baseline, false);
-                if (mine.length == theirs.length && mine.length > 0) {
-                    d[0] = Significance.pairedBootstrap(Significance.hits(mine, 10), Significance.hits(theirs, 10),
-                            resamples, 11);
-                    d[1] = Significance.pairedBootstrap(Significance.hits(mine, 50), Significance.hits(theirs, 50),
-                            resamples, 51);
-                }
-                if (mineOffline.length == theirsOffline.length && mineOffline.length > 0) {
-                    d[2] = Significance.pairedBootstrap(Significance.hits(mineOffline, 10),
-                            Significance.hits(theirsOffline, 10), resamples, 11);
-                    d[3] = Significance.pairedBootstrap(Significance.hits(mineOffline, 50),
-                            Significance.hits(theirsOffline, 50), resamples, 51);
-                }
+            if (!isBaseline && baseline.size() == group.size() && group.get(0).bestRanks().length > 0) {
+                int[][] mine = bySeed(group, true);
+                int[][] theirs = bySeed(baseline, true);
+                d[0] = Significance.recallDifference(mine, theirs, 10, resamples, 11);
+                d[1] = Significance.recallDifference(mine, theirs, 50, resamples, 51);
+            }
+            if (!isBaseline && baseline.size() == group.size() && first.ranks().length > 0) {
+                int[][] mine = bySeed(group, false);
+                int[][] theirs = bySeed(baseline, false);
+                d[2] = Significance.recallDifference(mine, theirs, 10, resamples, 11);
+                d[3] = Significance.recallDifference(mine, theirs, 50, resamples, 51);
             }
             out.add(new Row(first, group.size(), group.get(0).bestRanks().length, meanStd, turns10, d[0], d[1], d[2],
                     d[3]));
@@ -192,8 +187,9 @@ public final class ExperimentSimulations {
         return out;
     }
 
-    private static int[] concat(List<Run> runs, boolean simulated) {
-        return runs.stream().flatMapToInt(r -> IntStream.of(simulated ? r.bestRanks() : r.run().ranks())).toArray();
+    /** Each seed's ranks (simulated or offline), in seed order: the bootstrap resamples the seeds and the episodes. */
+    private static int[][] bySeed(List<Run> runs, boolean simulated) {
+        return runs.stream().map(r -> simulated ? r.bestRanks() : r.run().ranks()).toArray(int[][]::new);
     }
 
     private List<Table> tables(List<Row> rows) {
@@ -225,12 +221,14 @@ public final class ExperimentSimulations {
                 + " dialogue; see crs simulate). sim R@k is the share of episodes whose target reached the top k by the"
                 + " last turn, mean ± standard deviation over seeds. Δ sim is the difference to the baseline of the same"
                 + " label variant, catalogue and backbone, with its 95%% interval and p from a two-sided paired"
-                + " bootstrap over the episodes of all seeds (%d resamples); Δ offline is the same for the offline"
-                + " strict evaluation of the same models, for comparison.", outcome.plan().dataset(), simulatorVersion,
+                + " bootstrap (%d resamples) that, with several seeds, resamples the seeds and the episodes independently"
+                + " (a crossed bootstrap: the interval holds how much the result moves when the models are trained again,"
+                + " not only on other episodes); Δ offline is the same for the offline strict evaluation of the same"
+                + " models, for comparison.", outcome.plan().dataset(), simulatorVersion,
                 turns, outcome.plan().bootstrapResamples());
     }
 
-    /** Writes simulator.md, simulator.html and the alpha plot into the experiment's report directory. */
+    /** Writes simulator.md, simulator.html, the alpha plot and simulator-ranks.csv into the report directory. */
     public Path write(Path dir) throws IOException {
         Files.createDirectories(dir);
         List<Row> rows = rows();
@@ -255,6 +253,8 @@ public final class ExperimentSimulations {
         }
         String title = "Experiment under the user simulator";
         Files.writeString(dir.resolve("simulator.md"), ReportPage.markdown(title, intro(), tables(rows), plots));
+        PairRankCsv.write(dir.resolve(RANKS_CSV), runs.stream().map(r -> new PairRankCsv.Ranked(r.run(),
+                r.bestRanks())).toList());
         Path html = dir.resolve("simulator.html");
         Files.writeString(html, ReportPage.html(title, intro(), tables(rows), plots));
         return html;

@@ -109,6 +109,10 @@ class ExperimentSimulationsTest {
                     "# Experiment under the user simulator").contains("Training schemes under the user simulator",
                     "Sweeps under the user simulator", "| top2 | metadata | semantic | modes | two-stage | 2 |");
             assertThat(tmp.resolve("report/recall-vs-alpha-offline-and-simulator.png")).isNotEmptyFile();
+            // one row per episode of every listed model, the header first
+            int episodes = sims.runs().stream().mapToInt(r -> r.bestRanks().length).sum();
+            assertThat(Files.readAllLines(tmp.resolve("report/simulator-ranks.csv"))).hasSize(1 + episodes)
+                    .first().isEqualTo(PairRankCsv.HEADER);
         }
     }
 

@@ -1,11 +1,19 @@
 package org.crsaug.model.eval;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Paired bootstrap over test pairs: is a model's Recall@k different from a baseline's on the same
- * pairs? Resampling pairs (rather than comparing two averages) accounts for both models facing the
- * same easy and hard contexts.
+ * Paired bootstrap: is a model's Recall@k different from a baseline's on the same test pairs?
+ * Resampling pairs (rather than comparing two averages) accounts for both models facing the same easy
+ * and hard contexts.
+ *
+ * <p>With several seeds the seeds and the pairs are resampled independently of each other, and each
+ * resample averages the difference over every (seed, pair) cell it drew: the crossed ("pigeonhole")
+ * bootstrap of Owen (2007), which is slightly conservative. Pooling the pairs of all seeds as if they were
+ * independent would count a pair every seed gains once per seed, and would hide how far a result moves when
+ * the models are trained again: five seeds of INSPIRED's simulator gave +5.09 points with a pooled interval of
+ * [+2.36, +7.95], and five more seeds gave +1.61.
  */
 public final class Significance {
 
@@ -22,6 +30,8 @@ public final class Significance {
     }
 
     /**
+     * One seed: the bootstrap over pairs.
+     *
      * @param model    per-pair 0/1 hits of the model
      * @param baseline per-pair 0/1 hits of the baseline on the same pairs, same order
      */
@@ -30,27 +40,66 @@ public final class Significance {
             throw new IllegalArgumentException("Paired samples differ in length: " + model.length + " vs "
                     + baseline.length);
         }
-        int n = model.length;
+        return pairedBootstrap(new double[][] {model}, new double[][] {baseline}, resamples, seed);
+    }
+
+    /**
+     * Several seeds: the crossed bootstrap over seeds and pairs. With one seed it draws exactly what the
+     * one-seed method draws, so its numbers are the same.
+     *
+     * @param model    per seed, per-pair 0/1 hits of the model; every seed lists the same pairs in the same order
+     * @param baseline the baseline's, trained with the same seeds, in the same order
+     */
+    public static Result pairedBootstrap(double[][] model, double[][] baseline, int resamples, long seed) {
+        int seeds = model.length;
+        if (seeds == 0 || seeds != baseline.length) {
+            throw new IllegalArgumentException("Paired samples need the same seeds on both sides, at least one: "
+                    + seeds + " vs " + baseline.length);
+        }
+        int n = model[0].length;
         if (n == 0) {
             throw new IllegalArgumentException("No pairs to compare");
         }
-        double[] diff = new double[n];
+        double[][] diff = new double[seeds][n];
         double observed = 0;
-        for (int i = 0; i < n; i++) {
-            diff[i] = model[i] - baseline[i];
-            observed += diff[i];
+        for (int s = 0; s < seeds; s++) {
+            if (model[s].length != n || baseline[s].length != n) {
+                throw new IllegalArgumentException("Seed " + s + " holds " + model[s].length + " and "
+                        + baseline[s].length + " pairs, seed 0 " + n + ": every seed must list the same test pairs");
+            }
+            for (int i = 0; i < n; i++) {
+                diff[s][i] = model[s][i] - baseline[s][i];
+                observed += diff[s][i];
+            }
         }
-        observed /= n;
+        observed /= (double) seeds * n;
         SplittableRandom random = new SplittableRandom(seed);
         double[] means = new double[resamples];
+        int[] timesDrawn = new int[seeds];
+        // per pair, the difference summed over the seeds this resample drew (each as often as drawn)
+        double[] overDrawnSeeds = seeds == 1 ? diff[0] : new double[n];
         int atOrBelowZero = 0;
         int atOrAboveZero = 0;
         for (int b = 0; b < resamples; b++) {
+            if (seeds > 1) {
+                Arrays.fill(timesDrawn, 0);
+                for (int s = 0; s < seeds; s++) {
+                    timesDrawn[random.nextInt(seeds)]++;
+                }
+                Arrays.fill(overDrawnSeeds, 0);
+                for (int s = 0; s < seeds; s++) {
+                    if (timesDrawn[s] > 0) {
+                        for (int i = 0; i < n; i++) {
+                            overDrawnSeeds[i] += timesDrawn[s] * diff[s][i];
+                        }
+                    }
+                }
+            }
             double sum = 0;
             for (int i = 0; i < n; i++) {
-                sum += diff[random.nextInt(n)];
+                sum += overDrawnSeeds[random.nextInt(n)];
             }
-            means[b] = sum / n;
+            means[b] = sum / ((double) seeds * n);
             if (means[b] <= 0) {
                 atOrBelowZero++;
             }
@@ -58,10 +107,25 @@ public final class Significance {
                 atOrAboveZero++;
             }
         }
-        java.util.Arrays.sort(means);
+        Arrays.sort(means);
         double p = Math.min(1.0, 2.0 * Math.min(atOrBelowZero, atOrAboveZero) / resamples);
         return new Result(observed, means[(int) Math.floor(0.025 * (resamples - 1))],
                 means[(int) Math.ceil(0.975 * (resamples - 1))], p, resamples);
+    }
+
+    /**
+     * Recall@k of a model against its baseline, from each seed's strict ranks of the same test pairs.
+     *
+     * @param model    per seed, the 0-based rank of every test pair
+     * @param baseline the baseline's, seed for seed
+     */
+    public static Result recallDifference(int[][] model, int[][] baseline, int k, int resamples, long seed) {
+        return pairedBootstrap(hits(model, k), hits(baseline, k), resamples, seed);
+    }
+
+    /** How the pairs and seeds a difference was resampled over are named to a reader. */
+    public static String over(int pairs, String pairNoun, int seeds) {
+        return pairs + " " + pairNoun + (seeds > 1 ? " and " + seeds + " seeds, both resampled" : "");
     }
 
     /**
@@ -75,6 +139,15 @@ public final class Significance {
         }
         return (r.difference() > 0 ? "an increase" : "a decrease") + ": the 95% interval on " + over
                 + " excludes zero";
+    }
+
+    /** Per seed, 1.0 where the pair's rank is inside the top k. */
+    public static double[][] hits(int[][] ranks, int k) {
+        double[][] out = new double[ranks.length][];
+        for (int s = 0; s < ranks.length; s++) {
+            out[s] = hits(ranks[s], k);
+        }
+        return out;
     }
 
     /** 1.0 where the pair's rank is inside the top k. */

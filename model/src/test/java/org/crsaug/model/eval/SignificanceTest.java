@@ -1,9 +1,12 @@
 package org.crsaug.model.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.crsaug.model.recommender.EvalContext;
 import org.junit.jupiter.api.Test;
 
@@ -86,5 +89,85 @@ class SignificanceTest {
         assertThat(loss.lower95()).isCloseTo(-1.0, within(1e-9));
         assertThat(loss.upper95()).isCloseTo(-0.4, within(1e-9));
         assertThat(Significance.verdict(loss, "5 test pairs")).startsWith("a decrease:");
+    }
+
+    @Test
+    void withOneSeedTheCrossedBootstrapIsThePlainOne() {
+        double[] a = new double[50];
+        double[] b = new double[50];
+        for (int i = 0; i < 50; i++) {
+            a[i] = i % 3 == 0 ? 1 : 0;
+            b[i] = i % 4 == 0 ? 1 : 0;
+        }
+        // the plain method is defined through the crossed one, so compare against an interval computed by hand:
+        // one seed must draw nothing for the seeds, or the one-seed numbers of every earlier report would move
+        Significance.Result plain = Significance.pairedBootstrap(a, b, 3000, 9);
+        SplittableRandom random = new SplittableRandom(9);
+        double[] means = new double[3000];
+        for (int r = 0; r < 3000; r++) {
+            double sum = 0;
+            for (int i = 0; i < 50; i++) {
+                int j = random.nextInt(50);
+                sum += a[j] - b[j];
+            }
+            means[r] = sum / 50;
+        }
+        Arrays.sort(means);
+        assertThat(plain.lower95()).isEqualTo(means[(int) Math.floor(0.025 * 2999)]);
+        assertThat(plain.upper95()).isEqualTo(means[(int) Math.ceil(0.975 * 2999)]);
+        assertThat(Significance.pairedBootstrap(new double[][] {a}, new double[][] {b}, 3000, 9)).isEqualTo(plain);
+    }
+
+    @Test
+    void aGainOnlyOneSeedShowsIsNotSignificantHoweverManyPairs() {
+        // 2 seeds x 1000 pairs: seed 0 gains every pair, seed 1 none. Pooled as 2000 independent pairs this is
+        // +50 points with an interval of about +/-2; but the pairs say nothing about the seeds. A resample draws
+        // seed 0 twice, once or never with chances 1/4, 1/2, 1/4, so its mean is 1, 1/2 or 0 (the pairs within a
+        // seed are all alike): the interval is [0, 1] and p = 2 x P(mean <= 0) = about 0.5
+        double[][] model = new double[2][1000];
+        double[][] base = new double[2][1000];
+        Arrays.fill(model[0], 1);
+        Significance.Result r = Significance.pairedBootstrap(model, base, 4000, 5);
+        assertThat(r.difference()).isCloseTo(0.5, within(1e-9));
+        assertThat(r.lower95()).isZero();
+        assertThat(r.upper95()).isEqualTo(1.0);
+        assertThat(r.pValue()).isBetween(0.4, 0.6);
+        assertThat(r.includesZero()).isTrue();
+
+        Significance.Result pooled = Significance.pairedBootstrap(concat(model), concat(base), 4000, 5);
+        assertThat(pooled.includesZero()).isFalse();
+    }
+
+    @Test
+    void aPairEverySeedGainsCountsOnceNotOncePerSeed() {
+        // 3 seeds x 4 pairs: every seed gains pair 1 and nothing else. A resample's mean is j/4, j the number of
+        // times pair 1 is drawn among 4, j ~ Binomial(4, 1/4) whatever seeds are drawn: P(j=0) = 81/256 = 32%, so
+        // the 2.5% quantile is 0 and p = 2 x 32% = 63%; P(j<=2) = 243/256 = 94.9% and P(j<=3) = 255/256, so the
+        // 97.5% quantile is 3/4
+        int[][] model = {{0, 5, 60, 60}, {0, 5, 60, 60}, {0, 5, 60, 60}};
+        int[][] base = {{0, 30, 60, 60}, {0, 30, 60, 60}, {0, 30, 60, 60}};
+        Significance.Result r = Significance.recallDifference(model, base, 10, 20000, 3);
+        assertThat(r.difference()).isCloseTo(0.25, within(1e-9));
+        assertThat(r.lower95()).isZero();
+        assertThat(r.upper95()).isEqualTo(0.75);
+        assertThat(r.pValue()).isCloseTo(2 * 81 / 256.0, within(0.02));
+        assertThat(Significance.verdict(r, Significance.over(4, "test pairs", 3)))
+                .isEqualTo("not distinguishable from no change on 4 test pairs and 3 seeds, both resampled");
+        // pooled over the 12 (seed, pair) cells the same gain looks ten times surer: p = 2 x (3/4)^12 = 6%
+        assertThat(Significance.pairedBootstrap(concat(Significance.hits(model, 10)),
+                concat(Significance.hits(base, 10)), 20000, 3).pValue()).isCloseTo(2 * Math.pow(0.75, 12), within(0.01));
+    }
+
+    @Test
+    void seedsThatListDifferentPairsAreRefused() {
+        assertThatThrownBy(() -> Significance.pairedBootstrap(new double[][] {{1, 0}, {1}},
+                new double[][] {{0, 0}, {0}}, 100, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("every seed must list the same test pairs");
+        assertThatThrownBy(() -> Significance.pairedBootstrap(new double[][] {{1}}, new double[][] {{0}, {0}}, 100,
+                1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("same seeds on both sides");
+    }
+
+    private static double[] concat(double[][] bySeed) {
+        return Arrays.stream(bySeed).flatMapToDouble(Arrays::stream).toArray();
     }
 }
