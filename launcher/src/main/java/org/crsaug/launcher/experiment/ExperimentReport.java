@@ -27,8 +27,11 @@ public final class ExperimentReport {
     public record Row(String variant, String catalogue, int pairs, String backbone, String group, String setting,
             int seeds,
             Map<String, double[]> meanStd, Significance.Result vsBaseline10, Significance.Result vsBaseline50,
-            List<String> checkpoints) {
+            List<String> checkpoints, Significance.Sources sources10, Significance.Sources sources50) {
     }
+
+    static final String SOURCES_TITLE = "Where each difference's uncertainty comes from (in recall points; the shares"
+            + " say whether more seeds or more test pairs would narrow its interval)";
 
     /** Every model's strict rank of every test pair, written beside the report. */
     static final String RANKS_CSV = "ranks.csv";
@@ -80,6 +83,7 @@ public final class ExperimentReport {
                     first.backbone());
             Significance.Result s10 = null;
             Significance.Result s50 = null;
+            Significance.Sources[] sources = new Significance.Sources[2];
             boolean isBaseline = first.group().equals(ExperimentRunner.GROUP_MODES) && first.setting().equals("baseline");
             if (!isBaseline && baseline.size() == runs.size() && first.ranks().length > 0) {
                 int resamples = outcome.plan().bootstrapResamples();
@@ -87,10 +91,11 @@ public final class ExperimentReport {
                 int[][] theirs = bySeed(baseline);
                 s10 = Significance.recallDifference(mine, theirs, 10, resamples, 11);
                 s50 = Significance.recallDifference(mine, theirs, 50, resamples, 51);
+                sources = sources(mine, theirs);
             }
             out.add(new Row(first.variant(), first.catalogue(), first.ranks().length, first.backbone(), first.group(),
                     first.setting(), runs.size(), stats,
-                    s10, s50, runs.stream().map(RunResult::checkpointId).toList()));
+                    s10, s50, runs.stream().map(RunResult::checkpointId).toList(), sources[0], sources[1]));
         }
         return out;
     }
@@ -101,6 +106,29 @@ public final class ExperimentReport {
                         && r.backbone().equals(backbone)
                         && r.group().equals(ExperimentRunner.GROUP_MODES) && r.setting().equals("baseline"))
                 .sorted(Comparator.comparingLong(RunResult::seed)).toList();
+    }
+
+    /** Where the uncertainty of the R@10 and R@50 differences comes from; none with one seed or one pair. */
+    static Significance.Sources[] sources(int[][] mine, int[][] theirs) {
+        if (mine.length < 2 || mine[0].length < 2) {
+            return new Significance.Sources[2];
+        }
+        return new Significance.Sources[] {
+            Significance.sources(Significance.hits(mine, 10), Significance.hits(theirs, 10)),
+            Significance.sources(Significance.hits(mine, 50), Significance.hits(theirs, 50))};
+    }
+
+    /** A difference's standard error and the shares of its variance, e.g. "2.10 (seeds 0%, pairs 74%, cells 26%)". */
+    static String sourcesCell(Significance.Sources s) {
+        return s == null ? "—" : String.format(Locale.ROOT, "%.2f (seeds %.0f%%, pairs %.0f%%, cells %.0f%%)",
+                100 * s.standardError(), 100 * s.seedShare(), 100 * s.pairShare(), 100 * s.cellShare());
+    }
+
+    /** The table that tells a reader whether more seeds or more test pairs would narrow an interval. */
+    static Table sourcesTable(String title, List<String[]> rows) {
+        return new Table(title, new String[] {"label variant", "catalogue", "backbone", "group", "setting", "seeds",
+                "Δ R@10: standard error (shares of its variance)", "Δ R@50: standard error (shares of its variance)"},
+                rows);
     }
 
     /** Each seed's ranks, in seed order: the bootstrap resamples the seeds and the pairs. */
@@ -169,6 +197,14 @@ public final class ExperimentReport {
                 r.group().equals(ExperimentRunner.GROUP_MODES)));
         t.add(table("KL weight alpha in fine-tuning (two-stage)", r -> r.group().equals(ExperimentRunner.GROUP_ALPHA)));
         t.add(table("Share of augmented labels used (two-stage)", r -> r.group().equals(ExperimentRunner.GROUP_SIZE)));
+        List<String[]> sourceRows = new ArrayList<>();
+        for (Row r : rows) {
+            if (r.sources10() != null) {
+                sourceRows.add(new String[] {r.variant(), r.catalogue(), r.backbone(), r.group(), r.setting(),
+                        String.valueOf(r.seeds()), sourcesCell(r.sources10()), sourcesCell(r.sources50())});
+            }
+        }
+        t.add(sourcesTable(SOURCES_TITLE, sourceRows));
         t.add(semanticTable());
         List<String[]> lq = new ArrayList<>();
         outcome.labelQuality().forEach((variant, q) -> lq.add(new String[] {variant,

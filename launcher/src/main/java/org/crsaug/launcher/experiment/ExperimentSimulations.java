@@ -140,7 +140,7 @@ public final class ExperimentSimulations {
     /** One setting over its seeds, under the simulator and offline. */
     record Row(RunResult first, int seeds, int episodes, double[][] meanStd, double meanTurns10,
             Significance.Result sim10, Significance.Result sim50, Significance.Result offline10,
-            Significance.Result offline50) {
+            Significance.Result offline50, Significance.Sources[] simSources) {
     }
 
     List<Row> rows() {
@@ -169,11 +169,13 @@ public final class ExperimentSimulations {
                     .sorted(Comparator.comparingLong(r -> r.run().seed())).toList();
             boolean isBaseline = first.group().equals(ExperimentRunner.GROUP_MODES) && first.setting().equals("baseline");
             Significance.Result[] d = new Significance.Result[4];
+            Significance.Sources[] simSources = new Significance.Sources[2];
             if (!isBaseline && baseline.size() == group.size() && group.get(0).bestRanks().length > 0) {
                 int[][] mine = bySeed(group, true);
                 int[][] theirs = bySeed(baseline, true);
                 d[0] = Significance.recallDifference(mine, theirs, 10, resamples, 11);
                 d[1] = Significance.recallDifference(mine, theirs, 50, resamples, 51);
+                simSources = ExperimentReport.sources(mine, theirs);
             }
             if (!isBaseline && baseline.size() == group.size() && first.ranks().length > 0) {
                 int[][] mine = bySeed(group, false);
@@ -182,7 +184,7 @@ public final class ExperimentSimulations {
                 d[3] = Significance.recallDifference(mine, theirs, 50, resamples, 51);
             }
             out.add(new Row(first, group.size(), group.get(0).bestRanks().length, meanStd, turns10, d[0], d[1], d[2],
-                    d[3]));
+                    d[3], simSources));
         }
         return out;
     }
@@ -212,8 +214,19 @@ public final class ExperimentSimulations {
             }
             (f.group().equals(ExperimentRunner.GROUP_MODES) ? modes : sweeps).add(cells.toArray(String[]::new));
         }
+        List<String[]> sources = new ArrayList<>();
+        for (Row r : rows) {
+            if (r.simSources()[0] != null) {
+                RunResult f = r.first();
+                sources.add(new String[] {f.variant(), f.catalogue(), f.backbone(), f.group(), f.setting(),
+                        String.valueOf(r.seeds()), ExperimentReport.sourcesCell(r.simSources()[0]),
+                        ExperimentReport.sourcesCell(r.simSources()[1])});
+            }
+        }
         return List.of(new Table("Training schemes under the user simulator, beside their offline differences", header,
-                modes), new Table("Sweeps under the user simulator", header, sweeps));
+                modes), new Table("Sweeps under the user simulator", header, sweeps),
+                ExperimentReport.sourcesTable("Where each simulator difference's uncertainty comes from (in recall"
+                        + " points)", sources));
     }
 
     private String intro() {

@@ -46,6 +46,11 @@ class ExperimentReportTest {
         assertThat(md).contains(
                 "+0.00 [+0.00, +0.00] (p=1.000), not distinguishable from no change on 4 test pairs and 3 seeds, both"
                         + " resampled", "resamples the seeds and the test pairs independently");
+        // every seed gains the same pair: all of the uncertainty is which pairs were drawn, and the standard error is
+        // that of one gain among 4 pairs, sqrt(3/4 / 3 / 4) = 1/4
+        assertThat(md).contains("## Where each difference's uncertainty comes from",
+                "| llm | metadata | semantic | modes | two-stage | 3 | 25.00 (seeds 0%, pairs 100%, cells 0%) |"
+                        + " 0.00 (seeds 0%, pairs 0%, cells 0%) |");
         assertThat(md).contains("## Semantic relevance S@k (0-4; judge llm (gpt-4o-mini, prompt relevance-v1@abcd1234)",
                 "| llm | metadata | semantic | baseline | 3 | 2.20 ± 0.10 | 2.20 ± 0.10 |",
                 "| llm | metadata | semantic | two-stage | 3 | 2.70 ± 0.10 | 2.70 ± 0.10 |",

@@ -123,6 +123,72 @@ public final class Significance {
         return pairedBootstrap(hits(model, k), hits(baseline, k), resamples, seed);
     }
 
+    /**
+     * Where the variance of a mean difference over seeds x pairs comes from, by the two-way random-effects
+     * decomposition (method of moments, negative components set to zero): the seed's effect, the test pair's,
+     * and what is left to each (seed, pair) cell. Each is its share of the variance of the mean, so a reader sees
+     * whether more seeds or more test pairs would narrow the interval.
+     *
+     * @param seedShare share of the mean's variance due to the seeds, in [0, 1]
+     * @param pairShare due to which test pairs there are
+     * @param cellShare due to each (seed, pair) cell's own noise
+     * @param standardError the standard error of the mean difference these components give
+     */
+    public record Sources(double seedShare, double pairShare, double cellShare, double standardError) {
+    }
+
+    /** {@link Sources} of a difference measured on at least two seeds and two pairs; same shapes as the bootstrap. */
+    public static Sources sources(double[][] model, double[][] baseline) {
+        int seeds = model.length;
+        if (seeds < 2 || seeds != baseline.length || model[0].length < 2) {
+            throw new IllegalArgumentException("Variance sources need at least 2 seeds and 2 pairs on both sides");
+        }
+        int n = model[0].length;
+        double[][] d = new double[seeds][n];
+        double[] seedMean = new double[seeds];
+        double[] pairMean = new double[n];
+        double grand = 0;
+        for (int s = 0; s < seeds; s++) {
+            if (model[s].length != n || baseline[s].length != n) {
+                throw new IllegalArgumentException("every seed must list the same test pairs");
+            }
+            for (int i = 0; i < n; i++) {
+                d[s][i] = model[s][i] - baseline[s][i];
+                seedMean[s] += d[s][i] / n;
+                pairMean[i] += d[s][i] / seeds;
+                grand += d[s][i];
+            }
+        }
+        grand /= (double) seeds * n;
+        double msSeeds = 0;
+        for (double m : seedMean) {
+            msSeeds += (m - grand) * (m - grand);
+        }
+        msSeeds *= (double) n / (seeds - 1);
+        double msPairs = 0;
+        for (double m : pairMean) {
+            msPairs += (m - grand) * (m - grand);
+        }
+        msPairs *= (double) seeds / (n - 1);
+        double msCells = 0;
+        for (int s = 0; s < seeds; s++) {
+            for (int i = 0; i < n; i++) {
+                double r = d[s][i] - seedMean[s] - pairMean[i] + grand;
+                msCells += r * r;
+            }
+        }
+        msCells /= (double) (seeds - 1) * (n - 1);
+        // each component's contribution to the variance of the grand mean
+        double seedPart = Math.max(0, (msSeeds - msCells) / n) / seeds;
+        double pairPart = Math.max(0, (msPairs - msCells) / seeds) / n;
+        double cellPart = msCells / ((double) seeds * n);
+        double total = seedPart + pairPart + cellPart;
+        if (total == 0) {
+            return new Sources(0, 0, 0, 0);
+        }
+        return new Sources(seedPart / total, pairPart / total, cellPart / total, Math.sqrt(total));
+    }
+
     /** How the pairs and seeds a difference was resampled over are named to a reader. */
     public static String over(int pairs, String pairNoun, int seeds) {
         return pairs + " " + pairNoun + (seeds > 1 ? " and " + seeds + " seeds, both resampled" : "");

@@ -167,6 +167,30 @@ class SignificanceTest {
                 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("same seeds on both sides");
     }
 
+    @Test
+    void theSourcesOfUncertaintyOfKnownGridsCanBeCheckedByHand() {
+        // only the seed matters: seed 0 gains both pairs, seed 1 neither. Seed means 1 and 0, pair means 1/2 and 1/2,
+        // no residual: MS_seeds = 2 x (1/4 + 1/4) / 1 = 1, so the seed component is (1 - 0) / 2 = 1/2 and the mean's
+        // variance 1/2 / 2 = 1/4, all of it from the seeds
+        Significance.Sources seedsOnly = Significance.sources(new double[][] {{1, 1}, {0, 0}},
+                new double[][] {{0, 0}, {0, 0}});
+        assertThat(seedsOnly.seedShare()).isEqualTo(1.0);
+        assertThat(seedsOnly.standardError()).isCloseTo(0.5, within(1e-12));
+        // the same grid turned: every seed gains pair 0 and not pair 1, all of it from the pairs
+        Significance.Sources pairsOnly = Significance.sources(new double[][] {{1, 0}, {1, 0}},
+                new double[][] {{0, 0}, {0, 0}});
+        assertThat(pairsOnly.pairShare()).isEqualTo(1.0);
+        assertThat(pairsOnly.standardError()).isCloseTo(0.5, within(1e-12));
+        // one cell alone: seed means 1/2, 0; pair means 1/2, 0; residuals +-1/4, so MS_cells = 4/16 / 1 = 1/4 and
+        // MS_seeds = MS_pairs = 2 x (1/16 + 1/16) = 1/4: both components are zero and the cell's noise is all there is
+        Significance.Sources cell = Significance.sources(new double[][] {{1, 0}, {0, 0}},
+                new double[][] {{0, 0}, {0, 0}});
+        assertThat(cell.cellShare()).isEqualTo(1.0);
+        assertThat(cell.standardError()).isCloseTo(0.25, within(1e-12));
+        assertThatThrownBy(() -> Significance.sources(new double[][] {{1, 0}}, new double[][] {{0, 0}}))
+                .hasMessageContaining("at least 2 seeds");
+    }
+
     private static double[] concat(double[][] bySeed) {
         return Arrays.stream(bySeed).flatMapToDouble(Arrays::stream).toArray();
     }
