@@ -51,25 +51,16 @@ public final class Significance {
      * @param baseline the baseline's, trained with the same seeds, in the same order
      */
     public static Result pairedBootstrap(double[][] model, double[][] baseline, int resamples, long seed) {
-        int seeds = model.length;
-        if (seeds == 0 || seeds != baseline.length) {
-            throw new IllegalArgumentException("Paired samples need the same seeds on both sides, at least one: "
-                    + seeds + " vs " + baseline.length);
-        }
-        int n = model[0].length;
+        double[][] diff = differences(model, baseline);
+        int seeds = diff.length;
+        int n = diff[0].length;
         if (n == 0) {
             throw new IllegalArgumentException("No pairs to compare");
         }
-        double[][] diff = new double[seeds][n];
         double observed = 0;
-        for (int s = 0; s < seeds; s++) {
-            if (model[s].length != n || baseline[s].length != n) {
-                throw new IllegalArgumentException("Seed " + s + " holds " + model[s].length + " and "
-                        + baseline[s].length + " pairs, seed 0 " + n + ": every seed must list the same test pairs");
-            }
-            for (int i = 0; i < n; i++) {
-                diff[s][i] = model[s][i] - baseline[s][i];
-                observed += diff[s][i];
+        for (double[] row : diff) {
+            for (double x : row) {
+                observed += x;
             }
         }
         observed /= (double) seeds * n;
@@ -139,21 +130,17 @@ public final class Significance {
 
     /** {@link Sources} of a difference measured on at least two seeds and two pairs; same shapes as the bootstrap. */
     public static Sources sources(double[][] model, double[][] baseline) {
-        int seeds = model.length;
-        if (seeds < 2 || seeds != baseline.length || model[0].length < 2) {
+        if (model.length < 2 || model[0].length < 2) {
             throw new IllegalArgumentException("Variance sources need at least 2 seeds and 2 pairs on both sides");
         }
-        int n = model[0].length;
-        double[][] d = new double[seeds][n];
+        double[][] d = differences(model, baseline);
+        int seeds = d.length;
+        int n = d[0].length;
         double[] seedMean = new double[seeds];
         double[] pairMean = new double[n];
         double grand = 0;
         for (int s = 0; s < seeds; s++) {
-            if (model[s].length != n || baseline[s].length != n) {
-                throw new IllegalArgumentException("every seed must list the same test pairs");
-            }
             for (int i = 0; i < n; i++) {
-                d[s][i] = model[s][i] - baseline[s][i];
                 seedMean[s] += d[s][i] / n;
                 pairMean[i] += d[s][i] / seeds;
                 grand += d[s][i];
@@ -187,6 +174,27 @@ public final class Significance {
             return new Sources(0, 0, 0, 0);
         }
         return new Sources(seedPart / total, pairPart / total, cellPart / total, Math.sqrt(total));
+    }
+
+    /** Model minus baseline per seed and pair, once both sides are checked to hold the same seeds and pairs. */
+    private static double[][] differences(double[][] model, double[][] baseline) {
+        int seeds = model.length;
+        if (seeds == 0 || seeds != baseline.length) {
+            throw new IllegalArgumentException("Paired samples need the same seeds on both sides, at least one: "
+                    + seeds + " vs " + baseline.length);
+        }
+        int n = model[0].length;
+        double[][] diff = new double[seeds][n];
+        for (int s = 0; s < seeds; s++) {
+            if (model[s].length != n || baseline[s].length != n) {
+                throw new IllegalArgumentException("Seed " + s + " holds " + model[s].length + " and "
+                        + baseline[s].length + " pairs, seed 0 " + n + ": every seed must list the same test pairs");
+            }
+            for (int i = 0; i < n; i++) {
+                diff[s][i] = model[s][i] - baseline[s][i];
+            }
+        }
+        return diff;
     }
 
     /** How the pairs and seeds a difference was resampled over are named to a reader. */
