@@ -170,18 +170,20 @@ public final class ExperimentSimulations {
             boolean isBaseline = first.group().equals(ExperimentRunner.GROUP_MODES) && first.setting().equals("baseline");
             Significance.Result[] d = new Significance.Result[4];
             Significance.Sources[] simSources = new Significance.Sources[2];
-            if (!isBaseline && baseline.size() == group.size() && group.get(0).bestRanks().length > 0) {
-                int[][] mine = bySeed(group, true);
-                int[][] theirs = bySeed(baseline, true);
-                d[0] = Significance.recallDifference(mine, theirs, 10, resamples, 11);
-                d[1] = Significance.recallDifference(mine, theirs, 50, resamples, 51);
-                simSources = ExperimentReport.sources(mine, theirs);
-            }
-            if (!isBaseline && baseline.size() == group.size() && first.ranks().length > 0) {
-                int[][] mine = bySeed(group, false);
-                int[][] theirs = bySeed(baseline, false);
-                d[2] = Significance.recallDifference(mine, theirs, 10, resamples, 11);
-                d[3] = Significance.recallDifference(mine, theirs, 50, resamples, 51);
+            if (!isBaseline && baseline.size() == group.size()) {
+                if (group.get(0).bestRanks().length > 0) {
+                    int[][] mine = bySeed(group, true);
+                    int[][] theirs = bySeed(baseline, true);
+                    d[0] = Significance.recallDifference(mine, theirs, 10, resamples, 11);
+                    d[1] = Significance.recallDifference(mine, theirs, 50, resamples, 51);
+                    simSources = ExperimentReport.sources(mine, theirs);
+                }
+                if (first.ranks().length > 0) {
+                    int[][] mine = bySeed(group, false);
+                    int[][] theirs = bySeed(baseline, false);
+                    d[2] = Significance.recallDifference(mine, theirs, 10, resamples, 11);
+                    d[3] = Significance.recallDifference(mine, theirs, 50, resamples, 51);
+                }
             }
             out.add(new Row(first, group.size(), group.get(0).bestRanks().length, meanStd, turns10, d[0], d[1], d[2],
                     d[3], simSources));
